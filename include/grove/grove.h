@@ -1,0 +1,347 @@
+/*
+ * grove.h — the Grove collector's public API.
+ *
+ * Grove is a precise, moving, generational collector for language runtimes.
+ * This header is the collector itself: heap lifecycle, type registration,
+ * allocation, the write barrier, explicit collection, embedder root
+ * visitors, errors and statistics. Rooting of C locals lives in a backend
+ * header chosen at build time; include <grove/roots.h> for the portable
+ * facade over it.
+ *
+ * Fast paths (allocation, write barrier, immediates) are static inline and
+ * read a small struct at the start of every heap (struct grove__heap_fast).
+ * Its fields are not API: touch them only through these functions.
+ *
+ * A heap is used by one thread at a time; separate heaps may run in
+ * parallel on different threads.
+ */
+#ifndef GROVE_GROVE_H
+#define GROVE_GROVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define GROVE_LIKELY(x) __builtin_expect(!!(x), 1)
+#define GROVE_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define GROVE_LIKELY(x) (x)
+#define GROVE_UNLIKELY(x) (x)
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Errors                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* Every failure has one of these codes and a message. Resource failures
+ * (out of memory, bad configuration, oversized request) are returned to the
+ * caller. Misuse (a stale handle, an unknown type id, allocating during a
+ * collection, ...) additionally calls the heap's error handler, whose default
+ * prints the message and aborts; `try_` forms never call the handler. */
+typedef enum grove_error {
+    GROVE_OK = 0,
+    GROVE_E_OOM,            /* heap limit reached, or the system is out of memory */
+    GROVE_E_TOO_LARGE,      /* object size beyond what any object can have */
+    GROVE_E_BAD_CONFIG,     /* invalid heap configuration */
+    GROVE_E_BAD_TYPE,       /* unknown type id, or invalid type description */
+    GROVE_E_IN_GC,          /* allocation or collection requested during a GC */
+    GROVE_E_STALE_HANDLE,   /* root used after its scope exited or it was unrooted */
+    GROVE_E_FOREIGN_HANDLE, /* root handle made by another heap */
+    GROVE_E_BAD_HANDLE,     /* forged, zeroed or out-of-range root handle */
+    GROVE_E_DOUBLE_UNROOT,  /* a root was unrooted twice */
+    GROVE_E_NO_SCOPE,       /* scoped root requested with no scope open */
+    GROVE_E_BAD_SCOPE,      /* scope exited twice, out of order, or foreign */
+    GROVE_E_ROOT_ORDER,     /* stack root unlinked out of LIFO order */
+    GROVE_E_BAD_NODE,       /* persistent node removed twice or never added */
+    GROVE_E_NOT_FOUND       /* removing a root visitor that is not registered */
+} grove_error;
+
+typedef struct grove_heap grove_heap;
+
+/* Called for misuse errors. If it returns, the failing operation has done
+ * nothing and returns its failure value (NULL, an error code, a zero handle). */
+typedef void (*grove_error_handler)(grove_heap *heap, grove_error code,
+                                    const char *message, void *data);
+
+/* An error as a value, for functions that have no heap to record it in. */
+typedef struct grove_error_info {
+    grove_error code;
+    char message[256];
+} grove_error_info;
+
+/* Stable identifier of a code, e.g. "GROVE_E_OOM". */
+const char *grove_error_name(grove_error code);
+
+/* The last error recorded by any operation on this heap (GROVE_OK if none
+ * since the last grove_clear_error), and its message ("" if none). */
+grove_error grove_last_error(const grove_heap *heap);
+const char *grove_last_error_message(const grove_heap *heap);
+void grove_clear_error(grove_heap *heap);
+
+/* Replace the misuse handler (NULL restores the default: print and abort). */
+void grove_set_error_handler(grove_heap *heap, grove_error_handler handler, void *data);
+
+/* ------------------------------------------------------------------------ */
+/* Heap lifecycle                                                           */
+/* ------------------------------------------------------------------------ */
+
+enum {
+    GROVE_DEBUG_VERIFY = 1u << 0, /* check heap invariants around every GC */
+    GROVE_DEBUG_POISON = 1u << 1  /* fill (and ASan-poison) evacuated memory */
+};
+
+typedef struct grove_config {
+    size_t nursery_size;    /* bytes of nursery (default 4 MiB; >= 64 KiB) */
+    size_t max_heap_size;   /* nursery + old space + large objects (default: no limit) */
+    double growth_factor;   /* major GC when old space exceeds live-after-last-major
+                               times this (default 2.0; > 1.0) */
+    size_t major_min_bytes; /* never trigger a major GC below this old-space size
+                               (default 16 MiB) */
+    unsigned debug;         /* GROVE_DEBUG_* flags */
+    unsigned zeal_minor;    /* if > 0, a minor GC every zeal_minor allocations */
+    unsigned zeal_major;    /* if > 0, a major GC every zeal_major allocations */
+    grove_error_handler error_handler; /* NULL: print and abort */
+    void *error_data;
+} grove_config;
+
+/* Fill *config with the defaults. */
+void grove_config_init(grove_config *config);
+
+/* Create a heap. config may be NULL for defaults. The environment variable
+ * GROVE_DEBUG (comma separated: "verify", "poison", "zeal-minor=N",
+ * "zeal-major=M") adds debug modes to any heap, for whole test runs.
+ * Returns NULL on an invalid config or if memory is short; the reason is
+ * written to *error when error is not NULL. */
+grove_heap *grove_heap_create(const grove_config *config, grove_error_info *error);
+
+/* Release every byte the heap holds. All roots and objects die with it. */
+void grove_heap_destroy(grove_heap *heap);
+
+/* ------------------------------------------------------------------------ */
+/* Types                                                                    */
+/* ------------------------------------------------------------------------ */
+
+typedef uint32_t grove_type_id;
+#define GROVE_TYPE_INVALID ((grove_type_id)UINT32_MAX)
+
+typedef enum grove_layout {
+    GROVE_LAYOUT_RECORD = 1, /* fixed size; pointer_map marks the pointer words */
+    GROVE_LAYOUT_ARRAY,      /* variable size; every word is a pointer slot */
+    GROVE_LAYOUT_BYTES,      /* variable size; no pointers */
+    GROVE_LAYOUT_CUSTOM      /* variable size; the trace callback visits slots */
+} grove_layout;
+
+/* Passed to trace callbacks and root visitors; see grove_trace_slot. */
+typedef struct grove_tracer grove_tracer;
+
+/* Visit every pointer slot of `object` (payload of `size` bytes) with
+ * grove_trace_slot. Must not allocate or touch roots. */
+typedef void (*grove_trace_fn)(void *object, size_t size, grove_tracer *tracer);
+
+typedef struct grove_type_desc {
+    const char *name;     /* for messages; copied */
+    grove_layout layout;
+    size_t size;          /* RECORD: payload bytes, at most 64 words */
+    uint64_t pointer_map; /* RECORD: bit i set => payload word i is a slot */
+    grove_trace_fn trace; /* CUSTOM: required */
+} grove_type_desc;
+
+/* Register a type; ids are dense from 0. Returns GROVE_TYPE_INVALID (and
+ * records GROVE_E_BAD_TYPE) for an invalid description. */
+grove_type_id grove_register_type(grove_heap *heap, const grove_type_desc *desc);
+
+/* A slot holds a pointer to an object's payload, or an immediate: NULL or
+ * any value with one of the low three bits set (tagged fixnums, chars...).
+ * Immediates are never traced nor moved. */
+static inline bool grove_is_immediate(const void *value)
+{
+    return value == NULL || ((uintptr_t)value & 7u) != 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Fast-path state (not API)                                                */
+/* ------------------------------------------------------------------------ */
+
+/* Object header: one word before the payload.
+ *   bit 0      1 for an object; 0 means the word is a forwarding pointer
+ *   bit 1      marked (major GC)
+ *   bit 2      logged in the remembered set
+ *   bits 8-23  type id
+ *   bits 24-63 total size in words, header included */
+#define GROVE__HDR_LIVE ((uint64_t)1)
+#define GROVE__HDR_MARK ((uint64_t)2)
+#define GROVE__HDR_LOGGED ((uint64_t)4)
+#define GROVE__HDR_TYPE_SHIFT 8
+#define GROVE__HDR_SIZE_SHIFT 24
+#define GROVE__MAX_TYPES 0xffffu
+
+/* Largest payload allocated in the nursery; bigger objects go straight to
+ * the large-object space. */
+#define GROVE_MAX_SMALL_PAYLOAD ((size_t)4096 - 8)
+
+struct grove__heap_fast {
+    uintptr_t alloc_ptr;   /* nursery bump pointer */
+    uintptr_t alloc_limit; /* end of the zeroed part; forced low to take the slow path */
+    uintptr_t nursery_start;
+    size_t nursery_size;
+    uint32_t type_count;
+    uint32_t heap_id;
+    void *roots; /* the rooting backend's state */
+};
+
+static inline struct grove__heap_fast *grove__fast(grove_heap *heap)
+{
+    return (struct grove__heap_fast *)(void *)heap;
+}
+
+static inline uint64_t *grove__header(const void *object)
+{
+    return (uint64_t *)(uintptr_t)object - 1;
+}
+
+void *grove__alloc_slow(grove_heap *heap, grove_type_id type, size_t size);
+void grove__remember(grove_heap *heap, void *object);
+
+/* ------------------------------------------------------------------------ */
+/* Allocation                                                               */
+/* ------------------------------------------------------------------------ */
+
+/* Allocate an object of `type` with a payload of `size` bytes (rounded up to
+ * 8), zeroed. For RECORD types pass the record's size. Returns NULL if the
+ * heap limit is reached (GROVE_E_OOM) or size is beyond any object
+ * (GROVE_E_TOO_LARGE); an unknown type id is misuse. May collect: every
+ * heap pointer not rooted is invalid afterwards. */
+static inline void *grove_alloc(grove_heap *heap, grove_type_id type, size_t size)
+{
+    struct grove__heap_fast *f = grove__fast(heap);
+    if (GROVE_LIKELY(size <= GROVE_MAX_SMALL_PAYLOAD && type < f->type_count)) {
+        size_t bytes = (size + 15) & ~(size_t)7;
+        uintptr_t p = f->alloc_ptr;
+        if (GROVE_LIKELY(f->alloc_limit - p >= bytes)) {
+            f->alloc_ptr = p + bytes;
+            *(uint64_t *)p = GROVE__HDR_LIVE | ((uint64_t)type << GROVE__HDR_TYPE_SHIFT) |
+                             ((uint64_t)(bytes / 8) << GROVE__HDR_SIZE_SHIFT);
+            return (void *)(p + 8);
+        }
+    }
+    return grove__alloc_slow(heap, type, size);
+}
+
+/* Allocate an ARRAY (or CUSTOM) object of `count` pointer slots. */
+static inline void *grove_alloc_array(grove_heap *heap, grove_type_id type, size_t count)
+{
+    if (GROVE_UNLIKELY(count > SIZE_MAX / sizeof(void *)))
+        return grove__alloc_slow(heap, type, SIZE_MAX);
+    return grove_alloc(heap, type, count * sizeof(void *));
+}
+
+/* Type id and payload size in bytes (a multiple of 8) of a live object. */
+static inline grove_type_id grove_object_type(const void *object)
+{
+    return (grove_type_id)((*grove__header(object) >> GROVE__HDR_TYPE_SHIFT) & GROVE__MAX_TYPES);
+}
+size_t grove_object_size(const void *object);
+
+/* ------------------------------------------------------------------------ */
+/* Write barrier                                                            */
+/* ------------------------------------------------------------------------ */
+
+/* Tell the collector that `value` was just stored into a slot of `object`.
+ * Every store of a heap pointer into a heap object must be followed by a
+ * barrier (or go through grove_write): an old object gaining a pointer to a
+ * young one is logged once in the remembered set. */
+static inline void grove_barrier(grove_heap *heap, void *object, const void *value)
+{
+    const struct grove__heap_fast *f = grove__fast(heap);
+    if ((uintptr_t)value - f->nursery_start < f->nursery_size &&
+        (uintptr_t)object - f->nursery_start >= f->nursery_size &&
+        !(*grove__header(object) & GROVE__HDR_LOGGED))
+        grove__remember(heap, object);
+}
+
+/* Store `value` into `slot` (a pointer slot inside `object`) with the barrier. */
+static inline void grove_write(grove_heap *heap, void *object, void **slot, void *value)
+{
+    *slot = value;
+    grove_barrier(heap, object, value);
+}
+
+/* Copy n values into consecutive slots of `object` starting at `dst`, with one
+ * barrier for the whole range. */
+void grove_write_n(grove_heap *heap, void *object, void **dst, void *const *src, size_t n);
+
+/* Typed form: GROVE_STORE(h, pair, car, value) stores pair->car = value. */
+#define GROVE_STORE(heap, object, field, value)                                                  \
+    do {                                                                                         \
+        (object)->field = (value);                                                               \
+        grove_barrier((heap), (object), (const void *)(object)->field);                          \
+    } while (0)
+
+/* ------------------------------------------------------------------------ */
+/* Collection                                                               */
+/* ------------------------------------------------------------------------ */
+
+/* Collect the nursery now / the whole heap now. GROVE_E_IN_GC if called from
+ * inside a collection (a trace callback or root visitor); that is misuse. */
+grove_error grove_collect_minor(grove_heap *heap);
+grove_error grove_collect_major(grove_heap *heap);
+
+/* Visit one slot: if it holds a heap pointer, keep the object alive and
+ * update the slot if the object moved. Immediates are left alone. */
+void grove_trace_slot(grove_tracer *tracer, void **slot);
+/* Visit n consecutive slots. */
+void grove_trace_slots(grove_tracer *tracer, void **slots, size_t n);
+
+/* Embedder roots: `visit` is called at every collection to trace the slots
+ * the runtime keeps itself (an operand stack, a globals table). */
+typedef void (*grove_root_visitor)(grove_heap *heap, grove_tracer *tracer, void *data);
+grove_error grove_add_root_visitor(grove_heap *heap, grove_root_visitor visit, void *data);
+/* Remove the registration with this exact (visit, data); GROVE_E_NOT_FOUND if none. */
+grove_error grove_remove_root_visitor(grove_heap *heap, grove_root_visitor visit, void *data);
+
+/* ------------------------------------------------------------------------ */
+/* Statistics                                                               */
+/* ------------------------------------------------------------------------ */
+
+typedef struct grove_pause_stats {
+    uint64_t count;
+    uint64_t total_ns;
+    uint64_t max_ns;
+    uint64_t p50_ns;
+    uint64_t p99_ns;
+} grove_pause_stats;
+
+typedef struct grove_stats {
+    uint64_t minor_collections;
+    uint64_t major_collections;
+    uint64_t bytes_allocated;  /* all objects ever allocated, headers included */
+    uint64_t bytes_promoted;   /* copied from the nursery to old space */
+    uint64_t bytes_large;      /* allocated directly in the large-object space */
+    uint64_t bytes_freed;      /* old and large objects reclaimed by major GCs */
+    uint64_t live_bytes;       /* old + large objects not yet reclaimed:
+                                  promoted + large - freed */
+    uint64_t heap_bytes;       /* memory held: nursery + old blocks + large objects */
+    uint64_t peak_heap_bytes;
+    uint64_t roots_scanned;    /* root slots visited, all collections */
+    uint64_t remembered_set_size;     /* objects logged right now */
+    uint64_t remembered_objects_scanned; /* total over all minor GCs */
+    grove_pause_stats minor;
+    grove_pause_stats major;
+} grove_stats;
+
+void grove_get_stats(grove_heap *heap, grove_stats *out);
+
+/* Write stats as one JSON object into buf (snprintf semantics: returns the
+ * length it needed, excluding the terminator). */
+size_t grove_stats_json(const grove_stats *stats, char *buf, size_t cap);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* GROVE_GROVE_H */

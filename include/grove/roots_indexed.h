@@ -1,0 +1,192 @@
+/*
+ * roots_indexed.h — the indexed root table backend (GROVE_ROOTING=indexed).
+ *
+ * The mutator never holds a heap pointer across an allocation; it holds a
+ * handle: a small value {index, generation, heap id} naming a slot of the
+ * heap's root table, in the style of Wasmtime's RootScope/Rooted and
+ * ManuallyRooted. The collector scans the table as one array and rewrites
+ * the slots when objects move.
+ *
+ * Two kinds of handles:
+ *   grove_rooted  lives in a LIFO scope (grove_scope_enter/exit). Creating one
+ *                 is a bump; exiting the scope truncates the table, so every
+ *                 handle made inside dies at once.
+ *   grove_manual  lives until grove_manual_unroot, in any order; freed slots
+ *                 are reused.
+ *
+ * Safety: every read and write checks the index against the table, the
+ * generation against the slot's, and the heap id against the heap's. A
+ * handle used after its scope exited, after it was unrooted, unrooted twice,
+ * zeroed, forged or passed to another heap is reported every time through
+ * the heap's error handler (default: print and abort), never dereferenced.
+ * The `try_` forms return the error code instead. Generations are 32 bits:
+ * a stale handle could only alias a live slot after 2^32 scope exits.
+ *
+ * Handles are plain values: copy them, store them, send them to another
+ * thread; they are only usable with the heap that made them.
+ */
+#ifndef GROVE_ROOTS_INDEXED_H
+#define GROVE_ROOTS_INDEXED_H
+
+#include <grove/grove.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct grove_rooted {
+    uint32_t index;
+    uint32_t gen;
+    uint32_t heap;
+} grove_rooted;
+
+typedef struct grove_manual {
+    uint32_t index;
+    uint32_t gen;
+    uint32_t heap;
+} grove_manual;
+
+typedef struct grove_scope {
+    uint32_t top;
+    uint32_t depth;
+    uint32_t heap;
+} grove_scope;
+
+/* Backend state, reached through the heap's fast-path struct (not API). */
+struct grove__root_entry {
+    void *ptr;
+    uint32_t gen;       /* LIFO: generation at push. manual: odd = in use */
+    uint32_t next_free; /* manual only: free-list link */
+};
+
+struct grove__root_table {
+    struct grove__root_entry *lifo;
+    uint32_t lifo_top;
+    uint32_t lifo_limit; /* capacity while a scope is open, else 0 */
+    uint32_t lifo_cap;
+    uint32_t lifo_gen;   /* bumped at every scope exit */
+    uint32_t depth;      /* open scopes */
+    uint32_t heap_id;
+    struct grove__root_entry *manual;
+    uint32_t manual_count;
+    uint32_t manual_cap;
+    uint32_t manual_free; /* head of the free list, UINT32_MAX if empty */
+    uint32_t manual_live;
+};
+
+static inline struct grove__root_table *grove__table(grove_heap *heap)
+{
+    return (struct grove__root_table *)grove__fast(heap)->roots;
+}
+
+grove_rooted grove__root_slow(grove_heap *heap, void *object);
+void *grove__rooted_get_slow(grove_heap *heap, grove_rooted r);
+void *grove__manual_get_slow(grove_heap *heap, grove_manual m);
+
+/* ---- scopes ------------------------------------------------------------ */
+
+/* Open a scope. Scopes nest; exit them in LIFO order. */
+static inline grove_scope grove_scope_enter(grove_heap *heap)
+{
+    struct grove__root_table *t = grove__table(heap);
+    t->depth++;
+    t->lifo_limit = t->lifo_cap;
+    grove_scope s = {t->lifo_top, t->depth, t->heap_id};
+    return s;
+}
+
+/* Close `scope` and every scope opened inside it that is still open (after a
+ * longjmp out of them): every grove_rooted created since it was entered dies.
+ * Exiting a scope twice or one from another heap is misuse (GROVE_E_BAD_SCOPE). */
+void grove_scope_exit(grove_heap *heap, grove_scope scope);
+grove_error grove_scope_try_exit(grove_heap *heap, grove_scope scope);
+
+/* Number of scopes open (for assertions in embedders). */
+uint32_t grove_scope_depth(grove_heap *heap);
+
+/* ---- scoped roots ------------------------------------------------------ */
+
+/* Root `object` (a heap pointer or an immediate) in the innermost scope.
+ * With no scope open: misuse (GROVE_E_NO_SCOPE), returns a zero handle. */
+static inline grove_rooted grove_root(grove_heap *heap, void *object)
+{
+    struct grove__root_table *t = grove__table(heap);
+    uint32_t i = t->lifo_top;
+    if (GROVE_LIKELY(i < t->lifo_limit)) {
+        t->lifo[i].ptr = object;
+        t->lifo[i].gen = t->lifo_gen;
+        t->lifo_top = i + 1;
+        grove_rooted r = {i, t->lifo_gen, t->heap_id};
+        return r;
+    }
+    return grove__root_slow(heap, object);
+}
+
+static inline bool grove__rooted_ok(const struct grove__root_table *t, grove_rooted r)
+{
+    return r.index < t->lifo_top && t->lifo[r.index].gen == r.gen && r.heap == t->heap_id;
+}
+
+/* The object a scoped root holds now (valid until the next allocation). */
+static inline void *grove_rooted_get(grove_heap *heap, grove_rooted r)
+{
+    struct grove__root_table *t = grove__table(heap);
+    if (GROVE_LIKELY(grove__rooted_ok(t, r)))
+        return t->lifo[r.index].ptr;
+    return grove__rooted_get_slow(heap, r);
+}
+
+/* Make a scoped root hold `object`. */
+void grove__rooted_set_slow(grove_heap *heap, grove_rooted r, void *object);
+static inline void grove_rooted_set(grove_heap *heap, grove_rooted r, void *object)
+{
+    struct grove__root_table *t = grove__table(heap);
+    if (GROVE_LIKELY(grove__rooted_ok(t, r)))
+        t->lifo[r.index].ptr = object;
+    else
+        grove__rooted_set_slow(heap, r, object);
+}
+
+/* Checked forms that return the error instead of calling the handler. */
+grove_error grove_rooted_try_get(grove_heap *heap, grove_rooted r, void **out);
+grove_error grove_rooted_try_set(grove_heap *heap, grove_rooted r, void *object);
+
+/* ---- manual roots ------------------------------------------------------ */
+
+/* Root `object` until grove_manual_unroot. Returns a zero handle and records
+ * GROVE_E_OOM if the table cannot grow. */
+grove_manual grove_manual_root(grove_heap *heap, void *object);
+
+static inline bool grove__manual_ok(const struct grove__root_table *t, grove_manual m)
+{
+    return m.index < t->manual_count && t->manual[m.index].gen == m.gen && m.heap == t->heap_id;
+}
+
+/* The object a manual root holds now (valid until the next allocation). */
+static inline void *grove_manual_get(grove_heap *heap, grove_manual m)
+{
+    struct grove__root_table *t = grove__table(heap);
+    if (GROVE_LIKELY(grove__manual_ok(t, m)))
+        return t->manual[m.index].ptr;
+    return grove__manual_get_slow(heap, m);
+}
+
+/* Make a manual root hold `object`. */
+void grove_manual_set(grove_heap *heap, grove_manual m, void *object);
+
+/* Drop a manual root; its slot is reused. Unrooting twice is misuse
+ * (GROVE_E_DOUBLE_UNROOT). */
+void grove_manual_unroot(grove_heap *heap, grove_manual m);
+
+grove_error grove_manual_try_get(grove_heap *heap, grove_manual m, void **out);
+grove_error grove_manual_try_set(grove_heap *heap, grove_manual m, void *object);
+grove_error grove_manual_try_unroot(grove_heap *heap, grove_manual m);
+
+/* Manual roots alive now. */
+uint32_t grove_manual_count(grove_heap *heap);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* GROVE_ROOTS_INDEXED_H */

@@ -1,0 +1,198 @@
+/*
+ * roots_intrusive.h — the intrusive linked-list backend (GROVE_ROOTING=intrusive).
+ *
+ * Roots are nodes that live in the mutator's own memory and link themselves
+ * into lists the heap keeps, in the style of SpiderMonkey's Rooted and
+ * PersistentRooted, OCaml's CAMLlocal and Julia's JL_GC_PUSH:
+ *
+ *   stack roots  a node {prev, count, slots[count]} in a C stack frame, pushed
+ *                on the heap's singly linked stack list. Reading a root is a
+ *                plain load of the slot; the collector walks the list and
+ *                rewrites slots in place.
+ *   scopes       grove_scope_enter saves the list head; grove_scope_exit
+ *                restores it, unlinking everything declared since in O(1),
+ *                including after a longjmp out of inner frames.
+ *   persistent   a node {ptr, prev, next, heap} embedded anywhere (a host
+ *                struct), on a doubly linked list: add and remove in O(1) in
+ *                any order.
+ *
+ * What cannot be detected: a node whose frame is gone while it is still
+ * linked (a missing scope exit) is a dangling pointer the collector will
+ * follow. With GROVE_ROOT_CHECKS (on in debug builds) the backend catches
+ * what it can: an unlink out of LIFO order, a scope exit whose saved head is
+ * no longer on the list, a persistent node removed twice or never added.
+ */
+#ifndef GROVE_ROOTS_INTRUSIVE_H
+#define GROVE_ROOTS_INTRUSIVE_H
+
+#include <grove/config.h>
+#include <grove/grove.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The link at the start of every stack node; `count` slots follow it. */
+typedef struct grove_root_link {
+    struct grove_root_link *prev;
+    size_t count;
+} grove_root_link;
+
+/* A persistent root. Zero it before first use (GROVE_PERSISTENT_NODE_INIT). */
+typedef struct grove_persistent_node {
+    void *ptr;
+    struct grove_persistent_node *prev;
+    struct grove_persistent_node *next;
+    grove_heap *heap;
+} grove_persistent_node;
+
+#define GROVE_PERSISTENT_NODE_INIT {NULL, NULL, NULL, NULL}
+
+typedef struct grove_scope {
+    grove_root_link *saved;
+} grove_scope;
+
+/* Backend state (not API). */
+struct grove__root_lists {
+    grove_root_link *head;          /* top of the stack list */
+    grove_persistent_node sentinel; /* circular persistent list */
+    size_t persistent_count;
+};
+
+static inline struct grove__root_lists *grove__lists(grove_heap *heap)
+{
+    return (struct grove__root_lists *)grove__fast(heap)->roots;
+}
+
+void grove__check_scope_exit(grove_heap *heap, grove_scope scope);
+void grove__report_root_order(grove_heap *heap, grove_root_link *link);
+
+/* ---- scopes ------------------------------------------------------------ */
+
+/* Open a scope: remember the head of the stack list. */
+static inline grove_scope grove_scope_enter(grove_heap *heap)
+{
+    grove_scope s = {grove__lists(heap)->head};
+    return s;
+}
+
+/* Unlink every stack root declared since `scope` was entered. With
+ * GROVE_ROOT_CHECKS, a saved head no longer on the list (the scope was
+ * already exited, or belongs to another heap) is GROVE_E_BAD_SCOPE. */
+static inline void grove_scope_exit(grove_heap *heap, grove_scope scope)
+{
+#if GROVE_ROOT_CHECKS
+    grove__check_scope_exit(heap, scope);
+#endif
+    grove__lists(heap)->head = scope.saved;
+}
+
+/* ---- stack roots ------------------------------------------------------- */
+
+/* Link a node whose count and slots are already set. */
+static inline void grove_root_push(grove_heap *heap, grove_root_link *link)
+{
+    struct grove__root_lists *l = grove__lists(heap);
+    link->prev = l->head;
+    l->head = link;
+}
+
+/* Unlink the most recently pushed node. With GROVE_ROOT_CHECKS, unlinking
+ * any other node is GROVE_E_ROOT_ORDER and leaves the list alone. */
+static inline void grove_root_pop(grove_heap *heap, grove_root_link *link)
+{
+    struct grove__root_lists *l = grove__lists(heap);
+#if GROVE_ROOT_CHECKS
+    if (GROVE_UNLIKELY(l->head != link)) {
+        grove__report_root_order(heap, link);
+        return;
+    }
+#endif
+    l->head = link->prev;
+}
+
+/* Declare a rooted local `name` of pointer type T: read and write it as
+ * name.ptr, directly. It stays linked until the enclosing grove_scope_exit. */
+#define GROVE_ROOTED(heap, T, name, init)                                                        \
+    struct {                                                                                     \
+        grove_root_link link;                                                                    \
+        union {                                                                                  \
+            void *grove__raw;                                                                    \
+            T ptr;                                                                               \
+        };                                                                                       \
+    } name = {{NULL, 1}, {.ptr = (init)}};                                                        \
+    grove_root_push((heap), &name.link)
+
+/* Declare `name` holding n rooted void* slots (name.slots[i]), all NULL, with
+ * a single link: the CAMLlocalN form for functions with many live values. */
+#define GROVE_ROOTED_N(heap, name, n)                                                            \
+    struct {                                                                                     \
+        grove_root_link link;                                                                    \
+        void *slots[n];                                                                          \
+    } name = {{NULL, (n)}, {NULL}};                                                              \
+    grove_root_push((heap), &name.link)
+
+#if defined(__GNUC__)
+#define GROVE_HAVE_AUTO_ROOTS 1
+typedef struct grove__auto_guard {
+    grove_heap *heap;
+    grove_root_link *link;
+} grove__auto_guard;
+
+static inline void grove__auto_pop(grove__auto_guard *guard)
+{
+    grove_root_pop(guard->heap, guard->link);
+}
+
+/* Like GROVE_ROOTED, but unlinked automatically when the enclosing block
+ * exits (GCC/Clang cleanup attribute). Do not also cover it by a scope that
+ * exits after the block. */
+#define GROVE_ROOTED_AUTO(heap, T, name, init)                                                   \
+    GROVE_ROOTED(heap, T, name, init);                                                           \
+    grove__auto_guard name##__grove_guard __attribute__((cleanup(grove__auto_pop))) = {         \
+        (heap), &name.link}
+#endif
+
+/* ---- persistent roots -------------------------------------------------- */
+
+/* Link a zeroed (or removed) node holding `object`. */
+static inline void grove_persistent_add(grove_heap *heap, grove_persistent_node *node,
+                                        void *object)
+{
+    struct grove__root_lists *l = grove__lists(heap);
+    node->ptr = object;
+    node->heap = heap;
+    node->prev = &l->sentinel;
+    node->next = l->sentinel.next;
+    l->sentinel.next->prev = node;
+    l->sentinel.next = node;
+    l->persistent_count++;
+}
+
+void grove__report_bad_node(grove_heap *heap, grove_persistent_node *node);
+
+/* Unlink a node added to this heap; removing it twice, removing one never
+ * added, or from another heap is GROVE_E_BAD_NODE. */
+static inline void grove_persistent_remove(grove_heap *heap, grove_persistent_node *node)
+{
+    if (GROVE_UNLIKELY(node->heap != heap || node->next == NULL)) {
+        grove__report_bad_node(heap, node);
+        return;
+    }
+    node->prev->next = node->next;
+    node->next->prev = node->prev;
+    node->next = node->prev = NULL;
+    node->heap = NULL;
+    grove__lists(heap)->persistent_count--;
+}
+
+/* Number of stack nodes linked and persistent nodes linked (for tests and
+ * embedder assertions; the stack count walks the list). */
+size_t grove_stack_root_nodes(grove_heap *heap);
+size_t grove_persistent_count(grove_heap *heap);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* GROVE_ROOTS_INTRUSIVE_H */

@@ -1,0 +1,82 @@
+/* root_lists.c — the intrusive backend: the collector's walk over the stack
+ * list and the persistent list, and the checks' slow paths. Linking and
+ * unlinking are inline in grove/roots_intrusive.h. */
+#include <grove/roots_intrusive.h>
+#include <stdlib.h>
+
+#include "roots_backend.h"
+
+bool grove_roots_init(grove_heap *heap)
+{
+    struct grove__root_lists *l = calloc(1, sizeof *l);
+    if (!l)
+        return false;
+    l->sentinel.next = l->sentinel.prev = &l->sentinel;
+    grove__fast(heap)->roots = l;
+    return true;
+}
+
+void grove_roots_destroy(grove_heap *heap)
+{
+    free(grove__lists(heap));
+    grove__fast(heap)->roots = NULL;
+}
+
+size_t grove_roots_visit(grove_heap *heap, grove_tracer *tracer)
+{
+    struct grove__root_lists *l = grove__lists(heap);
+    size_t n = 0;
+    for (grove_root_link *link = l->head; link; link = link->prev) {
+        void **slots = (void **)(link + 1);
+        for (size_t i = 0; i < link->count; i++)
+            grove_trace_root(tracer, &slots[i]);
+        n += link->count;
+    }
+    for (grove_persistent_node *p = l->sentinel.next; p != &l->sentinel; p = p->next)
+        grove_trace_root(tracer, &p->ptr);
+    return n + l->persistent_count;
+}
+
+void grove__check_scope_exit(grove_heap *heap, grove_scope scope)
+{
+    for (grove_root_link *link = grove__lists(heap)->head; link; link = link->prev)
+        if (link == scope.saved)
+            return;
+    if (scope.saved == NULL)
+        return; /* the outermost scope: everything goes */
+    grove_misuse(heap, GROVE_E_BAD_SCOPE,
+                 "scope exit: saved head %p is not on this heap's root list (scope exited twice, "
+                 "exited after an outer scope, or from another heap)",
+                 (void *)scope.saved);
+}
+
+void grove__report_root_order(grove_heap *heap, grove_root_link *link)
+{
+    grove_misuse(heap, GROVE_E_ROOT_ORDER,
+                 "stack root %p unlinked out of LIFO order (the most recent root is %p)",
+                 (void *)link, (void *)grove__lists(heap)->head);
+}
+
+void grove__report_bad_node(grove_heap *heap, grove_persistent_node *node)
+{
+    if (node->heap && node->heap != heap)
+        grove_misuse(heap, GROVE_E_BAD_NODE, "persistent node %p belongs to another heap",
+                     (void *)node);
+    else
+        grove_misuse(heap, GROVE_E_BAD_NODE,
+                     "persistent node %p removed but not linked (removed twice, or never added)",
+                     (void *)node);
+}
+
+size_t grove_stack_root_nodes(grove_heap *heap)
+{
+    size_t n = 0;
+    for (grove_root_link *link = grove__lists(heap)->head; link; link = link->prev)
+        n++;
+    return n;
+}
+
+size_t grove_persistent_count(grove_heap *heap)
+{
+    return grove__lists(heap)->persistent_count;
+}

@@ -1,0 +1,186 @@
+/* old_space.c — size-segregated blocks for promoted objects. */
+#include "old_space.h"
+
+#include <jemalloc/jemalloc.h>
+
+#include "errors.h"
+#include "heap.h"
+#include "object.h"
+#include "poison.h"
+
+/* Cell sizes in bytes, header included: spaced so that rounding a size up
+ * wastes at most about 20%. */
+static const uint32_t cell_sizes[GROVE_SIZE_CLASSES] = {
+    16,  24,  32,  40,  48,  56,   64,   80,   96,   112,  128,  160,  192,  224,  256, 320,
+    384, 448, 512, 640, 768, 896, 1024, 1280, 1536, 1792, 2048, 2560, 3072, 3584, 4096};
+
+void grove_old_space_init(grove_old_space *old)
+{
+    unsigned c = 0;
+    for (size_t words = 0; words <= GROVE_MAX_CELL / 8; words++) {
+        while (cell_sizes[c] < words * 8)
+            c++;
+        old->class_of[words] = (uint8_t)c;
+    }
+    for (unsigned i = 0; i < GROVE_SIZE_CLASSES; i++)
+        old->classes[i] = (grove_size_class){.cell_size = cell_sizes[i]};
+}
+
+static grove_block *new_block(grove_heap *heap, unsigned size_class)
+{
+    grove_block *b = mallocx(GROVE_BLOCK_SIZE, MALLOCX_ALIGN(GROVE_BLOCK_SIZE) | heap->mallocx_flags);
+    if (!b)
+        grove_fatal("out of memory: cannot get a %zu-byte old-space block during collection",
+                    GROVE_BLOCK_SIZE);
+    grove_size_class *sc = &heap->old.classes[size_class];
+    uint32_t cell = sc->cell_size;
+    b->cell_size = cell;
+    b->size_class = size_class;
+    b->top = (uintptr_t)b + GROVE_BLOCK_HEADER;
+    b->end = b->top + (GROVE_BLOCK_SIZE - GROVE_BLOCK_HEADER) / cell * cell;
+    b->next = sc->blocks;
+    sc->blocks = b;
+    sc->bump_block = b;
+    heap->old.block_count++;
+    grove_stats_note_heap_size(heap);
+    return b;
+}
+
+void *grove_old_alloc(grove_heap *heap, size_t bytes)
+{
+    unsigned c = heap->old.class_of[bytes / 8];
+    grove_size_class *sc = &heap->old.classes[c];
+    void *cell = sc->free_list;
+    if (cell) {
+        GROVE_ASAN_UNPOISON(cell, sc->cell_size);
+        sc->free_list = ((void **)cell)[1];
+        return cell;
+    }
+    grove_block *b = sc->bump_block;
+    if (!b || b->end - b->top < sc->cell_size)
+        b = new_block(heap, c);
+    cell = (void *)b->top;
+    b->top += sc->cell_size;
+    return cell;
+}
+
+/* Sweep one block: thread its free cells onto *free_list (the first one
+ * threaded, the list's tail, goes to *tail). Returns the live cell count;
+ * freed object bytes are added to *freed. */
+static size_t sweep_block(grove_heap *heap, grove_block *b, void **free_list, void **tail,
+                          uint64_t *freed)
+{
+    bool poison = heap->config.debug & GROVE_DEBUG_POISON;
+    size_t live = 0;
+    for (uintptr_t p = (uintptr_t)b + GROVE_BLOCK_HEADER; p < b->top; p += b->cell_size) {
+        uint64_t *hdr = (uint64_t *)p;
+        GROVE_ASAN_UNPOISON(hdr, 16);
+        if (*hdr & GROVE__HDR_MARK) {
+            *hdr &= ~GROVE__HDR_MARK;
+            live++;
+            continue;
+        }
+        if (*hdr) {
+            *freed += grove_hdr_words(*hdr) * 8;
+            if (poison)
+                grove_poison(hdr + 2, b->cell_size - 16);
+            *hdr = 0;
+        }
+        hdr[1] = (uint64_t)(uintptr_t)*free_list;
+        if (!*free_list)
+            *tail = hdr;
+        *free_list = hdr;
+        GROVE_ASAN_POISON(hdr, b->cell_size);
+    }
+    return live;
+}
+
+uint64_t grove_old_sweep(grove_heap *heap)
+{
+    uint64_t freed = 0;
+    for (unsigned c = 0; c < GROVE_SIZE_CLASSES; c++) {
+        grove_size_class *sc = &heap->old.classes[c];
+        sc->free_list = NULL;
+        grove_block **link = &sc->blocks;
+        while (*link) {
+            grove_block *b = *link;
+            void *block_free = NULL, *tail = NULL;
+            if (sweep_block(heap, b, &block_free, &tail, &freed) == 0) {
+                /* Empty: give the whole block back; its cells leave with it. */
+                *link = b->next;
+                if (sc->bump_block == b)
+                    sc->bump_block = NULL;
+                GROVE_ASAN_UNPOISON(b, GROVE_BLOCK_SIZE);
+                dallocx(b, heap->mallocx_flags);
+                heap->old.block_count--;
+                continue;
+            }
+            if (block_free) {
+                /* Splice this block's free cells in front of the class list. */
+                void **last = tail;
+                GROVE_ASAN_UNPOISON(last, 16);
+                last[1] = sc->free_list;
+                GROVE_ASAN_POISON(last, 16);
+                sc->free_list = block_free;
+            }
+            link = &b->next;
+        }
+    }
+    return freed;
+}
+
+size_t grove_old_space_bytes(const grove_old_space *old)
+{
+    return old->block_count * GROVE_BLOCK_SIZE;
+}
+
+void grove_old_for_each(grove_heap *heap, void (*fn)(grove_heap *, void *object, void *data),
+                        void *data)
+{
+    for (unsigned c = 0; c < GROVE_SIZE_CLASSES; c++)
+        for (grove_block *b = heap->old.classes[c].blocks; b; b = b->next)
+            for (uintptr_t p = (uintptr_t)b + GROVE_BLOCK_HEADER; p < b->top; p += b->cell_size) {
+                uint64_t *hdr = (uint64_t *)p;
+                GROVE_ASAN_UNPOISON(hdr, 8);
+                if (*hdr)
+                    fn(heap, hdr + 1, data);
+                else
+                    GROVE_ASAN_POISON(hdr, 8);
+            }
+}
+
+void grove_old_blocks_sorted(grove_heap *heap, grove_vec *out)
+{
+    for (unsigned c = 0; c < GROVE_SIZE_CLASSES; c++)
+        for (grove_block *b = heap->old.classes[c].blocks; b; b = b->next)
+            grove_vec_push(out, b);
+    grove_vec_sort(out);
+}
+
+bool grove_old_contains_object(const grove_vec *sorted_blocks, const void *p)
+{
+    uintptr_t cell = (uintptr_t)p - 8;
+    void *want = (void *)(cell & ~(uintptr_t)(GROVE_BLOCK_SIZE - 1));
+    const grove_block *b = grove_vec_find_sorted(sorted_blocks, want);
+    if (!b)
+        return false;
+    return cell >= (uintptr_t)b + GROVE_BLOCK_HEADER && cell < b->top &&
+           (cell - (uintptr_t)b - GROVE_BLOCK_HEADER) % b->cell_size == 0 &&
+           (*(const uint64_t *)cell & GROVE__HDR_LIVE);
+}
+
+void grove_old_space_free(grove_heap *heap)
+{
+    for (unsigned c = 0; c < GROVE_SIZE_CLASSES; c++) {
+        grove_size_class *sc = &heap->old.classes[c];
+        while (sc->blocks) {
+            grove_block *b = sc->blocks;
+            sc->blocks = b->next;
+            GROVE_ASAN_UNPOISON(b, GROVE_BLOCK_SIZE);
+            dallocx(b, heap->mallocx_flags);
+        }
+        sc->bump_block = NULL;
+        sc->free_list = NULL;
+    }
+    heap->old.block_count = 0;
+}

@@ -1,0 +1,65 @@
+/* old_space.h — objects promoted out of the nursery: size-segregated blocks,
+ * never moved, reclaimed by mark-sweep.
+ *
+ * Each block is GROVE_BLOCK_SIZE bytes, aligned to its size, holding cells
+ * of one size class. A cell is an object (header word first) or free
+ * (header word 0, next free cell in the following word). Cells of a fresh
+ * block are handed out by bumping `top`; cells beyond `top` were never used
+ * and the sweeper does not look at them. */
+#ifndef GROVE_OLD_SPACE_H
+#define GROVE_OLD_SPACE_H
+
+#include <grove/grove.h>
+
+#include "vec.h"
+
+#define GROVE_BLOCK_SIZE ((size_t)256 * 1024)
+#define GROVE_BLOCK_HEADER ((size_t)64)
+#define GROVE_MAX_CELL ((size_t)4096)
+#define GROVE_SIZE_CLASSES 31
+
+typedef struct grove_block {
+    struct grove_block *next; /* blocks of the same class */
+    uint32_t cell_size;
+    uint32_t size_class;
+    uintptr_t top; /* first never-used cell */
+    uintptr_t end; /* past the last whole cell */
+} grove_block;
+
+typedef struct grove_size_class {
+    uint32_t cell_size;
+    grove_block *blocks;
+    grove_block *bump_block; /* newest block, cells still past its top */
+    void *free_list;         /* free cells across this class's blocks */
+} grove_size_class;
+
+typedef struct grove_old_space {
+    grove_size_class classes[GROVE_SIZE_CLASSES];
+    uint8_t class_of[GROVE_MAX_CELL / 8 + 1]; /* by object words */
+    size_t block_count;
+} grove_old_space;
+
+void grove_old_space_init(grove_old_space *old);
+void grove_old_space_free(grove_heap *heap);
+
+/* A cell for an object of `bytes` bytes (header included, <= GROVE_MAX_CELL).
+ * Never fails: it is called during minor GC, which must finish. */
+void *grove_old_alloc(grove_heap *heap, size_t bytes);
+
+/* Free unmarked cells, clear marks on the rest, release empty blocks.
+ * Returns the object bytes freed. */
+uint64_t grove_old_sweep(grove_heap *heap);
+
+/* Bytes of block memory held. */
+size_t grove_old_space_bytes(const grove_old_space *old);
+
+/* Call fn on every object in old space (verify, heap walks). */
+void grove_old_for_each(grove_heap *heap, void (*fn)(grove_heap *, void *object, void *data),
+                        void *data);
+
+/* The blocks, sorted by address, for grove_old_contains_object (verify). */
+void grove_old_blocks_sorted(grove_heap *heap, grove_vec *out);
+/* Is `p` the payload address of an object in one of sorted_blocks? */
+bool grove_old_contains_object(const grove_vec *sorted_blocks, const void *p);
+
+#endif

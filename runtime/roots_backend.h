@@ -1,0 +1,27 @@
+/* roots_backend.h — the internal interface between the collector and a
+ * rooting backend. The runtime is compiled once and never knows which
+ * backend it is linked with: each backend (roots_indexed/, roots_intrusive/)
+ * defines these functions, and reports errors through errors.h. */
+#ifndef GROVE_ROOTS_BACKEND_H
+#define GROVE_ROOTS_BACKEND_H
+
+#include "errors.h"
+#include "trace.h"
+
+/* Create the backend's state and store it in heap->fast.roots. */
+bool grove_roots_init(grove_heap *heap);
+void grove_roots_destroy(grove_heap *heap);
+
+/* Offer every root slot to the tracer, which may rewrite it in place.
+ * Returns the number of slots offered. */
+size_t grove_roots_visit(grove_heap *heap, grove_tracer *tracer);
+
+/* Offer one root slot: the filter keeps the scan free of calls for slots
+ * the current collection does not care about (old objects in a minor GC). */
+static inline void grove_trace_root(grove_tracer *t, void **slot)
+{
+    if (grove_tracer_wants(t, *slot))
+        t->visit(t, slot);
+}
+
+#endif

@@ -1,0 +1,34 @@
+/* vec.h — a growable array of pointers: worklists, the remembered set, the
+ * mark stack. Growth failure is fatal: it happens only inside a collection,
+ * which cannot be abandoned half-way. */
+#ifndef GROVE_VEC_H
+#define GROVE_VEC_H
+
+#include <stddef.h>
+
+typedef struct grove_vec {
+    void **items;
+    size_t len;
+    size_t cap;
+} grove_vec;
+
+void grove_vec_grow(grove_vec *v);
+void grove_vec_free(grove_vec *v);
+
+/* Sort by address, then look an item up by address (NULL if absent). */
+void grove_vec_sort(grove_vec *v);
+void *grove_vec_find_sorted(const grove_vec *v, const void *item);
+
+static inline void grove_vec_push(grove_vec *v, void *item)
+{
+    if (v->len == v->cap)
+        grove_vec_grow(v);
+    v->items[v->len++] = item;
+}
+
+static inline void *grove_vec_pop(grove_vec *v)
+{
+    return v->items[--v->len];
+}
+
+#endif

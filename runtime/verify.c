@@ -1,0 +1,132 @@
+/* verify.c — checking the heap's invariants in GROVE_DEBUG_VERIFY mode.
+ *
+ * Before a minor GC: every old object with a slot pointing into the nursery
+ * is logged in the remembered set, and every young pointer (from a root or
+ * an old object) points at the start of a nursery object.
+ * After any GC: everything reachable from the roots is a valid old or large
+ * object of a registered type; nothing points into the evacuated nursery;
+ * the remembered set is empty.
+ * A violation aborts with a message naming the object and the slot. */
+#include "errors.h"
+#include "heap.h"
+#include "trace.h"
+
+typedef struct verify_state {
+    const char *when;
+    void *holder;        /* object whose slots are being checked; NULL: a root */
+    grove_vec nursery;   /* sorted nursery object payloads */
+    grove_vec blocks;    /* sorted old-space blocks */
+    grove_vec large;     /* sorted large payloads */
+    grove_vec work;
+} verify_state;
+
+static const char *type_name(grove_heap *heap, const void *object)
+{
+    grove_type_id t = grove_object_type(object);
+    return t < heap->types.count ? heap->types.info[t].name : "(invalid type)";
+}
+
+_Noreturn static void violation(grove_tracer *t, void **slot, const char *what)
+{
+    verify_state *v = t->data;
+    if (v->holder)
+        grove_fatal("verify (%s): object %p of type '%s', slot %zu, holds %p: %s", v->when,
+                    v->holder, type_name(t->heap, v->holder),
+                    (size_t)(slot - (void **)v->holder), *slot, what);
+    grove_fatal("verify (%s): root slot %p holds %p: %s", v->when, (void *)slot, *slot, what);
+}
+
+static void collect_nursery_objects(grove_heap *heap, grove_vec *out)
+{
+    for (uintptr_t p = heap->nursery.start; p < heap->fast.alloc_ptr;) {
+        grove_vec_push(out, (uint64_t *)p + 1);
+        size_t words = grove_hdr_words(*(uint64_t *)p);
+        if (words == 0)
+            grove_fatal("verify: nursery object at %p has size 0", (void *)p);
+        p += words * 8;
+    }
+}
+
+/* ---- before a minor GC ---------------------------------------------------- */
+
+static void check_young(grove_tracer *t, void **slot)
+{
+    verify_state *v = t->data;
+    if (!grove_vec_find_sorted(&v->nursery, *slot))
+        violation(t, slot, "points into the nursery but not at an object");
+    if (v->holder && !(*grove__header(v->holder) & GROVE__HDR_LOGGED))
+        violation(t, slot, "old-to-young pointer missing from the remembered set "
+                           "(a store without grove_write or grove_barrier)");
+}
+
+static void check_old_object(grove_heap *heap, void *object, void *data)
+{
+    grove_tracer *t = data;
+    ((verify_state *)t->data)->holder = object;
+    (void)heap;
+    grove_trace_object(t, object, check_young);
+}
+
+void grove_verify_remembered(grove_heap *heap)
+{
+    verify_state v = {.when = "before minor GC"};
+    collect_nursery_objects(heap, &v.nursery);
+    grove_tracer t;
+    grove_tracer_init(&t, heap, check_young, true);
+    t.data = &v;
+    grove_visit_roots(heap, &t);
+    grove_old_for_each(heap, check_old_object, &t);
+    grove_large_for_each(heap, check_old_object, &t);
+    grove_vec_free(&v.nursery);
+}
+
+/* ---- after a GC ------------------------------------------------------------ */
+
+static void check_reachable(grove_tracer *t, void **slot)
+{
+    verify_state *v = t->data;
+    void *p = *slot;
+    if (grove_in_nursery(t->heap, p))
+        violation(t, slot, "points into the evacuated nursery (a stale pointer)");
+    if (!grove_vec_find_sorted(&v->large, p) && !grove_old_contains_object(&v->blocks, p))
+        violation(t, slot, "not an object in old space or the large-object space");
+    uint64_t *hdr = grove__header(p);
+    if (grove_hdr_type(*hdr) >= t->heap->types.count)
+        violation(t, slot, "object header has an unknown type id");
+    if (*hdr & (GROVE__HDR_MARK | GROVE__HDR_LOGGED))
+        violation(t, slot, "object left marked or logged after the collection");
+    if (!(*hdr & GROVE__HDR_VISITED)) {
+        *hdr |= GROVE__HDR_VISITED;
+        grove_vec_push(&v->work, p);
+    }
+}
+
+static void clear_visited(grove_heap *heap, void *object, void *data)
+{
+    (void)heap;
+    (void)data;
+    *grove__header(object) &= ~GROVE__HDR_VISITED;
+}
+
+void grove_verify_heap(grove_heap *heap, const char *when)
+{
+    if (heap->remembered.objects.len)
+        grove_fatal("verify (%s): remembered set holds %zu objects after a collection", when,
+                    heap->remembered.objects.len);
+    verify_state v = {.when = when};
+    grove_old_blocks_sorted(heap, &v.blocks);
+    grove_large_payloads_sorted(heap, &v.large);
+    grove_tracer t;
+    grove_tracer_init(&t, heap, check_reachable, false);
+    t.data = &v;
+    grove_visit_roots(heap, &t);
+    while (v.work.len) {
+        v.holder = grove_vec_pop(&v.work);
+        grove_trace_object(&t, v.holder, check_reachable);
+    }
+    grove_old_for_each(heap, clear_visited, NULL);
+    grove_large_for_each(heap, clear_visited, NULL);
+    grove_vec_free(&v.blocks);
+    grove_vec_free(&v.large);
+    grove_vec_free(&v.work);
+}
