@@ -183,20 +183,27 @@ void grove__rooted_set_slow(grove_heap *heap, grove_rooted r, void *object)
     report(heap, check_rooted(heap, r));
 }
 
+/* After a check: read the entry into *out, or (out == NULL) store object. */
+static grove_error access_entry(grove_error check, struct grove__root_entry *entries,
+                                uint32_t index, void **out, void *object)
+{
+    if (check != GROVE_OK)
+        return check;
+    if (out)
+        *out = entries[index].ptr;
+    else
+        entries[index].ptr = object;
+    return GROVE_OK;
+}
+
 grove_error grove_rooted_try_get(grove_heap *heap, grove_rooted r, void **out)
 {
-    grove_error e = check_rooted(heap, r);
-    if (e == GROVE_OK)
-        *out = grove__table(heap)->lifo[r.index].ptr;
-    return e;
+    return access_entry(check_rooted(heap, r), grove__table(heap)->lifo, r.index, out, NULL);
 }
 
 grove_error grove_rooted_try_set(grove_heap *heap, grove_rooted r, void *object)
 {
-    grove_error e = check_rooted(heap, r);
-    if (e == GROVE_OK)
-        grove__table(heap)->lifo[r.index].ptr = object;
-    return e;
+    return access_entry(check_rooted(heap, r), grove__table(heap)->lifo, r.index, NULL, object);
 }
 
 /* ---- manual roots ------------------------------------------------------------- */
@@ -231,18 +238,12 @@ void *grove__manual_get_slow(grove_heap *heap, grove_manual m)
 
 grove_error grove_manual_try_get(grove_heap *heap, grove_manual m, void **out)
 {
-    grove_error e = check_manual(heap, m);
-    if (e == GROVE_OK)
-        *out = grove__table(heap)->manual[m.index].ptr;
-    return e;
+    return access_entry(check_manual(heap, m), grove__table(heap)->manual, m.index, out, NULL);
 }
 
 grove_error grove_manual_try_set(grove_heap *heap, grove_manual m, void *object)
 {
-    grove_error e = check_manual(heap, m);
-    if (e == GROVE_OK)
-        grove__table(heap)->manual[m.index].ptr = object;
-    return e;
+    return access_entry(check_manual(heap, m), grove__table(heap)->manual, m.index, NULL, object);
 }
 
 void grove_manual_set(grove_heap *heap, grove_manual m, void *object)

@@ -97,8 +97,37 @@ static bool create_arena(grove_heap *heap)
     return true;
 }
 
+#ifndef NDEBUG
+/* Bytes the heap's arena still hands out, from jemalloc's own statistics. */
+static size_t arena_allocated(const grove_heap *heap)
+{
+    uint64_t epoch = 1;
+    size_t len = sizeof epoch;
+    mallctl("epoch", &epoch, &len, &epoch, len);
+    size_t total = 0;
+    static const char *const kinds[] = {"small", "large"};
+    for (int i = 0; i < 2; i++) {
+        char name[64];
+        size_t bytes = 0;
+        len = sizeof bytes;
+        snprintf(name, sizeof name, "stats.arenas.%u.%s.allocated", heap->arena, kinds[i]);
+        if (mallctl(name, &bytes, &len, NULL, 0) == 0)
+            total += bytes;
+    }
+    return total;
+}
+#endif
+
 static void destroy_arena(grove_heap *heap)
 {
+#ifndef NDEBUG
+    /* Every block, large object and the nursery must have been returned:
+     * this turns each heap destruction in a debug build into a leak check
+     * of the memory Valgrind cannot see (jemalloc's mallocx). */
+    size_t leaked = arena_allocated(heap);
+    if (leaked)
+        grove_fatal("heap destroyed with %zu bytes still allocated in its arena", leaked);
+#endif
     char cmd[64];
     snprintf(cmd, sizeof cmd, "arena.%u.destroy", heap->arena);
     mallctl(cmd, NULL, NULL, NULL, 0);

@@ -49,9 +49,9 @@ static void scan_remembered(grove_heap *heap, grove_tracer *t)
 
 void grove_minor_gc(grove_heap *heap)
 {
-    uint64_t start = grove_now_ns();
     if (heap->config.debug & GROVE_DEBUG_VERIFY)
         grove_verify_remembered(heap);
+    uint64_t start = grove_now_ns();
     heap->in_gc = true;
     grove_nursery_arm(heap);
 
