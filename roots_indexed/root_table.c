@@ -4,6 +4,7 @@
  * holds growth, the checks' slow paths that name the misuse, and the
  * collector's scan. */
 #include <grove/roots_indexed.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "roots_backend.h"
@@ -115,10 +116,13 @@ static grove_error check_manual(grove_heap *heap, grove_manual m)
                     true);
 }
 
-/* Report through the handler an error diagnose() already recorded. */
+/* Report through the handler an error diagnose() already recorded (copied
+ * first: grove_misuse rewrites the heap's message buffer). */
 static void report(grove_heap *heap, grove_error code)
 {
-    grove_misuse(heap, code, "%s", grove_last_error_message(heap));
+    char message[sizeof ((grove_error_info *)0)->message];
+    snprintf(message, sizeof message, "%s", grove_last_error_message(heap));
+    grove_misuse(heap, code, "%s", message);
 }
 
 /* ---- scopes --------------------------------------------------------------- */

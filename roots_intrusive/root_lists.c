@@ -37,18 +37,22 @@ size_t grove_roots_visit(grove_heap *heap, grove_tracer *tracer)
     return n + l->persistent_count;
 }
 
-void grove__check_scope_exit(grove_heap *heap, grove_scope scope)
+#if GROVE_ROOT_CHECKS
+bool grove__check_scope_exit(grove_heap *heap, grove_scope scope)
 {
-    for (grove_root_link *link = grove__lists(heap)->head; link; link = link->prev)
-        if (link == scope.saved)
-            return;
-    if (scope.saved == NULL)
-        return; /* the outermost scope: everything goes */
-    grove_misuse(heap, GROVE_E_BAD_SCOPE,
-                 "scope exit: saved head %p is not on this heap's root list (scope exited twice, "
-                 "exited after an outer scope, or from another heap)",
-                 (void *)scope.saved);
+    struct grove__root_lists *l = grove__lists(heap);
+    if (scope.heap != heap)
+        grove_misuse(heap, GROVE_E_BAD_SCOPE, "scope of another heap exited on this heap");
+    else if (scope.depth > l->depth)
+        grove_misuse(heap, GROVE_E_BAD_SCOPE,
+                     "scope exit: the scope's saved head is no longer on the root list (%zu "
+                     "nodes at its entry, %zu now): exited twice, or after an outer scope",
+                     scope.depth, l->depth);
+    else
+        return true;
+    return false;
 }
+#endif
 
 void grove__report_root_order(grove_heap *heap, grove_root_link *link)
 {

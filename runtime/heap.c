@@ -181,6 +181,7 @@ void grove_heap_destroy(grove_heap *heap)
     grove_types_free(&heap->types);
     grove_vec_free(&heap->remembered.objects);
     grove_vec_free(&heap->gray);
+    grove_vec_free(&heap->marked_young);
     grove_stats_free(&heap->stats);
     free(heap->visitors);
     free(heap);
@@ -204,32 +205,45 @@ static bool major_due(const grove_heap *heap)
     return grove_old_space_bytes(&heap->old) + heap->large.bytes > heap->major_threshold;
 }
 
-/* The nursery is full: evacuate it, and collect everything if old space has
- * outgrown its threshold or the heap its limit. Returns false if the heap is
- * still over its limit afterwards. */
-static bool collect_for_nursery(grove_heap *heap)
+/* Make the nursery empty: evacuate it if its survivors fit under the limit
+ * (then collect everything if old space has outgrown its threshold), else
+ * collect everything, which evacuates if they fit then. GROVE_E_OOM if the
+ * nursery could not be evacuated. */
+static grove_error collect(grove_heap *heap)
 {
+    if (!grove_minor_gc_fits(heap))
+        return grove_major_gc(heap);
     grove_minor_gc(heap);
-    if (major_due(heap) || grove_heap_over_limit(heap, 0))
-        grove_major_gc(heap);
-    return !grove_heap_over_limit(heap, 0);
+    if (major_due(heap))
+        grove_major_gc(heap); /* the nursery is empty: nothing to promote */
+    return GROVE_OK;
 }
 
-/* Zeal mode: count this allocation and collect on schedule. */
+/* Zeal mode: count this allocation and collect on schedule. The nursery is
+ * not full, so a collection that cannot evacuate it is no failure here. */
 static void zeal_tick(grove_heap *heap)
 {
     uint64_t n = ++heap->zeal_ticks;
     if (heap->config.zeal_major && n % heap->config.zeal_major == 0)
         grove_major_gc(heap);
     else if (heap->config.zeal_minor && n % heap->config.zeal_minor == 0)
-        grove_minor_gc(heap);
+        collect(heap);
+}
+
+static grove_error fail_nursery_stays(grove_heap *heap)
+{
+    return grove_fail(heap, GROVE_E_OOM,
+                      "heap limit reached: the nursery's survivors do not fit in %zu bytes "
+                      "(%zu held after a full collection)",
+                      heap->config.max_heap_size, grove_heap_bytes(heap));
 }
 
 static void *alloc_large(grove_heap *heap, grove_type_id type, size_t bytes)
 {
-    if (major_due(heap) || grove_heap_over_limit(heap, bytes)) {
+    size_t footprint = grove_large_footprint(heap, bytes);
+    if (major_due(heap) || grove_heap_over_limit(heap, footprint)) {
         grove_major_gc(heap);
-        if (grove_heap_over_limit(heap, bytes)) {
+        if (grove_heap_over_limit(heap, footprint)) {
             grove_fail(heap, GROVE_E_OOM,
                        "heap limit reached: a %zu-byte object does not fit (heap holds %zu of "
                        "%zu bytes after a full collection)",
@@ -274,10 +288,8 @@ void *grove__alloc_slow(grove_heap *heap, grove_type_id type, size_t size)
 
     uint64_t *cell = grove_nursery_alloc_slow(heap, bytes);
     if (!cell) {
-        if (!collect_for_nursery(heap)) {
-            grove_fail(heap, GROVE_E_OOM,
-                       "heap limit reached: %zu bytes held after a full collection, limit %zu",
-                       grove_heap_bytes(heap), heap->config.max_heap_size);
+        if (collect(heap) != GROVE_OK) {
+            fail_nursery_stays(heap);
             return NULL;
         }
         cell = grove_nursery_alloc_slow(heap, bytes);
@@ -292,16 +304,14 @@ grove_error grove_collect_minor(grove_heap *heap)
 {
     if (heap->in_gc)
         return grove_misuse(heap, GROVE_E_IN_GC, "grove_collect_minor during a collection");
-    grove_minor_gc(heap);
-    return GROVE_OK;
+    return collect(heap) == GROVE_OK ? GROVE_OK : fail_nursery_stays(heap);
 }
 
 grove_error grove_collect_major(grove_heap *heap)
 {
     if (heap->in_gc)
         return grove_misuse(heap, GROVE_E_IN_GC, "grove_collect_major during a collection");
-    grove_major_gc(heap);
-    return GROVE_OK;
+    return grove_major_gc(heap) == GROVE_OK ? GROVE_OK : fail_nursery_stays(heap);
 }
 
 grove_error grove_add_root_visitor(grove_heap *heap, grove_root_visitor visit, void *data)

@@ -35,7 +35,8 @@ struct grove_heap {
     size_t visitor_count;
     size_t visitor_cap;
 
-    grove_vec gray; /* objects to scan: promoted (minor GC) or marked (major GC) */
+    grove_vec gray;         /* objects to scan: promoted (minor GC) or marked (major GC) */
+    grove_vec marked_young; /* nursery objects marked by a census, to unmark */
 
     grove_stats_state stats;
     size_t major_threshold; /* old + large bytes that trigger a major GC */
@@ -46,9 +47,26 @@ struct grove_heap {
 size_t grove_heap_bytes(const grove_heap *heap);
 bool grove_heap_over_limit(const grove_heap *heap, size_t extra);
 
-/* Collections. Callers have checked in_gc. */
+/* Collections. Callers have checked in_gc.
+ * grove_minor_gc evacuates the nursery unconditionally: call it only when
+ * grove_minor_gc_fits. grove_major_gc marks and sweeps in place, then
+ * evacuates the nursery if its survivors fit under the limit (GROVE_OK) or
+ * leaves it (GROVE_E_OOM, not recorded: the caller decides if it fails). */
 void grove_minor_gc(grove_heap *heap);
-void grove_major_gc(grove_heap *heap);
+grove_error grove_major_gc(grove_heap *heap);
+
+/* Survivors of the nursery per old-space size class (promotion.c). */
+typedef struct grove_young_census {
+    size_t cells[GROVE_SIZE_CLASSES];
+} grove_young_census;
+
+/* Would evacuating the nursery now keep the heap within its limit? */
+bool grove_minor_gc_fits(grove_heap *heap);
+/* Count a just-marked nursery object (remembered for unmarking). */
+void grove_young_census_note(grove_heap *heap, grove_young_census *census, void *object);
+/* Unmark every nursery object the census marked. */
+void grove_young_census_clear(grove_heap *heap);
+bool grove_young_census_fits(grove_heap *heap, const grove_young_census *census);
 
 /* Visit every root: the backend's table or lists, then embedder visitors.
  * Returns the number of root slots offered. */

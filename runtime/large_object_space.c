@@ -12,9 +12,20 @@ static uint64_t *header_of(grove_large_object *lo)
     return (uint64_t *)((char *)lo + sizeof *lo);
 }
 
-void *grove_large_alloc(grove_heap *heap, grove_type_id type, size_t object_bytes)
+size_t grove_large_footprint(const grove_heap *heap, size_t object_bytes)
 {
     size_t total = sizeof(grove_large_object) + object_bytes;
+    if (total < object_bytes)
+        return SIZE_MAX;
+    size_t real = nallocx(total, heap->mallocx_flags);
+    return real ? real : SIZE_MAX; /* 0: jemalloc cannot serve that size */
+}
+
+void *grove_large_alloc(grove_heap *heap, grove_type_id type, size_t object_bytes)
+{
+    size_t total = grove_large_footprint(heap, object_bytes);
+    if (total == SIZE_MAX)
+        return NULL;
     grove_large_object *lo = mallocx(total, MALLOCX_ZERO | heap->mallocx_flags);
     if (!lo)
         return NULL;

@@ -10,7 +10,7 @@
 
 typedef struct grove_large_object {
     struct grove_large_object *next;
-    size_t alloc_bytes; /* whole allocation, this prefix included */
+    size_t alloc_bytes; /* whole allocation as jemalloc rounds it, this prefix included */
     /* then the object header word and the payload */
 } grove_large_object;
 
@@ -19,6 +19,10 @@ typedef struct grove_large_space {
     size_t bytes; /* sum of alloc_bytes */
     size_t count;
 } grove_large_space;
+
+/* Memory a large object of object_bytes (header included) really takes,
+ * as jemalloc rounds it; SIZE_MAX if no allocation can be that large. */
+size_t grove_large_footprint(const grove_heap *heap, size_t object_bytes);
 
 /* A zeroed large object with header; NULL if memory is short. */
 void *grove_large_alloc(grove_heap *heap, grove_type_id type, size_t object_bytes);

@@ -49,11 +49,13 @@ static void scan_remembered(grove_heap *heap, grove_tracer *t)
 
 void grove_minor_gc(grove_heap *heap)
 {
+    /* in_gc also covers verify: it runs trace callbacks and root visitors,
+     * which must not allocate there either. */
+    heap->in_gc = true;
+    grove_nursery_arm(heap);
     if (heap->config.debug & GROVE_DEBUG_VERIFY)
         grove_verify_remembered(heap);
     uint64_t start = grove_now_ns();
-    heap->in_gc = true;
-    grove_nursery_arm(heap);
 
     grove_tracer t;
     grove_tracer_init(&t, heap, evacuate, true);
@@ -65,10 +67,10 @@ void grove_minor_gc(grove_heap *heap)
     heap->stats.counters.bytes_allocated += grove_nursery_used(heap);
     heap->stats.counters.minor_collections++;
     grove_nursery_reset(heap);
-    heap->in_gc = false;
-    grove_nursery_arm(heap);
     grove_pause_record(&heap->stats.minor, grove_now_ns() - start);
 
     if (heap->config.debug & GROVE_DEBUG_VERIFY)
         grove_verify_heap(heap, "after minor GC");
+    heap->in_gc = false;
+    grove_nursery_arm(heap);
 }

@@ -48,12 +48,13 @@ static grove_block *new_block(grove_heap *heap, unsigned size_class)
 
 void *grove_old_alloc(grove_heap *heap, size_t bytes)
 {
-    unsigned c = heap->old.class_of[bytes / 8];
+    unsigned c = grove_size_class_of(&heap->old, bytes);
     grove_size_class *sc = &heap->old.classes[c];
     void *cell = sc->free_list;
     if (cell) {
         GROVE_ASAN_UNPOISON(cell, sc->cell_size);
         sc->free_list = ((void **)cell)[1];
+        sc->free_cells--;
         return cell;
     }
     grove_block *b = sc->bump_block;
@@ -64,11 +65,42 @@ void *grove_old_alloc(grove_heap *heap, size_t bytes)
     return cell;
 }
 
+static size_t cells_per_block(uint32_t cell_size)
+{
+    return (GROVE_BLOCK_SIZE - GROVE_BLOCK_HEADER) / cell_size;
+}
+
+size_t grove_old_growth_needed(const grove_old_space *old, const size_t cells[GROVE_SIZE_CLASSES])
+{
+    size_t blocks = 0;
+    for (unsigned c = 0; c < GROVE_SIZE_CLASSES; c++) {
+        const grove_size_class *sc = &old->classes[c];
+        size_t avail = sc->free_cells;
+        if (sc->bump_block)
+            avail += (sc->bump_block->end - sc->bump_block->top) / sc->cell_size;
+        if (cells[c] > avail) {
+            size_t per = cells_per_block(sc->cell_size);
+            blocks += (cells[c] - avail + per - 1) / per;
+        }
+    }
+    return blocks * GROVE_BLOCK_SIZE;
+}
+
+size_t grove_old_growth_bound(size_t bytes)
+{
+    /* Cells round sizes up by less than 25%; a block of the largest cells
+     * holds at least (usable - GROVE_MAX_CELL) bytes; and each class may
+     * need one more block for its remainder. */
+    size_t cell_bytes = bytes + bytes / 4;
+    size_t per_block = GROVE_BLOCK_SIZE - GROVE_BLOCK_HEADER - GROVE_MAX_CELL;
+    return ((cell_bytes + per_block - 1) / per_block + GROVE_SIZE_CLASSES) * GROVE_BLOCK_SIZE;
+}
+
 /* Sweep one block: thread its free cells onto *free_list (the first one
  * threaded, the list's tail, goes to *tail). Returns the live cell count;
- * freed object bytes are added to *freed. */
+ * freed object bytes are added to *freed, free cells to *free_cells. */
 static size_t sweep_block(grove_heap *heap, grove_block *b, void **free_list, void **tail,
-                          uint64_t *freed)
+                          uint64_t *freed, size_t *free_cells)
 {
     bool poison = heap->config.debug & GROVE_DEBUG_POISON;
     size_t live = 0;
@@ -90,6 +122,7 @@ static size_t sweep_block(grove_heap *heap, grove_block *b, void **free_list, vo
         if (!*free_list)
             *tail = hdr;
         *free_list = hdr;
+        (*free_cells)++;
         GROVE_ASAN_POISON(hdr, b->cell_size);
     }
     return live;
@@ -101,11 +134,13 @@ uint64_t grove_old_sweep(grove_heap *heap)
     for (unsigned c = 0; c < GROVE_SIZE_CLASSES; c++) {
         grove_size_class *sc = &heap->old.classes[c];
         sc->free_list = NULL;
+        sc->free_cells = 0;
         grove_block **link = &sc->blocks;
         while (*link) {
             grove_block *b = *link;
             void *block_free = NULL, *tail = NULL;
-            if (sweep_block(heap, b, &block_free, &tail, &freed) == 0) {
+            size_t block_free_cells = 0;
+            if (sweep_block(heap, b, &block_free, &tail, &freed, &block_free_cells) == 0) {
                 /* Empty: give the whole block back; its cells leave with it. */
                 *link = b->next;
                 if (sc->bump_block == b)
@@ -122,6 +157,7 @@ uint64_t grove_old_sweep(grove_heap *heap)
                 last[1] = sc->free_list;
                 GROVE_ASAN_POISON(last, 16);
                 sc->free_list = block_free;
+                sc->free_cells += block_free_cells;
             }
             link = &b->next;
         }
@@ -181,6 +217,7 @@ void grove_old_space_free(grove_heap *heap)
         }
         sc->bump_block = NULL;
         sc->free_list = NULL;
+        sc->free_cells = 0;
     }
     heap->old.block_count = 0;
 }

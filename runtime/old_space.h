@@ -31,6 +31,7 @@ typedef struct grove_size_class {
     grove_block *blocks;
     grove_block *bump_block; /* newest block, cells still past its top */
     void *free_list;         /* free cells across this class's blocks */
+    size_t free_cells;       /* length of free_list */
 } grove_size_class;
 
 typedef struct grove_old_space {
@@ -45,6 +46,18 @@ void grove_old_space_free(grove_heap *heap);
 /* A cell for an object of `bytes` bytes (header included, <= GROVE_MAX_CELL).
  * Never fails: it is called during minor GC, which must finish. */
 void *grove_old_alloc(grove_heap *heap, size_t bytes);
+
+static inline unsigned grove_size_class_of(const grove_old_space *old, size_t bytes)
+{
+    return old->class_of[bytes / 8];
+}
+
+/* Bytes of new blocks that promoting cells[c] objects of each class c would
+ * take, after the free cells and the bump blocks' tails are used. */
+size_t grove_old_growth_needed(const grove_old_space *old, const size_t cells[GROVE_SIZE_CLASSES]);
+
+/* An upper bound of the same for `bytes` of objects of unknown classes. */
+size_t grove_old_growth_bound(size_t bytes);
 
 /* Free unmarked cells, clear marks on the rest, release empty blocks.
  * Returns the object bytes freed. */

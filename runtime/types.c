@@ -15,11 +15,12 @@ static grove_error check_desc(grove_heap *heap, const grove_type_desc *d)
     const char *name = d->name ? d->name : "(unnamed)";
     switch (d->layout) {
     case GROVE_LAYOUT_RECORD: {
-        if (d->size > GROVE_MAX_SMALL_PAYLOAD)
+        /* The pointer map has one bit per word: 64 words at most. */
+        if (d->size > 64 * 8)
             return grove_fail(heap, GROVE_E_BAD_TYPE,
-                              "record type '%s': size %zu exceeds %zu bytes; use an ARRAY, "
+                              "record type '%s': size %zu exceeds 64 words; use an ARRAY, "
                               "BYTES or CUSTOM layout",
-                              name, d->size, GROVE_MAX_SMALL_PAYLOAD);
+                              name, d->size);
         size_t words = (d->size + 7) / 8;
         if (words < 64 && (d->pointer_map >> words) != 0)
             return grove_fail(heap, GROVE_E_BAD_TYPE,

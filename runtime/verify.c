@@ -4,8 +4,9 @@
  * is logged in the remembered set, and every young pointer (from a root or
  * an old object) points at the start of a nursery object.
  * After any GC: everything reachable from the roots is a valid old or large
- * object of a registered type; nothing points into the evacuated nursery;
- * the remembered set is empty.
+ * object of a registered type (or a nursery object, if a major GC could not
+ * evacuate the nursery); nothing points into an evacuated nursery, whose
+ * remembered set is then empty.
  * A violation aborts with a message naming the object and the slot. */
 #include "errors.h"
 #include "heap.h"
@@ -86,10 +87,14 @@ static void check_reachable(grove_tracer *t, void **slot)
 {
     verify_state *v = t->data;
     void *p = *slot;
-    if (grove_in_nursery(t->heap, p))
-        violation(t, slot, "points into the evacuated nursery (a stale pointer)");
-    if (!grove_vec_find_sorted(&v->large, p) && !grove_old_contains_object(&v->blocks, p))
+    if (grove_in_nursery(t->heap, p)) {
+        if (!v->nursery.len)
+            violation(t, slot, "points into the evacuated nursery (a stale pointer)");
+        if (!grove_vec_find_sorted(&v->nursery, p))
+            violation(t, slot, "points into the nursery but not at an object");
+    } else if (!grove_vec_find_sorted(&v->large, p) && !grove_old_contains_object(&v->blocks, p)) {
         violation(t, slot, "not an object in old space or the large-object space");
+    }
     uint64_t *hdr = grove__header(p);
     if (grove_hdr_type(*hdr) >= t->heap->types.count)
         violation(t, slot, "object header has an unknown type id");
@@ -110,10 +115,12 @@ static void clear_visited(grove_heap *heap, void *object, void *data)
 
 void grove_verify_heap(grove_heap *heap, const char *when)
 {
-    if (heap->remembered.objects.len)
-        grove_fatal("verify (%s): remembered set holds %zu objects after a collection", when,
-                    heap->remembered.objects.len);
     verify_state v = {.when = when};
+    /* A major GC that could not evacuate the nursery leaves it populated. */
+    collect_nursery_objects(heap, &v.nursery);
+    if (!v.nursery.len && heap->remembered.objects.len)
+        grove_fatal("verify (%s): remembered set holds %zu objects with an empty nursery", when,
+                    heap->remembered.objects.len);
     grove_old_blocks_sorted(heap, &v.blocks);
     grove_large_payloads_sorted(heap, &v.large);
     grove_tracer t;
@@ -126,6 +133,9 @@ void grove_verify_heap(grove_heap *heap, const char *when)
     }
     grove_old_for_each(heap, clear_visited, NULL);
     grove_large_for_each(heap, clear_visited, NULL);
+    for (size_t i = 0; i < v.nursery.len; i++)
+        clear_visited(heap, v.nursery.items[i], NULL);
+    grove_vec_free(&v.nursery);
     grove_vec_free(&v.blocks);
     grove_vec_free(&v.large);
     grove_vec_free(&v.work);

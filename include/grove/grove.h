@@ -97,7 +97,8 @@ enum {
 
 typedef struct grove_config {
     size_t nursery_size;    /* bytes of nursery (default 4 MiB; >= 64 KiB) */
-    size_t max_heap_size;   /* nursery + old space + large objects (default: no limit) */
+    size_t max_heap_size;   /* nursery + old-space blocks + large objects, never
+                               exceeded (default: no limit) */
     double growth_factor;   /* major GC when old space exceeds live-after-last-major
                                times this (default 2.0; > 1.0) */
     size_t major_min_bytes; /* never trigger a major GC below this old-space size
@@ -287,7 +288,11 @@ void grove_write_n(grove_heap *heap, void *object, void **dst, void *const *src,
 /* ------------------------------------------------------------------------ */
 
 /* Collect the nursery now / the whole heap now. GROVE_E_IN_GC if called from
- * inside a collection (a trace callback or root visitor); that is misuse. */
+ * inside a collection (a trace callback or root visitor); that is misuse.
+ * GROVE_E_OOM if the heap is at its limit and the nursery's survivors do not
+ * fit in old space: the collection freed what it could and left the nursery
+ * in place, consistent. (Near the limit, a minor collection may run a major
+ * one to make room.) */
 grove_error grove_collect_minor(grove_heap *heap);
 grove_error grove_collect_major(grove_heap *heap);
 

@@ -18,9 +18,11 @@
  *
  * What cannot be detected: a node whose frame is gone while it is still
  * linked (a missing scope exit) is a dangling pointer the collector will
- * follow. With GROVE_ROOT_CHECKS (on in debug builds) the backend catches
- * what it can: an unlink out of LIFO order, a scope exit whose saved head is
- * no longer on the list, a persistent node removed twice or never added.
+ * follow. After a longjmp, exit the scope open at the setjmp before anything
+ * can collect. With GROVE_ROOT_CHECKS (on in debug builds) the backend
+ * catches what it can, in O(1): an unlink out of LIFO order, a scope exited
+ * twice or after an outer scope, a scope of another heap, a persistent node
+ * removed twice or never added.
  */
 #ifndef GROVE_ROOTS_INTRUSIVE_H
 #define GROVE_ROOTS_INTRUSIVE_H
@@ -50,6 +52,10 @@ typedef struct grove_persistent_node {
 
 typedef struct grove_scope {
     grove_root_link *saved;
+#if GROVE_ROOT_CHECKS
+    size_t depth;     /* nodes on the stack list at entry */
+    grove_heap *heap;
+#endif
 } grove_scope;
 
 /* Backend state (not API). */
@@ -57,6 +63,12 @@ struct grove__root_lists {
     grove_root_link *head;          /* top of the stack list */
     grove_persistent_node sentinel; /* circular persistent list */
     size_t persistent_count;
+#if GROVE_ROOT_CHECKS
+    /* Nodes on the stack list. Checks compare it with a scope's depth
+     * instead of walking the list: after a longjmp the list still runs
+     * through dead frames until the outer scope exits. */
+    size_t depth;
+#endif
 };
 
 static inline struct grove__root_lists *grove__lists(grove_heap *heap)
@@ -64,7 +76,7 @@ static inline struct grove__root_lists *grove__lists(grove_heap *heap)
     return (struct grove__root_lists *)grove__fast(heap)->roots;
 }
 
-void grove__check_scope_exit(grove_heap *heap, grove_scope scope);
+bool grove__check_scope_exit(grove_heap *heap, grove_scope scope);
 void grove__report_root_order(grove_heap *heap, grove_root_link *link);
 
 /* ---- scopes ------------------------------------------------------------ */
@@ -72,17 +84,26 @@ void grove__report_root_order(grove_heap *heap, grove_root_link *link);
 /* Open a scope: remember the head of the stack list. */
 static inline grove_scope grove_scope_enter(grove_heap *heap)
 {
-    grove_scope s = {grove__lists(heap)->head};
+    struct grove__root_lists *l = grove__lists(heap);
+#if GROVE_ROOT_CHECKS
+    grove_scope s = {l->head, l->depth, heap};
+#else
+    grove_scope s = {l->head};
+#endif
     return s;
 }
 
-/* Unlink every stack root declared since `scope` was entered. With
- * GROVE_ROOT_CHECKS, a saved head no longer on the list (the scope was
- * already exited, or belongs to another heap) is GROVE_E_BAD_SCOPE. */
+/* Unlink every stack root declared since `scope` was entered, including
+ * those of inner scopes skipped by a longjmp. With GROVE_ROOT_CHECKS, a
+ * scope whose saved head can no longer be on the list (it was already
+ * exited, or an outer scope was) or that belongs to another heap is
+ * GROVE_E_BAD_SCOPE and leaves the list alone. */
 static inline void grove_scope_exit(grove_heap *heap, grove_scope scope)
 {
 #if GROVE_ROOT_CHECKS
-    grove__check_scope_exit(heap, scope);
+    if (GROVE_UNLIKELY(!grove__check_scope_exit(heap, scope)))
+        return;
+    grove__lists(heap)->depth = scope.depth;
 #endif
     grove__lists(heap)->head = scope.saved;
 }
@@ -95,6 +116,9 @@ static inline void grove_root_push(grove_heap *heap, grove_root_link *link)
     struct grove__root_lists *l = grove__lists(heap);
     link->prev = l->head;
     l->head = link;
+#if GROVE_ROOT_CHECKS
+    l->depth++;
+#endif
 }
 
 /* Unlink the most recently pushed node. With GROVE_ROOT_CHECKS, unlinking
@@ -107,6 +131,7 @@ static inline void grove_root_pop(grove_heap *heap, grove_root_link *link)
         grove__report_root_order(heap, link);
         return;
     }
+    l->depth--;
 #endif
     l->head = link->prev;
 }
