@@ -85,6 +85,16 @@ void grove_get_stats(grove_heap *heap, grove_stats *out)
     out->major = summarize(&heap->stats.major);
 }
 
+size_t grove_pause_samples(grove_heap *heap, grove_collection_kind kind, uint64_t *out,
+                           size_t cap)
+{
+    const grove_pause_log *log = kind == GROVE_MAJOR ? &heap->stats.major : &heap->stats.minor;
+    size_t n = log->count < cap ? log->count : cap;
+    if (n)
+        memcpy(out, log->samples_ns, n * sizeof *out);
+    return log->count;
+}
+
 static int pause_json(char *buf, size_t cap, const char *name, const grove_pause_stats *p)
 {
     return snprintf(buf, cap,

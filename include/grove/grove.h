@@ -341,6 +341,13 @@ typedef struct grove_stats {
 
 void grove_get_stats(grove_heap *heap, grove_stats *out);
 
+typedef enum grove_collection_kind { GROVE_MINOR = 0, GROVE_MAJOR = 1 } grove_collection_kind;
+
+/* Copy up to cap pause times (ns, in collection order) of one kind into out;
+ * returns how many there are in all. For pause distributions. */
+size_t grove_pause_samples(grove_heap *heap, grove_collection_kind kind, uint64_t *out,
+                           size_t cap);
+
 /* Write stats as one JSON object into buf (snprintf semantics: returns the
  * length it needed, excluding the terminator). */
 size_t grove_stats_json(const grove_stats *stats, char *buf, size_t cap);

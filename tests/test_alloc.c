@@ -1,0 +1,295 @@
+/* test_alloc.c — zeroed allocation, object type and size, alignment, large
+ * objects. */
+#include "support.h"
+
+#include <string.h>
+
+START_TEST(zeroed_each_type)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    const size_t sizes[] = {1, 7, 8, 9, 16, 100, 1000, 4000, GROVE_MAX_SMALL_PAYLOAD};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        void *b = grove_alloc(h, tt.bytes, sizes[i]);
+        ck_assert_ptr_nonnull(b);
+        ck_assert(test_all_bytes(b, grove_object_size(b), 0));
+        void *a = grove_alloc(h, tt.array, sizes[i]);
+        ck_assert_ptr_nonnull(a);
+        ck_assert(test_all_bytes(a, grove_object_size(a), 0));
+    }
+    struct pair *p = grove_alloc(h, tt.pair, sizeof *p);
+    ck_assert_ptr_nonnull(p);
+    ck_assert(test_all_bytes(p, sizeof *p, 0));
+    struct mixed *m = grove_alloc(h, tt.mixed, sizeof *m);
+    ck_assert_ptr_nonnull(m);
+    ck_assert(test_all_bytes(m, sizeof *m, 0));
+    struct custom *c = grove_alloc(h, tt.custom, custom_size(10, 3));
+    ck_assert_ptr_nonnull(c);
+    ck_assert(test_all_bytes(c, custom_size(10, 3), 0));
+    void **arr = grove_alloc_array(h, tt.array, 300);
+    ck_assert_ptr_nonnull(arr);
+    for (int i = 0; i < 300; i++)
+        ck_assert_ptr_null(arr[i]);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+/* Allocate several nurseries' worth of objects, each checked zero at birth
+ * and then dirtied, so the nursery is reused after collections. Some objects
+ * survive (rooted in a ring) so evacuation has work to do. */
+START_TEST(zeroed_after_reuse)
+{
+    test_errors rec;
+    grove_config c;
+    grove_config_init(&c);
+    c.nursery_size = (size_t)256 << 10;
+    grove_heap *h = test_heap_config(&c, &rec);
+    grove_scope s = grove_scope_enter(h);
+    enum { RING = 64 };
+    GROVE_LOCAL(h, void **, ring, grove_alloc_array(h, tt.array, RING));
+    ck_assert_ptr_nonnull(GROVE_GET(h, ring));
+    size_t total = 0, target = test_size(6 * c.nursery_size, c.nursery_size);
+    uint64_t rng = 42;
+    unsigned n = 0;
+    while (total < target) {
+        size_t size = 8 + (size_t)(test_rand(&rng) % 600);
+        grove_type_id type = (n % 3 == 0) ? tt.bytes : (n % 3 == 1) ? tt.array : tt.pair;
+        if (type == tt.pair)
+            size = sizeof(struct pair);
+        void *o = grove_alloc(h, type, size);
+        ck_assert_ptr_nonnull(o);
+        size_t osize = grove_object_size(o);
+        ck_assert_msg(test_all_bytes(o, osize, 0), "object %u (%zu bytes) not zeroed", n,
+                      osize);
+        /* 0xA5 words have the low bit set: immediates, safe in slots. */
+        memset(o, 0xA5, osize);
+        if (n % 7 == 0) {
+            void **r = GROVE_GET(h, ring);
+            grove_write(h, r, &r[n % RING], o);
+        }
+        if (n % 997 == 0)
+            ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+        total += osize + 8;
+        n++;
+    }
+    ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+    /* Survivors kept their dirty contents. */
+    void **r = GROVE_GET(h, ring);
+    for (int i = 0; i < RING; i++)
+        if (r[i])
+            ck_assert(test_all_bytes(r[i], grove_object_size(r[i]), 0xA5));
+    grove_stats st = test_stats(h);
+    ck_assert_uint_ge(st.minor_collections, test_reduced() ? 1 : 5);
+    grove_scope_exit(h, s);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+START_TEST(object_type_and_size)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    static const struct {
+        size_t request, expect;
+    } bytes_sizes[] = {{1, 8},       {7, 8},       {8, 8},         {9, 16},
+                       {100, 104},   {4087, 4088}, {4088, 4088},   {4089, 4096},
+                       {10000, 10000}, {65537, 65544}, {1 << 20, 1 << 20}};
+    enum { N = sizeof bytes_sizes / sizeof bytes_sizes[0] };
+    grove_scope s = grove_scope_enter(h);
+    GROVE_LOCAL(h, void **, keep, grove_alloc_array(h, tt.array, N + 4));
+    for (size_t i = 0; i < N; i++) {
+        void *o = grove_alloc(h, tt.bytes, bytes_sizes[i].request);
+        ck_assert_ptr_nonnull(o);
+        ck_assert_uint_eq(grove_object_type(o), tt.bytes);
+        ck_assert_uint_eq(grove_object_size(o), bytes_sizes[i].expect);
+        void **k = GROVE_GET(h, keep);
+        grove_write(h, k, &k[i], o);
+    }
+    void *o = grove_alloc(h, tt.pair, sizeof(struct pair));
+    ck_assert_uint_eq(grove_object_size(o), sizeof(struct pair));
+    void **k = GROVE_GET(h, keep);
+    grove_write(h, k, &k[N], o);
+    o = grove_alloc(h, tt.mixed, sizeof(struct mixed));
+    ck_assert_uint_eq(grove_object_size(o), sizeof(struct mixed));
+    k = GROVE_GET(h, keep);
+    grove_write(h, k, &k[N + 1], o);
+    o = grove_alloc_array(h, tt.array, 17);
+    ck_assert_uint_eq(grove_object_type(o), tt.array);
+    ck_assert_uint_eq(grove_object_size(o), 17 * sizeof(void *));
+    k = GROVE_GET(h, keep);
+    grove_write(h, k, &k[N + 2], o);
+    o = grove_alloc(h, tt.custom, custom_size(0, 5));
+    ck_assert_uint_eq(grove_object_type(o), tt.custom);
+    ck_assert_uint_eq(grove_object_size(o), custom_size(0, 5));
+    k = GROVE_GET(h, keep);
+    grove_write(h, k, &k[N + 3], o);
+
+    /* Type and size survive promotion and a major collection. */
+    for (int round = 0; round < 3; round++) {
+        ck_assert_int_eq(round == 1 ? grove_collect_major(h) : grove_collect_minor(h), GROVE_OK);
+        k = GROVE_GET(h, keep);
+        ck_assert_uint_eq(grove_object_size(k), (N + 4) * sizeof(void *));
+        for (size_t i = 0; i < N; i++) {
+            ck_assert_uint_eq(grove_object_type(k[i]), tt.bytes);
+            ck_assert_uint_eq(grove_object_size(k[i]), bytes_sizes[i].expect);
+        }
+        ck_assert_uint_eq(grove_object_type(k[N]), tt.pair);
+        ck_assert_uint_eq(grove_object_type(k[N + 1]), tt.mixed);
+        ck_assert_uint_eq(grove_object_size(k[N + 1]), sizeof(struct mixed));
+        ck_assert_uint_eq(grove_object_size(k[N + 2]), 17 * sizeof(void *));
+        ck_assert_uint_eq(grove_object_type(k[N + 3]), tt.custom);
+    }
+    grove_scope_exit(h, s);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+/* Live objects are 8-byte aligned and do not overlap: each keeps its own
+ * pattern while many others are allocated and collected. */
+START_TEST(aligned_and_disjoint)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    enum { N = 2000 };
+    grove_scope s = grove_scope_enter(h);
+    GROVE_LOCAL(h, void **, keep, grove_alloc_array(h, tt.array, N));
+    uint64_t rng = 7;
+    for (uint32_t i = 0; i < N; i++) {
+        size_t size = 1 + (size_t)(test_rand(&rng) % (i % 100 == 0 ? 9000 : 300));
+        void *o = grove_alloc(h, tt.bytes, size);
+        ck_assert_ptr_nonnull(o);
+        ck_assert_uint_eq((uintptr_t)o % 8, 0);
+        test_fill_pattern(o, grove_object_size(o), i);
+        void **k = GROVE_GET(h, keep);
+        grove_write(h, k, &k[i], o);
+        if (i % 500 == 499)
+            ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    }
+    for (int round = 0; round < 2; round++) {
+        void **k = GROVE_GET(h, keep);
+        for (uint32_t i = 0; i < N; i++) {
+            ck_assert_uint_eq((uintptr_t)k[i] % 8, 0);
+            ck_assert_msg(test_check_pattern(k[i], grove_object_size(k[i]), i),
+                          "object %u overwritten", i);
+        }
+        ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+    }
+    grove_scope_exit(h, s);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+START_TEST(large_objects)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    const size_t big = (size_t)1 << 20;
+    const size_t slots = test_size(100000, 10000); /* 800 KB of pointer slots */
+    grove_scope s = grove_scope_enter(h);
+    GROVE_LOCAL(h, unsigned char *, b, grove_alloc(h, tt.bytes, big));
+    ck_assert_ptr_nonnull(GROVE_GET(h, b));
+    ck_assert_uint_gt(big, GROVE_MAX_SMALL_PAYLOAD);
+    ck_assert_uint_eq(grove_object_size(GROVE_GET(h, b)), big);
+    ck_assert(test_all_bytes(GROVE_GET(h, b), big, 0));
+    test_fill_pattern(GROVE_GET(h, b), big, 1234);
+
+    GROVE_LOCAL(h, void **, arr, grove_alloc_array(h, tt.array, slots));
+    ck_assert_ptr_nonnull(GROVE_GET(h, arr));
+    ck_assert_uint_eq(grove_object_type(GROVE_GET(h, arr)), tt.array);
+    ck_assert_uint_eq(grove_object_size(GROVE_GET(h, arr)), slots * sizeof(void *));
+    for (size_t i = 0; i < slots; i++) {
+        void **a = GROVE_GET(h, arr);
+        REQUIRE(a[i] == NULL);
+        a[i] = FIX(i * 5);
+    }
+    /* The smallest large object and the largest small one. */
+    GROVE_LOCAL(h, unsigned char *, edge_small, grove_alloc(h, tt.bytes, GROVE_MAX_SMALL_PAYLOAD));
+    GROVE_LOCAL(h, unsigned char *, edge_large,
+                grove_alloc(h, tt.bytes, GROVE_MAX_SMALL_PAYLOAD + 1));
+    ck_assert_ptr_nonnull(GROVE_GET(h, edge_small));
+    ck_assert_ptr_nonnull(GROVE_GET(h, edge_large));
+    ck_assert(test_all_bytes(GROVE_GET(h, edge_large), GROVE_MAX_SMALL_PAYLOAD + 1, 0));
+    test_fill_pattern(GROVE_GET(h, edge_small), GROVE_MAX_SMALL_PAYLOAD, 5);
+    test_fill_pattern(GROVE_GET(h, edge_large), GROVE_MAX_SMALL_PAYLOAD + 1, 6);
+
+    for (int round = 0; round < 4; round++) {
+        /* Churn between collections. */
+        ck_assert_ptr_nonnull(test_list(h, test_size(5000, 300), 0));
+        ck_assert_ptr_nonnull(grove_alloc(h, tt.bytes, 300000)); /* large garbage */
+        ck_assert_int_eq(round % 2 ? grove_collect_major(h) : grove_collect_minor(h), GROVE_OK);
+        ck_assert(test_check_pattern(GROVE_GET(h, b), big, 1234));
+        ck_assert(test_check_pattern(GROVE_GET(h, edge_small), GROVE_MAX_SMALL_PAYLOAD, 5));
+        ck_assert(test_check_pattern(GROVE_GET(h, edge_large), GROVE_MAX_SMALL_PAYLOAD + 1, 6));
+        void **a = GROVE_GET(h, arr);
+        for (size_t i = 0; i < slots; i++)
+            REQUIRE(a[i] == FIX(i * 5));
+    }
+    grove_scope_exit(h, s);
+
+    /* Freed large memory comes back zeroed. */
+    ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+    for (int i = 0; i < 4; i++) {
+        unsigned char *again = grove_alloc(h, tt.bytes, big);
+        ck_assert_ptr_nonnull(again);
+        ck_assert(test_all_bytes(again, big, 0));
+        memset(again, 0x77, big);
+        ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+    }
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+/* A large pointer array whose slots point at small objects keeps them alive
+ * and updated. */
+START_TEST(large_array_of_objects)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    const size_t n = test_size(20000, 1500);
+    grove_scope s = grove_scope_enter(h);
+    GROVE_LOCAL(h, void **, arr, grove_alloc_array(h, tt.array, n));
+    ck_assert_ptr_nonnull(GROVE_GET(h, arr));
+    for (size_t i = 0; i < n; i++) {
+        struct pair *p = test_cons(h, FIX(i), NULL);
+        ck_assert_ptr_nonnull(p);
+        void **a = GROVE_GET(h, arr);
+        grove_write(h, a, &a[i], p);
+    }
+    for (int round = 0; round < 3; round++) {
+        ck_assert_int_eq(round == 1 ? grove_collect_major(h) : grove_collect_minor(h), GROVE_OK);
+        void **a = GROVE_GET(h, arr);
+        for (size_t i = 0; i < n; i++) {
+            struct pair *p = a[i];
+            REQUIRE(grove_object_type(p) == tt.pair);
+            REQUIRE(p->car == FIX(i));
+        }
+    }
+    grove_scope_exit(h, s);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+static Suite *alloc_suite(void)
+{
+    Suite *s = suite_create("alloc");
+    TCase *tc = test_tcase(s, "small");
+    tcase_add_test(tc, zeroed_each_type);
+    tcase_add_test(tc, zeroed_after_reuse);
+    tcase_add_test(tc, object_type_and_size);
+    tcase_add_test(tc, aligned_and_disjoint);
+    tc = test_tcase(s, "large");
+    tcase_add_test(tc, large_objects);
+    tcase_add_test(tc, large_array_of_objects);
+    return s;
+}
+
+int main(void)
+{
+    return test_main(alloc_suite());
+}

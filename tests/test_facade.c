@@ -1,0 +1,388 @@
+/* test_facade.c — the portable rooting facade: scopes, GROVE_LOCAL,
+ * persistent roots, and leaving scopes by longjmp. */
+#include "support.h"
+
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+
+START_TEST(local_basic)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    grove_scope s = grove_scope_enter(h);
+    GROVE_LOCAL(h, struct pair *, nil, NULL);
+    GROVE_LOCAL(h, void *, num, FIX(31));
+    GROVE_LOCAL(h, struct pair *, p, test_cons(h, FIX(1), FIX(2)));
+    ck_assert_ptr_null(GROVE_GET(h, nil));
+    ck_assert_ptr_eq(GROVE_GET(h, num), FIX(31));
+    ck_assert_ptr_eq(GROVE_GET(h, p)->car, FIX(1));
+    /* GROVE_SET replaces the held value; the old object may die. */
+    GROVE_SET(h, nil, test_cons(h, FIX(3), NULL));
+    GROVE_SET(h, num, FIX(32));
+    GROVE_SET(h, p, test_cons(h, FIX(4), GROVE_GET(h, p)));
+    for (int round = 0; round < 3; round++) {
+        ck_assert_int_eq(round == 1 ? grove_collect_major(h) : grove_collect_minor(h), GROVE_OK);
+        ck_assert_ptr_eq(GROVE_GET(h, nil)->car, FIX(3));
+        ck_assert_ptr_eq(GROVE_GET(h, num), FIX(32));
+        ck_assert_ptr_eq(GROVE_GET(h, p)->car, FIX(4));
+        ck_assert_ptr_eq(((struct pair *)GROVE_GET(h, p)->cdr)->car, FIX(1));
+    }
+    GROVE_SET(h, p, NULL);
+    ck_assert_ptr_null(GROVE_GET(h, p));
+    grove_scope_exit(h, s);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+START_TEST(nested_scopes)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    const size_t big = 300000;
+    grove_scope outer = grove_scope_enter(h);
+    GROVE_LOCAL(h, struct pair *, a, test_cons(h, FIX(1), NULL));
+    grove_stats s0;
+    {
+        grove_scope inner = grove_scope_enter(h);
+        GROVE_LOCAL(h, struct pair *, b, test_cons(h, FIX(2), GROVE_GET(h, a)));
+        GROVE_LOCAL(h, void *, blob, grove_alloc(h, tt.bytes, big));
+        ck_assert_ptr_nonnull(GROVE_GET(h, blob));
+        {
+            grove_scope innermost = grove_scope_enter(h);
+            GROVE_LOCAL(h, struct pair *, c, test_cons(h, FIX(3), GROVE_GET(h, b)));
+            ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+            ck_assert_ptr_eq(GROVE_GET(h, c)->cdr, GROVE_GET(h, b));
+            ck_assert_ptr_eq(GROVE_GET(h, b)->cdr, GROVE_GET(h, a));
+            grove_scope_exit(h, innermost);
+        }
+        ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+        ck_assert_ptr_eq(GROVE_GET(h, b)->car, FIX(2));
+        ck_assert_ptr_eq(GROVE_GET(h, b)->cdr, GROVE_GET(h, a));
+        s0 = test_stats(h);
+        grove_scope_exit(h, inner);
+    }
+    ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+    grove_stats s1 = test_stats(h);
+    ck_assert_uint_ge(s1.bytes_freed - s0.bytes_freed, big); /* inner's blob died */
+    ck_assert_ptr_eq(GROVE_GET(h, a)->car, FIX(1));
+    /* New locals in the outer scope after inner ones were dropped. */
+    GROVE_LOCAL(h, struct pair *, d, test_cons(h, FIX(4), GROVE_GET(h, a)));
+    ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    ck_assert_ptr_eq(GROVE_GET(h, d)->cdr, GROVE_GET(h, a));
+    grove_scope_exit(h, outer);
+    ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+    ck_assert_uint_eq(test_stats(h).live_bytes, 0);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+/* Each frame holds two locals in its own scope; collections at the bottom
+ * and along the way must keep all of them. */
+static void recurse(grove_heap *h, int depth)
+{
+    grove_scope s = grove_scope_enter(h);
+    GROVE_LOCAL(h, struct pair *, mine, test_cons(h, FIX(depth), NULL));
+    GROVE_LOCAL(h, void **, arr, grove_alloc_array(h, tt.array, 3));
+    void **a = GROVE_GET(h, arr);
+    grove_write(h, a, &a[0], GROVE_GET(h, mine));
+    a[1] = FIX(depth * 2);
+    if (depth % 50 == 0)
+        ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    if (depth > 0) {
+        recurse(h, depth - 1);
+    } else {
+        ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+        ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+    }
+    ck_assert_ptr_eq(GROVE_GET(h, mine)->car, FIX(depth));
+    a = GROVE_GET(h, arr);
+    ck_assert_ptr_eq(a[0], GROVE_GET(h, mine));
+    ck_assert_ptr_eq(a[1], FIX(depth * 2));
+    grove_scope_exit(h, s);
+}
+
+START_TEST(recursive_scopes)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    recurse(h, 300);
+    ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+    ck_assert_uint_eq(test_stats(h).live_bytes, 0);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+START_TEST(loop_scopes)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    const size_t n = test_size(20000, 1000);
+    grove_scope outer = grove_scope_enter(h);
+    GROVE_LOCAL(h, struct pair *, acc, NULL);
+    for (size_t i = 0; i < n; i++) {
+        grove_scope s = grove_scope_enter(h);
+        GROVE_LOCAL(h, struct pair *, x, test_cons(h, FIX(n - 1 - i), NULL));
+        GROVE_LOCAL(h, void *, junk, grove_alloc(h, tt.bytes, 64));
+        ck_assert_ptr_nonnull(GROVE_GET(h, junk));
+        struct pair *c = test_cons(h, GROVE_GET(h, x)->car, GROVE_GET(h, acc));
+        GROVE_SET(h, acc, c);
+        grove_scope_exit(h, s);
+    }
+    ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    ck_assert_uint_eq(test_list_check(GROVE_GET(h, acc), n, 0), n);
+    grove_scope_exit(h, outer);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+/* ---- persistent roots ------------------------------------------------------ */
+
+START_TEST(persistent_basic)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    grove_persistent g;
+    grove_persistent_init(h, &g, test_cons(h, FIX(10), FIX(11)));
+    uintptr_t before = (uintptr_t)grove_persistent_get(h, &g);
+    ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    struct pair *p = grove_persistent_get(h, &g);
+    if (!test_zeal())
+        ck_assert_uint_ne((uintptr_t)p, before); /* it moved, the root followed */
+    ck_assert_ptr_eq(p->car, FIX(10));
+    ck_assert_ptr_eq(p->cdr, FIX(11));
+    grove_persistent_set(h, &g, test_cons(h, FIX(12), NULL));
+    ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+    ck_assert_ptr_eq(((struct pair *)grove_persistent_get(h, &g))->car, FIX(12));
+    grove_persistent_set(h, &g, FIX(13));
+    ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    ck_assert_ptr_eq(grove_persistent_get(h, &g), FIX(13));
+    grove_persistent_set(h, &g, NULL);
+    ck_assert_ptr_null(grove_persistent_get(h, &g));
+    grove_persistent_drop(h, &g);
+    ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+    ck_assert_uint_eq(test_stats(h).live_bytes, 0);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+START_TEST(persistent_keeps_alive_until_dropped)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    const size_t big = 500000;
+    grove_persistent g;
+    grove_persistent_init(h, &g, grove_alloc(h, tt.bytes, big));
+    ck_assert_ptr_nonnull(grove_persistent_get(h, &g));
+    test_fill_pattern(grove_persistent_get(h, &g), big, 77);
+    for (int i = 0; i < 3; i++) {
+        ck_assert_ptr_nonnull(test_list(h, 5000, 0));
+        ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+        ck_assert(test_check_pattern(grove_persistent_get(h, &g), big, 77));
+    }
+    grove_stats s0 = test_stats(h);
+    grove_persistent_drop(h, &g);
+    ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+    grove_stats s1 = test_stats(h);
+    ck_assert_uint_ge(s1.bytes_freed - s0.bytes_freed, big);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+START_TEST(persistent_random_order)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    const size_t n = test_size(2000, 200);
+    grove_persistent *g = calloc(n, sizeof *g);
+    bool *live = calloc(n, sizeof *live);
+    size_t *order = malloc(n * sizeof *order);
+    ck_assert(g && live && order);
+    for (size_t i = 0; i < n; i++) {
+        grove_persistent_init(h, &g[i], test_cons(h, FIX(i), FIX(i * 2)));
+        live[i] = true;
+        order[i] = i;
+    }
+    test_shuffle(order, n, 12345);
+    for (size_t k = 0; k < n; k++) {
+        size_t i = order[k];
+        grove_persistent_drop(h, &g[i]);
+        live[i] = false;
+        if (k % 3 == 0) /* garbage in between */
+            ck_assert_ptr_nonnull(test_list(h, 50, 0));
+        if (k % 50 == 0) {
+            ck_assert_int_eq(k % 100 ? grove_collect_minor(h) : grove_collect_major(h),
+                             GROVE_OK);
+            for (size_t j = 0; j < n; j++) {
+                if (!live[j])
+                    continue;
+                struct pair *p = grove_persistent_get(h, &g[j]);
+                REQUIRE(p->car == FIX(j));
+                REQUIRE(p->cdr == FIX(j * 2));
+            }
+        }
+        /* Every fourth dropped root is reused for a new object. */
+        if (k % 4 == 0) {
+            grove_persistent_init(h, &g[i], test_cons(h, FIX(i), FIX(i * 2)));
+            live[i] = true;
+        }
+    }
+    ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+    size_t still = 0;
+    for (size_t j = 0; j < n; j++) {
+        if (!live[j])
+            continue;
+        ck_assert_ptr_eq(((struct pair *)grove_persistent_get(h, &g[j]))->car, FIX(j));
+        grove_persistent_drop(h, &g[j]);
+        still++;
+    }
+    ck_assert_uint_eq(still, (n + 3) / 4);
+    ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+    ck_assert_uint_eq(test_stats(h).live_bytes, 0);
+    free(g);
+    free(live);
+    free(order);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+/* ---- longjmp ------------------------------------------------------------- */
+
+static jmp_buf escape;
+
+/* Enter a scope, declare locals (one holding a large blob of `big` bytes),
+ * recurse; at the bottom collect, then longjmp out of every frame. */
+static void dive(grove_heap *h, int depth, size_t big)
+{
+    grove_scope s = grove_scope_enter(h);
+    GROVE_LOCAL(h, void *, blob, big ? grove_alloc(h, tt.bytes, big) : NULL);
+    GROVE_LOCAL(h, struct pair *, cell, test_cons(h, FIX(depth), NULL));
+    ck_assert(big == 0 || GROVE_GET(h, blob) != NULL);
+    ck_assert_ptr_nonnull(GROVE_GET(h, cell));
+    if (depth == 0) {
+        ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+        ck_assert_ptr_eq(GROVE_GET(h, cell)->car, FIX(0));
+        longjmp(escape, 1);
+    }
+    if (depth > 0)
+        dive(h, depth - 1, big);
+    grove_scope_exit(h, s);
+}
+
+START_TEST(longjmp_out_of_scopes)
+{
+    test_errors rec;
+    grove_config c;
+    test_default_config(&c);
+    c.debug = GROVE_DEBUG_VERIFY;
+    grove_heap *h = test_heap_config(&c, &rec);
+    const size_t big = 200000;
+    const int depth = 6;
+    grove_scope outer = grove_scope_enter(h);
+    GROVE_LOCAL(h, struct pair *, keep, test_list(h, 100, 0));
+    ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+    grove_stats s0 = test_stats(h);
+
+    grove_scope mid = grove_scope_enter(h);
+    GROVE_LOCAL(h, struct pair *, mid_local, test_cons(h, FIX(-1), NULL));
+    ck_assert_ptr_nonnull(GROVE_GET(h, mid_local));
+    if (setjmp(escape) == 0) {
+        dive(h, depth, big);
+        ck_abort_msg("not reached");
+    }
+    /* Exiting `mid` drops everything the dive declared, and mid_local. */
+    grove_scope_exit(h, mid);
+    ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+    grove_stats s1 = test_stats(h);
+    ck_assert_uint_ge(s1.bytes_freed - s0.bytes_freed, (size_t)(depth + 1) * big);
+    ck_assert_uint_eq(s1.live_bytes, s0.live_bytes);
+    ck_assert_uint_eq(test_list_check(GROVE_GET(h, keep), 100, 0), 100);
+
+    /* Life goes on: new scopes, locals and collections work. */
+    for (int i = 0; i < 3; i++) {
+        grove_scope s = grove_scope_enter(h);
+        GROVE_LOCAL(h, struct pair *, fresh, test_list(h, 500, 1000));
+        ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+        ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+        ck_assert_uint_eq(test_list_check(GROVE_GET(h, fresh), 500, 1000), 500);
+        grove_scope_exit(h, s);
+    }
+    ck_assert_uint_eq(test_list_check(GROVE_GET(h, keep), 100, 0), 100);
+
+    /* And a longjmp straight out to the outermost scope. */
+    if (setjmp(escape) == 0) {
+        dive(h, depth, 0);
+        ck_abort_msg("not reached");
+    }
+    grove_scope_exit(h, outer);
+    ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+    ck_assert_uint_eq(test_stats(h).live_bytes, 0);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+/* Many escapes leave nothing behind: a collection afterwards scans as many
+ * root slots as before them. */
+START_TEST(longjmp_repeated)
+{
+    test_errors rec;
+    grove_config c;
+    test_default_config(&c);
+    c.debug = GROVE_DEBUG_VERIFY;
+    grove_heap *h = test_heap_config(&c, &rec);
+    grove_scope outer = grove_scope_enter(h);
+    GROVE_LOCAL(h, struct pair *, keep, test_list(h, 10, 0));
+    grove_stats a0 = test_stats(h);
+    ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    grove_stats a1 = test_stats(h);
+    const uint64_t base = a1.roots_scanned - a0.roots_scanned;
+
+    const int iters = (int)test_size(1000, 100);
+    for (int i = 0; i < iters; i++) {
+        grove_scope s = grove_scope_enter(h);
+        if (setjmp(escape) == 0)
+            dive(h, 4, 0);
+        grove_scope_exit(h, s);
+    }
+    grove_stats b0 = test_stats(h);
+    ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    grove_stats b1 = test_stats(h);
+    ck_assert_uint_eq(b1.roots_scanned - b0.roots_scanned, base);
+    ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+    ck_assert_uint_eq(test_list_check(GROVE_GET(h, keep), 10, 0), 10);
+    grove_scope_exit(h, outer);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+static Suite *facade_suite(void)
+{
+    Suite *s = suite_create("facade");
+    TCase *tc = test_tcase(s, "locals");
+    tcase_add_test(tc, local_basic);
+    tcase_add_test(tc, nested_scopes);
+    tcase_add_test(tc, recursive_scopes);
+    tcase_add_test(tc, loop_scopes);
+    tc = test_tcase(s, "persistent");
+    tcase_add_test(tc, persistent_basic);
+    tcase_add_test(tc, persistent_keeps_alive_until_dropped);
+    tcase_add_test(tc, persistent_random_order);
+    tc = test_tcase(s, "longjmp");
+    tcase_add_test(tc, longjmp_out_of_scopes);
+    tcase_add_test(tc, longjmp_repeated);
+    return s;
+}
+
+int main(void)
+{
+    return test_main(facade_suite());
+}
