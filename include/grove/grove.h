@@ -29,20 +29,24 @@ extern "C" {
 #if defined(__GNUC__)
 #define GROVE_LIKELY(x) __builtin_expect(!!(x), 1)
 #define GROVE_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define GROVE_MAYBE_UNUSED __attribute__((unused))
 #else
 #define GROVE_LIKELY(x) (x)
 #define GROVE_UNLIKELY(x) (x)
+#define GROVE_MAYBE_UNUSED
 #endif
 
 /* ------------------------------------------------------------------------ */
 /* Errors                                                                   */
 /* ------------------------------------------------------------------------ */
 
-/* Every failure has one of these codes and a message. Resource failures
- * (out of memory, bad configuration, oversized request) are returned to the
- * caller. Misuse (a stale handle, an unknown type id, allocating during a
+/* Every failure has one of these codes and a message, recorded in the heap
+ * (grove_last_error). Resource failures (out of memory, bad configuration,
+ * oversized request, a root visitor not found) are returned to the caller.
+ * Misuse (a stale handle, an unknown type id, allocating during a
  * collection, ...) additionally calls the heap's error handler, whose default
- * prints the message and aborts; `try_` forms never call the handler. */
+ * prints the message and aborts; `try_` forms record and return the code and
+ * never call the handler. */
 typedef enum grove_error {
     GROVE_OK = 0,
     GROVE_E_OOM,            /* heap limit reached, or the system is out of memory */

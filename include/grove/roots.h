@@ -45,7 +45,7 @@ extern "C" {
     union {                                                                                      \
         grove_rooted handle;                                                                     \
         T grove__type;                                                                           \
-    } name = {grove_root((heap), (void *)(init))}
+    } name GROVE_MAYBE_UNUSED = {grove_root((heap), (void *)(init))}
 
 #if defined(__GNUC__)
 #define GROVE_GET(heap, name) ((__typeof__((name).grove__type))grove_rooted_get((heap), (name).handle))
