@@ -147,7 +147,7 @@ grove_error grove_scope_try_exit(grove_heap *heap, grove_scope s)
     return GROVE_OK;
 }
 
-void grove_scope_exit(grove_heap *heap, grove_scope s)
+void grove__scope_exit_slow(grove_heap *heap, grove_scope s)
 {
     grove_error e = grove_scope_try_exit(heap, s);
     if (e != GROVE_OK)

@@ -26,7 +26,7 @@ static void evacuate(grove_tracer *t, void **slot)
         return;
     }
     size_t bytes = grove_hdr_words(word) * 8;
-    uint64_t *cell = grove_old_alloc(t->heap, bytes);
+    uint64_t *cell = grove_old_alloc(&t->heap->old, t->heap, bytes);
     memcpy(cell, hdr, bytes);
     void *copy = cell + 1;
     *hdr = (uint64_t)(uintptr_t)copy;

@@ -46,22 +46,11 @@ static grove_block *new_block(grove_heap *heap, unsigned size_class)
     return b;
 }
 
-void *grove_old_alloc(grove_heap *heap, size_t bytes)
+void *grove_old_alloc_slow(grove_heap *heap, unsigned size_class)
 {
-    unsigned c = grove_size_class_of(&heap->old, bytes);
-    grove_size_class *sc = &heap->old.classes[c];
-    void *cell = sc->free_list;
-    if (cell) {
-        GROVE_ASAN_UNPOISON(cell, sc->cell_size);
-        sc->free_list = ((void **)cell)[1];
-        sc->free_cells--;
-        return cell;
-    }
-    grove_block *b = sc->bump_block;
-    if (!b || b->end - b->top < sc->cell_size)
-        b = new_block(heap, c);
-    cell = (void *)b->top;
-    b->top += sc->cell_size;
+    grove_block *b = new_block(heap, size_class);
+    void *cell = (void *)b->top;
+    b->top += b->cell_size;
     return cell;
 }
 

@@ -11,6 +11,7 @@
 
 #include <grove/grove.h>
 
+#include "poison.h"
 #include "vec.h"
 
 #define GROVE_BLOCK_SIZE ((size_t)256 * 1024)
@@ -43,13 +44,35 @@ typedef struct grove_old_space {
 void grove_old_space_init(grove_old_space *old);
 void grove_old_space_free(grove_heap *heap);
 
-/* A cell for an object of `bytes` bytes (header included, <= GROVE_MAX_CELL).
- * Never fails: it is called during minor GC, which must finish. */
-void *grove_old_alloc(grove_heap *heap, size_t bytes);
+void *grove_old_alloc_slow(grove_heap *heap, unsigned size_class);
 
 static inline unsigned grove_size_class_of(const grove_old_space *old, size_t bytes)
 {
     return old->class_of[bytes / 8];
+}
+
+/* A cell for an object of `bytes` bytes (header included, <= GROVE_MAX_CELL):
+ * from the class's free list, else its bump block, else a new block. Never
+ * fails: it is called during minor GC, which must finish. Inline because
+ * promotion calls it once per surviving object. */
+static inline void *grove_old_alloc(grove_old_space *old, grove_heap *heap, size_t bytes)
+{
+    unsigned c = grove_size_class_of(old, bytes);
+    grove_size_class *sc = &old->classes[c];
+    void **cell = sc->free_list;
+    if (cell) {
+        GROVE_ASAN_UNPOISON(cell, sc->cell_size);
+        sc->free_list = cell[1];
+        sc->free_cells--;
+        return cell;
+    }
+    grove_block *b = sc->bump_block;
+    if (b && b->end - b->top >= sc->cell_size) {
+        cell = (void **)b->top;
+        b->top += sc->cell_size;
+        return cell;
+    }
+    return grove_old_alloc_slow(heap, c);
 }
 
 /* Bytes of new blocks that promoting cells[c] objects of each class c would

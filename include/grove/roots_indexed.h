@@ -95,11 +95,26 @@ static inline grove_scope grove_scope_enter(grove_heap *heap)
     return s;
 }
 
+grove_error grove_scope_try_exit(grove_heap *heap, grove_scope scope);
+void grove__scope_exit_slow(grove_heap *heap, grove_scope scope);
+
 /* Close `scope` and every scope opened inside it that is still open (after a
  * longjmp out of them): every grove_rooted created since it was entered dies.
- * Exiting a scope twice or one from another heap is misuse (GROVE_E_BAD_SCOPE). */
-void grove_scope_exit(grove_heap *heap, grove_scope scope);
-grove_error grove_scope_try_exit(grove_heap *heap, grove_scope scope);
+ * Exiting a scope twice or one from another heap is misuse (GROVE_E_BAD_SCOPE).
+ * Inline for the common case, the innermost scope. */
+static inline void grove_scope_exit(grove_heap *heap, grove_scope scope)
+{
+    struct grove__root_table *t = grove__table(heap);
+    if (GROVE_LIKELY(scope.depth == t->depth && scope.heap == t->heap_id &&
+                     scope.top <= t->lifo_top && scope.depth != 0)) {
+        t->lifo_top = scope.top;
+        t->depth--;
+        t->lifo_gen++;
+        t->lifo_limit = t->depth ? t->lifo_cap : 0;
+        return;
+    }
+    grove__scope_exit_slow(heap, scope);
+}
 
 /* Number of scopes open (for assertions in embedders). */
 uint32_t grove_scope_depth(grove_heap *heap);
