@@ -61,6 +61,14 @@ void grove__report_root_order(grove_heap *heap, grove_root_link *link)
                  (void *)link, (void *)grove__lists(heap)->head);
 }
 
+void grove__report_root_twice(grove_heap *heap, grove_root_link *link)
+{
+    grove_misuse(heap, GROVE_E_ROOT_ORDER,
+                 "stack root %p pushed while already on top of the list (a rooted local "
+                 "declared in a loop body needs a scope around it)",
+                 (void *)link);
+}
+
 void grove__report_bad_node(grove_heap *heap, grove_persistent_node *node)
 {
     if (node->heap && node->heap != heap)

@@ -2,6 +2,7 @@
  * policy that decides when to collect. */
 #include "heap.h"
 
+#include <strings.h> /* ffs, used by jemalloc's MALLOCX_ALIGN */
 #include <jemalloc/jemalloc.h>
 #include <math.h>
 #include <stdatomic.h>

@@ -1,6 +1,7 @@
 /* large_object_space.c — one jemalloc allocation per large object. */
 #include "large_object_space.h"
 
+#include <strings.h> /* ffs, used by jemalloc's MALLOCX_ALIGN */
 #include <jemalloc/jemalloc.h>
 
 #include "heap.h"

@@ -10,6 +10,7 @@
  * the heap limit. Otherwise it is left as it is — consistent, with its
  * remembered set — and the caller reports GROVE_E_OOM: a collection never
  * takes the heap past max_heap_size. */
+#include <strings.h> /* ffs, used by jemalloc's MALLOCX_ALIGN */
 #include <jemalloc/jemalloc.h>
 #include <stdio.h>
 

@@ -1,6 +1,7 @@
 /* nursery.c — the nursery region and its allocation slow path. */
 #include "nursery.h"
 
+#include <strings.h> /* ffs, used by jemalloc's MALLOCX_ALIGN */
 #include <jemalloc/jemalloc.h>
 #include <string.h>
 

@@ -1,6 +1,7 @@
 /* old_space.c — size-segregated blocks for promoted objects. */
 #include "old_space.h"
 
+#include <strings.h> /* ffs, used by jemalloc's MALLOCX_ALIGN */
 #include <jemalloc/jemalloc.h>
 
 #include "errors.h"

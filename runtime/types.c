@@ -86,8 +86,3 @@ void grove_types_free(grove_type_registry *types)
     free(types->info);
     *types = (grove_type_registry){0};
 }
-
-size_t grove_object_size(const void *object)
-{
-    return (grove_hdr_words(*grove__header(object)) - 1) * 8;
-}

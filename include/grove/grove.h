@@ -1,5 +1,6 @@
-/*
- * grove.h — the Grove collector's public API.
+/**
+ * @file grove.h
+ * @brief The Grove collector's public API.
  *
  * Grove is a precise, moving, generational collector for language runtimes.
  * This header is the collector itself: heap lifecycle, type registration,
@@ -26,9 +27,20 @@
 extern "C" {
 #endif
 
+/**
+ * @defgroup grove_util Compiler helpers and symbol visibility
+ * @brief Macros the public headers use on every compiler.
+ * @{
+ */
+
 #if defined(__GNUC__)
+/** Branch hint: @p x is expected to be true (no-op on compilers without
+ *  `__builtin_expect`). */
 #define GROVE_LIKELY(x) __builtin_expect(!!(x), 1)
+/** Branch hint: @p x is expected to be false. */
 #define GROVE_UNLIKELY(x) __builtin_expect(!!(x), 0)
+/** Marks a variable that may legitimately go unread (silences
+ *  `-Wunused-variable`). */
 #define GROVE_MAYBE_UNUSED __attribute__((unused))
 #else
 #define GROVE_LIKELY(x) (x)
@@ -36,137 +48,242 @@ extern "C" {
 #define GROVE_MAYBE_UNUSED
 #endif
 
+#ifndef GROVE_API
+#if defined(__GNUC__) && __GNUC__ >= 4
+/**
+ * Marks a declaration as part of the library's binary interface. The
+ * library is compiled with hidden visibility, so only declarations carrying
+ * GROVE_API are exported from the shared library; everything else in
+ * `runtime/` stays internal. Includes the few `grove__` helpers that the
+ * inline fast paths call: they are ABI, not API.
+ */
+#define GROVE_API __attribute__((visibility("default")))
+#else
+#define GROVE_API
+#endif
+#endif
+
+/** @} */
+
 /* ------------------------------------------------------------------------ */
 /* Errors                                                                   */
 /* ------------------------------------------------------------------------ */
 
-/* Every failure has one of these codes and a message, recorded in the heap
- * (grove_last_error). Resource failures (out of memory, bad configuration,
+/**
+ * @defgroup grove_errors Errors
+ * @brief Error codes, messages and the misuse handler.
+ *
+ * Every failure has one of these codes and a message, recorded in the heap
+ * (grove_last_error()). Resource failures (out of memory, bad configuration,
  * oversized request, a root visitor not found) are returned to the caller.
  * Misuse (a stale handle, an unknown type id, allocating during a
  * collection, ...) additionally calls the heap's error handler, whose default
  * prints the message and aborts; `try_` forms record and return the code and
- * never call the handler. */
+ * never call the handler.
+ * @{
+ */
+
+/** Error codes. Names are stable (grove_error_name()). */
 typedef enum grove_error {
-    GROVE_OK = 0,
-    GROVE_E_OOM,            /* heap limit reached, or the system is out of memory */
-    GROVE_E_TOO_LARGE,      /* object size beyond what any object can have */
-    GROVE_E_BAD_CONFIG,     /* invalid heap configuration */
-    GROVE_E_BAD_TYPE,       /* unknown type id, or invalid type description */
-    GROVE_E_IN_GC,          /* allocation or collection requested during a GC */
-    GROVE_E_STALE_HANDLE,   /* root used after its scope exited or it was unrooted */
-    GROVE_E_FOREIGN_HANDLE, /* root handle made by another heap */
-    GROVE_E_BAD_HANDLE,     /* forged, zeroed or out-of-range root handle */
-    GROVE_E_DOUBLE_UNROOT,  /* a root was unrooted twice */
-    GROVE_E_NO_SCOPE,       /* scoped root requested with no scope open */
-    GROVE_E_BAD_SCOPE,      /* scope exited twice, out of order, or foreign */
-    GROVE_E_ROOT_ORDER,     /* stack root unlinked out of LIFO order */
-    GROVE_E_BAD_NODE,       /* persistent node removed twice or never added */
-    GROVE_E_NOT_FOUND       /* removing a root visitor that is not registered */
+    GROVE_OK = 0,           /**< no error */
+    GROVE_E_OOM,            /**< heap limit reached, or the system is out of memory */
+    GROVE_E_TOO_LARGE,      /**< object size beyond what any object can have */
+    GROVE_E_BAD_CONFIG,     /**< invalid heap configuration */
+    GROVE_E_BAD_TYPE,       /**< unknown type id, or invalid type description */
+    GROVE_E_IN_GC,          /**< allocation or collection requested during a GC */
+    GROVE_E_STALE_HANDLE,   /**< root used after its scope exited or it was unrooted */
+    GROVE_E_FOREIGN_HANDLE, /**< root handle made by another heap */
+    GROVE_E_BAD_HANDLE,     /**< forged, zeroed or out-of-range root handle */
+    GROVE_E_DOUBLE_UNROOT,  /**< a root was unrooted twice */
+    GROVE_E_NO_SCOPE,       /**< scoped root requested with no scope open */
+    GROVE_E_BAD_SCOPE,      /**< scope exited twice, out of order, or foreign */
+    GROVE_E_ROOT_ORDER,     /**< stack root unlinked out of LIFO order */
+    GROVE_E_BAD_NODE,       /**< persistent node removed twice or never added */
+    GROVE_E_NOT_FOUND       /**< removing a root visitor that is not registered */
 } grove_error;
 
+/** A heap: an opaque handle created by grove_heap_create(). */
 typedef struct grove_heap grove_heap;
 
-/* Called for misuse errors. If it returns, the failing operation has done
- * nothing and returns its failure value (NULL, an error code, a zero handle). */
+/**
+ * Called for misuse errors. If it returns, the failing operation has done
+ * nothing and returns its failure value (NULL, an error code, a zero handle).
+ *
+ * @param heap    the heap the misuse happened on
+ * @param code    what went wrong
+ * @param message a description of this occurrence (valid during the call)
+ * @param data    the pointer given with the handler
+ */
 typedef void (*grove_error_handler)(grove_heap *heap, grove_error code,
                                     const char *message, void *data);
 
-/* An error as a value, for functions that have no heap to record it in. */
+/** An error as a value, for functions that have no heap to record it in. */
 typedef struct grove_error_info {
-    grove_error code;
-    char message[256];
+    grove_error code;  /**< the error, GROVE_OK if none */
+    char message[256]; /**< its message, NUL-terminated ("" if none) */
 } grove_error_info;
 
-/* Stable identifier of a code, e.g. "GROVE_E_OOM". */
-const char *grove_error_name(grove_error code);
+/**
+ * Stable identifier of a code.
+ * @param code any error code
+ * @return its name, e.g. "GROVE_E_OOM" (a static string; "GROVE_E_UNKNOWN"
+ *         for values outside the enum)
+ */
+GROVE_API const char *grove_error_name(grove_error code);
 
-/* The last error recorded by any operation on this heap (GROVE_OK if none
- * since the last grove_clear_error), and its message ("" if none). */
-grove_error grove_last_error(const grove_heap *heap);
-const char *grove_last_error_message(const grove_heap *heap);
-void grove_clear_error(grove_heap *heap);
+/**
+ * The last error recorded by any operation on this heap.
+ * @param heap the heap
+ * @return GROVE_OK if none since the last grove_clear_error()
+ */
+GROVE_API grove_error grove_last_error(const grove_heap *heap);
+/**
+ * Message of the last error recorded on this heap.
+ * @param heap the heap
+ * @return the message ("" if none); valid until the next error is recorded
+ */
+GROVE_API const char *grove_last_error_message(const grove_heap *heap);
+/**
+ * Forget the last error: grove_last_error() returns GROVE_OK afterwards.
+ * @param heap the heap
+ */
+GROVE_API void grove_clear_error(grove_heap *heap);
 
-/* Replace the misuse handler (NULL restores the default: print and abort). */
-void grove_set_error_handler(grove_heap *heap, grove_error_handler handler, void *data);
+/**
+ * Replace the misuse handler.
+ * @param heap    the heap
+ * @param handler the new handler; NULL restores the default (print and abort)
+ * @param data    passed to every call of @p handler
+ */
+GROVE_API void grove_set_error_handler(grove_heap *heap, grove_error_handler handler, void *data);
+
+/** @} */
 
 /* ------------------------------------------------------------------------ */
 /* Heap lifecycle                                                           */
 /* ------------------------------------------------------------------------ */
 
+/**
+ * @defgroup grove_heap_group Heap lifecycle
+ * @brief Creating, configuring and destroying heaps.
+ * @{
+ */
+
+/** Debug modes for grove_config::debug (bit flags). */
 enum {
-    GROVE_DEBUG_VERIFY = 1u << 0, /* check heap invariants around every GC */
-    GROVE_DEBUG_POISON = 1u << 1  /* fill (and ASan-poison) evacuated memory */
+    GROVE_DEBUG_VERIFY = 1u << 0, /**< check heap invariants around every GC */
+    GROVE_DEBUG_POISON = 1u << 1  /**< fill (and ASan-poison) evacuated memory */
 };
 
+/** Heap configuration; fill with grove_config_init() and adjust. */
 typedef struct grove_config {
-    size_t nursery_size;    /* bytes of nursery (default 4 MiB; >= 64 KiB) */
-    size_t max_heap_size;   /* nursery + old-space blocks + large objects, never
+    size_t nursery_size;    /**< bytes of nursery (default 4 MiB; >= 64 KiB) */
+    size_t max_heap_size;   /**< nursery + old-space blocks + large objects, never
                                exceeded (default: no limit) */
-    double growth_factor;   /* major GC when old space exceeds live-after-last-major
+    double growth_factor;   /**< major GC when old space exceeds live-after-last-major
                                times this (default 2.0; > 1.0) */
-    size_t major_min_bytes; /* never trigger a major GC below this old-space size
+    size_t major_min_bytes; /**< never trigger a major GC below this old-space size
                                (default 16 MiB) */
-    unsigned debug;         /* GROVE_DEBUG_* flags */
-    unsigned zeal_minor;    /* if > 0, a minor GC every zeal_minor allocations */
-    unsigned zeal_major;    /* if > 0, a major GC every zeal_major allocations */
-    grove_error_handler error_handler; /* NULL: print and abort */
-    void *error_data;
+    unsigned debug;         /**< GROVE_DEBUG_* flags */
+    unsigned zeal_minor;    /**< if > 0, a minor GC every zeal_minor allocations */
+    unsigned zeal_major;    /**< if > 0, a major GC every zeal_major allocations */
+    grove_error_handler error_handler; /**< NULL: print and abort */
+    void *error_data;       /**< passed to error_handler */
 } grove_config;
 
-/* Fill *config with the defaults. */
-void grove_config_init(grove_config *config);
+/**
+ * Fill *config with the defaults.
+ * @param config the configuration to initialise
+ */
+GROVE_API void grove_config_init(grove_config *config);
 
-/* Create a heap. config may be NULL for defaults. The environment variable
- * GROVE_DEBUG (comma separated: "verify", "poison", "zeal-minor=N",
- * "zeal-major=M") adds debug modes to any heap, for whole test runs.
- * Returns NULL on an invalid config or if memory is short; the reason is
- * written to *error when error is not NULL. */
-grove_heap *grove_heap_create(const grove_config *config, grove_error_info *error);
+/**
+ * Create a heap. The environment variable GROVE_DEBUG (comma separated:
+ * "verify", "poison", "zeal-minor=N", "zeal-major=M") adds debug modes to
+ * any heap, for whole test runs.
+ *
+ * @param config the configuration, or NULL for the defaults
+ * @param error  if not NULL, receives the reason when creation fails
+ * @return the heap, or NULL on an invalid config or if memory is short
+ */
+GROVE_API grove_heap *grove_heap_create(const grove_config *config, grove_error_info *error);
 
-/* Release every byte the heap holds. All roots and objects die with it. */
-void grove_heap_destroy(grove_heap *heap);
+/**
+ * Release every byte the heap holds. All roots and objects die with it.
+ * @param heap the heap (NULL is ignored)
+ */
+GROVE_API void grove_heap_destroy(grove_heap *heap);
+
+/** @} */
 
 /* ------------------------------------------------------------------------ */
 /* Types                                                                    */
 /* ------------------------------------------------------------------------ */
 
+/**
+ * @defgroup grove_types Types
+ * @brief Describing object layouts to the collector.
+ * @{
+ */
+
+/** Identifier of a registered type; dense from 0 within a heap. */
 typedef uint32_t grove_type_id;
+/** Returned by grove_register_type() for an invalid description. */
 #define GROVE_TYPE_INVALID ((grove_type_id)UINT32_MAX)
 
+/** How the collector finds the pointer slots of a type's objects. */
 typedef enum grove_layout {
-    GROVE_LAYOUT_RECORD = 1, /* fixed size; pointer_map marks the pointer words */
-    GROVE_LAYOUT_ARRAY,      /* variable size; every word is a pointer slot */
-    GROVE_LAYOUT_BYTES,      /* variable size; no pointers */
-    GROVE_LAYOUT_CUSTOM      /* variable size; the trace callback visits slots */
+    GROVE_LAYOUT_RECORD = 1, /**< fixed size; pointer_map marks the pointer words */
+    GROVE_LAYOUT_ARRAY,      /**< variable size; every word is a pointer slot */
+    GROVE_LAYOUT_BYTES,      /**< variable size; no pointers */
+    GROVE_LAYOUT_CUSTOM      /**< variable size; the trace callback visits slots */
 } grove_layout;
 
-/* Passed to trace callbacks and root visitors; see grove_trace_slot. */
+/** Passed to trace callbacks and root visitors; see grove_trace_slot(). */
 typedef struct grove_tracer grove_tracer;
 
-/* Visit every pointer slot of `object` (payload of `size` bytes) with
- * grove_trace_slot. Must not allocate or touch roots. */
+/**
+ * Trace callback of a GROVE_LAYOUT_CUSTOM type: visit every pointer slot of
+ * @p object with grove_trace_slot(). Must not allocate or touch roots.
+ *
+ * @param object the object's payload
+ * @param size   payload size in bytes
+ * @param tracer pass to grove_trace_slot() / grove_trace_slots()
+ */
 typedef void (*grove_trace_fn)(void *object, size_t size, grove_tracer *tracer);
 
+/** A type description for grove_register_type(). */
 typedef struct grove_type_desc {
-    const char *name;     /* for messages; copied */
-    grove_layout layout;
-    size_t size;          /* RECORD: payload bytes, at most 64 words */
-    uint64_t pointer_map; /* RECORD: bit i set => payload word i is a slot */
-    grove_trace_fn trace; /* CUSTOM: required */
+    const char *name;     /**< for messages; copied */
+    grove_layout layout;  /**< how slots are found */
+    size_t size;          /**< RECORD: payload bytes, at most 64 words */
+    uint64_t pointer_map; /**< RECORD: bit i set => payload word i is a slot */
+    grove_trace_fn trace; /**< CUSTOM: required */
 } grove_type_desc;
 
-/* Register a type; ids are dense from 0. Returns GROVE_TYPE_INVALID (and
- * records GROVE_E_BAD_TYPE) for an invalid description. */
-grove_type_id grove_register_type(grove_heap *heap, const grove_type_desc *desc);
+/**
+ * Register a type; ids are dense from 0.
+ * @param heap the heap the type belongs to
+ * @param desc the description (copied)
+ * @return the new id, or GROVE_TYPE_INVALID (recording GROVE_E_BAD_TYPE) for
+ *         an invalid description
+ */
+GROVE_API grove_type_id grove_register_type(grove_heap *heap, const grove_type_desc *desc);
 
-/* A slot holds a pointer to an object's payload, or an immediate: NULL or
- * any value with one of the low three bits set (tagged fixnums, chars...).
- * Immediates are never traced nor moved. */
+/**
+ * Whether a slot value is an immediate. A slot holds a pointer to an
+ * object's payload, or an immediate: NULL or any value with one of the low
+ * three bits set (tagged fixnums, chars...). Immediates are never traced
+ * nor moved.
+ * @param value a slot's value
+ * @return true for NULL and tagged values
+ */
 static inline bool grove_is_immediate(const void *value)
 {
     return value == NULL || ((uintptr_t)value & 7u) != 0;
 }
+
+/** @} */
 
 /* ------------------------------------------------------------------------ */
 /* Fast-path state (not API)                                                */
@@ -185,9 +302,12 @@ static inline bool grove_is_immediate(const void *value)
 #define GROVE__HDR_SIZE_SHIFT 24
 #define GROVE__MAX_TYPES 0xffffu
 
-/* Largest payload allocated in the nursery; bigger objects go straight to
- * the large-object space. */
+/** @addtogroup grove_alloc
+ *  @{ */
+/** Largest payload allocated in the nursery; bigger objects go straight to
+ *  the large-object space. */
 #define GROVE_MAX_SMALL_PAYLOAD ((size_t)4096 - 8)
+/** @} */
 
 struct grove__heap_fast {
     uintptr_t alloc_ptr;   /* nursery bump pointer */
@@ -209,18 +329,30 @@ static inline uint64_t *grove__header(const void *object)
     return (uint64_t *)(uintptr_t)object - 1;
 }
 
-void *grove__alloc_slow(grove_heap *heap, grove_type_id type, size_t size);
-void grove__remember(grove_heap *heap, void *object);
+GROVE_API void *grove__alloc_slow(grove_heap *heap, grove_type_id type, size_t size);
+GROVE_API void grove__remember(grove_heap *heap, void *object);
 
 /* ------------------------------------------------------------------------ */
 /* Allocation                                                               */
 /* ------------------------------------------------------------------------ */
 
-/* Allocate an object of `type` with a payload of `size` bytes (rounded up to
- * 8), zeroed. For RECORD types pass the record's size. Returns NULL if the
- * heap limit is reached (GROVE_E_OOM) or size is beyond any object
- * (GROVE_E_TOO_LARGE); an unknown type id is misuse. May collect: every
- * heap pointer not rooted is invalid afterwards. */
+/**
+ * @defgroup grove_alloc Allocation
+ * @brief Allocating objects and inspecting them.
+ * @{
+ */
+
+/**
+ * Allocate an object of @p type with a payload of @p size bytes (rounded up
+ * to 8), zeroed. For RECORD types pass the record's size. An unknown type id
+ * is misuse. May collect: every heap pointer not rooted is invalid afterwards.
+ *
+ * @param heap the heap
+ * @param type a type registered on @p heap
+ * @param size payload size in bytes
+ * @return the object's payload, or NULL if the heap limit is reached
+ *         (GROVE_E_OOM) or size is beyond any object (GROVE_E_TOO_LARGE)
+ */
 static inline void *grove_alloc(grove_heap *heap, grove_type_id type, size_t size)
 {
     struct grove__heap_fast *f = grove__fast(heap);
@@ -237,7 +369,13 @@ static inline void *grove_alloc(grove_heap *heap, grove_type_id type, size_t siz
     return grove__alloc_slow(heap, type, size);
 }
 
-/* Allocate an ARRAY (or CUSTOM) object of `count` pointer slots. */
+/**
+ * Allocate an ARRAY (or CUSTOM) object of @p count pointer slots, all NULL.
+ * @param heap  the heap
+ * @param type  a type registered on @p heap
+ * @param count number of slots
+ * @return the payload, or NULL as for grove_alloc()
+ */
 static inline void *grove_alloc_array(grove_heap *heap, grove_type_id type, size_t count)
 {
     if (GROVE_UNLIKELY(count > SIZE_MAX / sizeof(void *)))
@@ -245,21 +383,47 @@ static inline void *grove_alloc_array(grove_heap *heap, grove_type_id type, size
     return grove_alloc(heap, type, count * sizeof(void *));
 }
 
-/* Type id and payload size in bytes (a multiple of 8) of a live object. */
+/**
+ * Type id of a live object.
+ * @param object a live object's payload
+ * @return the id it was allocated with
+ */
 static inline grove_type_id grove_object_type(const void *object)
 {
     return (grove_type_id)((*grove__header(object) >> GROVE__HDR_TYPE_SHIFT) & GROVE__MAX_TYPES);
 }
-size_t grove_object_size(const void *object);
+/**
+ * Payload size of a live object.
+ * @param object a live object's payload
+ * @return its size in bytes (a multiple of 8)
+ */
+static inline size_t grove_object_size(const void *object)
+{
+    return (size_t)((*grove__header(object) >> GROVE__HDR_SIZE_SHIFT) - 1) * 8;
+}
+
+/** @} */
 
 /* ------------------------------------------------------------------------ */
 /* Write barrier                                                            */
 /* ------------------------------------------------------------------------ */
 
-/* Tell the collector that `value` was just stored into a slot of `object`.
+/**
+ * @defgroup grove_barrier_group Write barrier
+ * @brief Every store of a heap pointer into a heap object goes through here.
+ * @{
+ */
+
+/**
+ * Tell the collector that @p value was just stored into a slot of @p object.
  * Every store of a heap pointer into a heap object must be followed by a
- * barrier (or go through grove_write): an old object gaining a pointer to a
- * young one is logged once in the remembered set. */
+ * barrier (or go through grove_write()): an old object gaining a pointer to a
+ * young one is logged once in the remembered set.
+ *
+ * @param heap   the heap
+ * @param object the object stored into
+ * @param value  the value stored (immediates are fine)
+ */
 static inline void grove_barrier(grove_heap *heap, void *object, const void *value)
 {
     const struct grove__heap_fast *f = grove__fast(heap);
@@ -269,92 +433,192 @@ static inline void grove_barrier(grove_heap *heap, void *object, const void *val
         grove__remember(heap, object);
 }
 
-/* Store `value` into `slot` (a pointer slot inside `object`) with the barrier. */
+/**
+ * Store @p value into @p slot (a pointer slot inside @p object) with the
+ * barrier.
+ * @param heap   the heap
+ * @param object the object containing @p slot
+ * @param slot   the slot
+ * @param value  the value to store
+ */
 static inline void grove_write(grove_heap *heap, void *object, void **slot, void *value)
 {
     *slot = value;
     grove_barrier(heap, object, value);
 }
 
-/* Copy n values into consecutive slots of `object` starting at `dst`, with one
- * barrier for the whole range. */
-void grove_write_n(grove_heap *heap, void *object, void **dst, void *const *src, size_t n);
+/**
+ * Copy n values into consecutive slots of @p object starting at @p dst, with
+ * one barrier for the whole range.
+ * @param heap   the heap
+ * @param object the object containing the slots
+ * @param dst    the first slot written
+ * @param src    the values (may be a C array or another object's slots)
+ * @param n      number of slots
+ */
+GROVE_API void grove_write_n(grove_heap *heap, void *object, void **dst, void *const *src,
+                             size_t n);
 
-/* Typed form: GROVE_STORE(h, pair, car, value) stores pair->car = value. */
+/**
+ * Typed store with the barrier: GROVE_STORE(h, pair, car, value) stores
+ * pair->car = value.
+ * @param heap   the heap
+ * @param object pointer to the object (a struct with the field)
+ * @param field  the field's name
+ * @param value  the value to store
+ */
 #define GROVE_STORE(heap, object, field, value)                                                  \
     do {                                                                                         \
         (object)->field = (value);                                                               \
         grove_barrier((heap), (object), (const void *)(object)->field);                          \
     } while (0)
 
+/** @} */
+
 /* ------------------------------------------------------------------------ */
 /* Collection                                                               */
 /* ------------------------------------------------------------------------ */
 
-/* Collect the nursery now / the whole heap now. GROVE_E_IN_GC if called from
- * inside a collection (a trace callback or root visitor); that is misuse.
- * GROVE_E_OOM if the heap is at its limit and the nursery's survivors do not
- * fit in old space: the collection freed what it could and left the nursery
- * in place, consistent. (Near the limit, a minor collection may run a major
- * one to make room.) */
-grove_error grove_collect_minor(grove_heap *heap);
-grove_error grove_collect_major(grove_heap *heap);
+/**
+ * @defgroup grove_collect Collection and embedder roots
+ * @brief Explicit collections, tracing, and root visitors.
+ * @{
+ */
 
-/* Visit one slot: if it holds a heap pointer, keep the object alive and
- * update the slot if the object moved. Immediates are left alone. */
-void grove_trace_slot(grove_tracer *tracer, void **slot);
-/* Visit n consecutive slots. */
-void grove_trace_slots(grove_tracer *tracer, void **slots, size_t n);
+/**
+ * Collect the nursery now. GROVE_E_IN_GC if called from inside a collection
+ * (a trace callback or root visitor); that is misuse. GROVE_E_OOM if the heap
+ * is at its limit and the nursery's survivors do not fit in old space: the
+ * collection freed what it could and left the nursery in place, consistent.
+ * (Near the limit, a minor collection may run a major one to make room.)
+ * @param heap the heap
+ * @return GROVE_OK, GROVE_E_OOM or GROVE_E_IN_GC
+ */
+GROVE_API grove_error grove_collect_minor(grove_heap *heap);
+/**
+ * Collect the whole heap now; errors as for grove_collect_minor().
+ * @param heap the heap
+ * @return GROVE_OK, GROVE_E_OOM or GROVE_E_IN_GC
+ */
+GROVE_API grove_error grove_collect_major(grove_heap *heap);
 
-/* Embedder roots: `visit` is called at every collection to trace the slots
- * the runtime keeps itself (an operand stack, a globals table). */
+/**
+ * Visit one slot: if it holds a heap pointer, keep the object alive and
+ * update the slot if the object moved. Immediates are left alone.
+ * @param tracer the tracer passed to the callback
+ * @param slot   the slot
+ */
+GROVE_API void grove_trace_slot(grove_tracer *tracer, void **slot);
+/**
+ * Visit n consecutive slots.
+ * @param tracer the tracer passed to the callback
+ * @param slots  the first slot
+ * @param n      number of slots
+ */
+GROVE_API void grove_trace_slots(grove_tracer *tracer, void **slots, size_t n);
+
+/**
+ * Embedder roots: called at every collection to trace the slots the runtime
+ * keeps itself (an operand stack, a globals table) with grove_trace_slot().
+ * @param heap   the heap being collected
+ * @param tracer pass to grove_trace_slot() / grove_trace_slots()
+ * @param data   the pointer given at registration
+ */
 typedef void (*grove_root_visitor)(grove_heap *heap, grove_tracer *tracer, void *data);
-grove_error grove_add_root_visitor(grove_heap *heap, grove_root_visitor visit, void *data);
-/* Remove the registration with this exact (visit, data); GROVE_E_NOT_FOUND if none. */
-grove_error grove_remove_root_visitor(grove_heap *heap, grove_root_visitor visit, void *data);
+/**
+ * Register a root visitor.
+ * @param heap  the heap
+ * @param visit the visitor
+ * @param data  passed to every call of @p visit
+ * @return GROVE_OK, or GROVE_E_OOM
+ */
+GROVE_API grove_error grove_add_root_visitor(grove_heap *heap, grove_root_visitor visit,
+                                             void *data);
+/**
+ * Remove the registration with this exact (visit, data).
+ * @param heap  the heap
+ * @param visit the visitor
+ * @param data  its data pointer
+ * @return GROVE_OK, or GROVE_E_NOT_FOUND if none
+ */
+GROVE_API grove_error grove_remove_root_visitor(grove_heap *heap, grove_root_visitor visit,
+                                                void *data);
+
+/** @} */
 
 /* ------------------------------------------------------------------------ */
 /* Statistics                                                               */
 /* ------------------------------------------------------------------------ */
 
+/**
+ * @defgroup grove_stats_group Statistics
+ * @brief Counters, pause times and JSON.
+ * @{
+ */
+
+/** Pause times of one kind of collection. */
 typedef struct grove_pause_stats {
-    uint64_t count;
-    uint64_t total_ns;
-    uint64_t max_ns;
-    uint64_t p50_ns;
-    uint64_t p99_ns;
+    uint64_t count;    /**< collections of this kind */
+    uint64_t total_ns; /**< sum of their pauses */
+    uint64_t max_ns;   /**< longest pause */
+    uint64_t p50_ns;   /**< median pause */
+    uint64_t p99_ns;   /**< 99th percentile pause */
 } grove_pause_stats;
 
+/** A heap's statistics (grove_get_stats()). */
 typedef struct grove_stats {
-    uint64_t minor_collections;
-    uint64_t major_collections;
-    uint64_t bytes_allocated;  /* all objects ever allocated, headers included */
-    uint64_t bytes_promoted;   /* copied from the nursery to old space */
-    uint64_t bytes_large;      /* allocated directly in the large-object space */
-    uint64_t bytes_freed;      /* old and large objects reclaimed by major GCs */
-    uint64_t live_bytes;       /* old + large objects not yet reclaimed:
+    uint64_t minor_collections; /**< minor GCs so far */
+    uint64_t major_collections; /**< major GCs so far */
+    uint64_t bytes_allocated;  /**< all objects ever allocated, headers included */
+    uint64_t bytes_promoted;   /**< copied from the nursery to old space */
+    uint64_t bytes_large;      /**< allocated directly in the large-object space */
+    uint64_t bytes_freed;      /**< old and large objects reclaimed by major GCs */
+    uint64_t live_bytes;       /**< old + large objects not yet reclaimed:
                                   promoted + large - freed */
-    uint64_t heap_bytes;       /* memory held: nursery + old blocks + large objects */
-    uint64_t peak_heap_bytes;
-    uint64_t roots_scanned;    /* root slots visited, all collections */
-    uint64_t remembered_set_size;     /* objects logged right now */
-    uint64_t remembered_objects_scanned; /* total over all minor GCs */
-    grove_pause_stats minor;
-    grove_pause_stats major;
+    uint64_t heap_bytes;       /**< memory held: nursery + old blocks + large objects */
+    uint64_t peak_heap_bytes;  /**< highest heap_bytes seen */
+    uint64_t roots_scanned;    /**< root slots visited, all collections */
+    uint64_t remembered_set_size;     /**< objects logged right now */
+    uint64_t remembered_objects_scanned; /**< total over all minor GCs */
+    grove_pause_stats minor;   /**< minor GC pauses */
+    grove_pause_stats major;   /**< major GC pauses */
 } grove_stats;
 
-void grove_get_stats(grove_heap *heap, grove_stats *out);
+/**
+ * Read the heap's statistics.
+ * @param heap the heap
+ * @param out  receives them
+ */
+GROVE_API void grove_get_stats(grove_heap *heap, grove_stats *out);
 
-typedef enum grove_collection_kind { GROVE_MINOR = 0, GROVE_MAJOR = 1 } grove_collection_kind;
+/** Kind of collection, for grove_pause_samples(). */
+typedef enum grove_collection_kind {
+    GROVE_MINOR = 0, /**< nursery collections */
+    GROVE_MAJOR = 1  /**< whole-heap collections */
+} grove_collection_kind;
 
-/* Copy up to cap pause times (ns, in collection order) of one kind into out;
- * returns how many there are in all. For pause distributions. */
-size_t grove_pause_samples(grove_heap *heap, grove_collection_kind kind, uint64_t *out,
-                           size_t cap);
+/**
+ * Copy up to cap pause times (ns, in collection order) of one kind into out.
+ * For pause distributions.
+ * @param heap the heap
+ * @param kind minor or major
+ * @param out  receives at most @p cap samples (may be NULL if cap is 0)
+ * @param cap  capacity of @p out
+ * @return how many samples there are in all
+ */
+GROVE_API size_t grove_pause_samples(grove_heap *heap, grove_collection_kind kind,
+                                     uint64_t *out, size_t cap);
 
-/* Write stats as one JSON object into buf (snprintf semantics: returns the
- * length it needed, excluding the terminator). */
-size_t grove_stats_json(const grove_stats *stats, char *buf, size_t cap);
+/**
+ * Write stats as one JSON object into buf, with snprintf semantics.
+ * @param stats the statistics
+ * @param buf   the buffer (may be NULL if cap is 0)
+ * @param cap   its size in bytes
+ * @return the length needed, excluding the terminator
+ */
+GROVE_API size_t grove_stats_json(const grove_stats *stats, char *buf, size_t cap);
+
+/** @} */
 
 #ifdef __cplusplus
 }

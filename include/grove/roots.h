@@ -1,5 +1,6 @@
-/*
- * roots.h — the portable rooting facade.
+/**
+ * @file roots.h
+ * @brief The portable rooting facade.
  *
  * Code written against these macros compiles unchanged against either
  * rooting backend (grove/config.h records which one this build uses):
@@ -19,6 +20,9 @@
  * with the indexed backend they are exactly the checked handle operations.
  * A GROVE_LOCAL is valid until the enclosing scope exits; do not declare one
  * outside a scope.
+ *
+ * The reference documents the facade as the configured backend defines it;
+ * the other backend's definitions have the same names and meaning.
  */
 #ifndef GROVE_ROOTS_H
 #define GROVE_ROOTS_H
@@ -38,9 +42,23 @@
 extern "C" {
 #endif
 
+/**
+ * @defgroup grove_facade Portable rooting facade
+ * @brief Rooted locals and persistent roots that compile against either backend.
+ * @{
+ */
+
 #if GROVE_ROOTING_INDEXED
 
 /* The union carries T for GROVE_GET's result type; only `handle` is used. */
+/**
+ * Declare a rooted local @p name of pointer type @p T, valid until the
+ * enclosing scope exits. Declare it only inside a scope.
+ * @param heap the heap
+ * @param T    a pointer type
+ * @param name the variable declared
+ * @param init its initial value
+ */
 #define GROVE_LOCAL(heap, T, name, init)                                                         \
     union {                                                                                      \
         grove_rooted handle;                                                                     \
@@ -48,29 +66,65 @@ extern "C" {
     } name GROVE_MAYBE_UNUSED = {grove_root((heap), (void *)(init))}
 
 #if defined(__GNUC__)
+/**
+ * The value of a GROVE_LOCAL() (typed T on GCC and Clang), valid until the
+ * next allocation.
+ * @param heap the heap
+ * @param name the local
+ */
 #define GROVE_GET(heap, name) ((__typeof__((name).grove__type))grove_rooted_get((heap), (name).handle))
 #else
 #define GROVE_GET(heap, name) grove_rooted_get((heap), (name).handle)
 #endif
+/**
+ * Make a GROVE_LOCAL() hold @p value.
+ * @param heap  the heap
+ * @param name  the local
+ * @param value the new value
+ */
 #define GROVE_SET(heap, name, value) grove_rooted_set((heap), (name).handle, (void *)(value))
 
+/** A root with any lifetime (a grove_manual handle with the indexed
+ *  backend, a grove_persistent_node with the intrusive one). */
 typedef struct grove_persistent {
-    grove_manual handle;
+    grove_manual handle; /**< the manual root */
 } grove_persistent;
 
-/* Root `object` in *p until grove_persistent_drop. */
+/**
+ * Root @p object in *p until grove_persistent_drop().
+ * @param heap   the heap
+ * @param p      the root (with the intrusive backend it must keep its address)
+ * @param object the value
+ */
 static inline void grove_persistent_init(grove_heap *heap, grove_persistent *p, void *object)
 {
     p->handle = grove_manual_root(heap, object);
 }
+/**
+ * The value of a persistent root, valid until the next allocation.
+ * @param heap the heap
+ * @param p    the root
+ * @return the object it holds
+ */
 static inline void *grove_persistent_get(grove_heap *heap, const grove_persistent *p)
 {
     return grove_manual_get(heap, p->handle);
 }
+/**
+ * Make a persistent root hold @p object.
+ * @param heap   the heap
+ * @param p      the root
+ * @param object the new value
+ */
 static inline void grove_persistent_set(grove_heap *heap, grove_persistent *p, void *object)
 {
     grove_manual_set(heap, p->handle, object);
 }
+/**
+ * Unroot a persistent root; *p may be initialised again afterwards.
+ * @param heap the heap
+ * @param p    the root
+ */
 static inline void grove_persistent_drop(grove_heap *heap, grove_persistent *p)
 {
     grove_manual_unroot(heap, p->handle);
@@ -78,34 +132,79 @@ static inline void grove_persistent_drop(grove_heap *heap, grove_persistent *p)
 
 #else /* GROVE_ROOTING_INTRUSIVE */
 
+/**
+ * Declare a rooted local @p name of pointer type @p T, valid until the
+ * enclosing scope exits. Declare it only inside a scope.
+ * @param heap the heap
+ * @param T    a pointer type
+ * @param name the variable declared
+ * @param init its initial value
+ */
 #define GROVE_LOCAL(heap, T, name, init) GROVE_ROOTED(heap, T, name, init)
+/**
+ * The value of a GROVE_LOCAL() (typed T), valid until the next allocation.
+ * @param heap the heap
+ * @param name the local
+ */
 #define GROVE_GET(heap, name) ((void)(heap), (name).ptr)
+/**
+ * Make a GROVE_LOCAL() hold @p value.
+ * @param heap  the heap
+ * @param name  the local
+ * @param value the new value
+ */
 #define GROVE_SET(heap, name, value) ((void)(heap), (name).ptr = (value))
 
+/** A root with any lifetime (a grove_manual handle with the indexed
+ *  backend, a grove_persistent_node with the intrusive one). */
 typedef grove_persistent_node grove_persistent;
 
-/* Root `object` in *p until grove_persistent_drop. *p must stay at the same
- * address meanwhile (the intrusive backend links it into a list). */
+/**
+ * Root @p object in *p until grove_persistent_drop(). *p must stay at the
+ * same address meanwhile (the intrusive backend links it into a list).
+ * @param heap   the heap
+ * @param p      the root
+ * @param object the value
+ */
 static inline void grove_persistent_init(grove_heap *heap, grove_persistent *p, void *object)
 {
     grove_persistent_add(heap, p, object);
 }
+/**
+ * The value of a persistent root, valid until the next allocation.
+ * @param heap the heap
+ * @param p    the root
+ * @return the object it holds
+ */
 static inline void *grove_persistent_get(grove_heap *heap, const grove_persistent *p)
 {
     (void)heap;
     return p->ptr;
 }
+/**
+ * Make a persistent root hold @p object.
+ * @param heap   the heap
+ * @param p      the root
+ * @param object the new value
+ */
 static inline void grove_persistent_set(grove_heap *heap, grove_persistent *p, void *object)
 {
     (void)heap;
     p->ptr = object;
 }
+/**
+ * Unroot a persistent root; *p may be initialised again afterwards.
+ * @param heap the heap
+ * @param p    the root
+ */
 static inline void grove_persistent_drop(grove_heap *heap, grove_persistent *p)
 {
     grove_persistent_remove(heap, p);
 }
 
 #endif
+
+/** @} */
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,6 @@
-/*
- * roots_indexed.h — the indexed root table backend (GROVE_ROOTING=indexed).
+/**
+ * @file roots_indexed.h
+ * @brief The indexed root table backend (GROVE_ROOTING=indexed).
  *
  * The mutator never holds a heap pointer across an allocation; it holds a
  * handle: a small value {index, generation, heap id} naming a slot of the
@@ -24,6 +25,9 @@
  *
  * Handles are plain values: copy them, store them, send them to another
  * thread; they are only usable with the heap that made them.
+ *
+ * Include <grove/roots.h> (which includes this header when the library was
+ * built with GROVE_ROOTING=indexed) or this header directly.
  */
 #ifndef GROVE_ROOTS_INDEXED_H
 #define GROVE_ROOTS_INDEXED_H
@@ -34,23 +38,38 @@
 extern "C" {
 #endif
 
+/**
+ * @defgroup grove_indexed Indexed rooting backend
+ * @brief Generation-checked handles into a root table (GROVE_ROOTING=indexed).
+ *
+ * A grove_rooted lives until the grove_scope it was created in exits; a
+ * grove_manual lives until grove_manual_unroot(). Every access is checked.
+ * @{
+ */
+
+/** A scoped root: a handle valid until its scope exits. Copy it freely. */
 typedef struct grove_rooted {
-    uint32_t index;
-    uint32_t gen;
-    uint32_t heap;
+    uint32_t index; /**< slot in the LIFO table */
+    uint32_t gen;   /**< the slot's generation when the root was made */
+    uint32_t heap;  /**< id of the heap that made it */
 } grove_rooted;
 
+/** A manual root: a handle valid until grove_manual_unroot(). A zeroed
+ *  handle is never valid. */
 typedef struct grove_manual {
-    uint32_t index;
-    uint32_t gen;
-    uint32_t heap;
+    uint32_t index; /**< slot in the manual table */
+    uint32_t gen;   /**< the slot's generation (odd while in use) */
+    uint32_t heap;  /**< id of the heap that made it */
 } grove_manual;
 
+/** An open scope, from grove_scope_enter(); pass it to grove_scope_exit(). */
 typedef struct grove_scope {
-    uint32_t top;
-    uint32_t depth;
-    uint32_t heap;
+    uint32_t top;   /**< LIFO table top at entry */
+    uint32_t depth; /**< nesting depth, 1 for the outermost scope */
+    uint32_t heap;  /**< id of the heap */
 } grove_scope;
+
+/** @} */
 
 /* Backend state, reached through the heap's fast-path struct (not API). */
 struct grove__root_entry {
@@ -79,13 +98,20 @@ static inline struct grove__root_table *grove__table(grove_heap *heap)
     return (struct grove__root_table *)grove__fast(heap)->roots;
 }
 
-grove_rooted grove__root_slow(grove_heap *heap, void *object);
-void *grove__rooted_get_slow(grove_heap *heap, grove_rooted r);
-void *grove__manual_get_slow(grove_heap *heap, grove_manual m);
+GROVE_API grove_rooted grove__root_slow(grove_heap *heap, void *object);
+GROVE_API void *grove__rooted_get_slow(grove_heap *heap, grove_rooted r);
+GROVE_API void *grove__manual_get_slow(grove_heap *heap, grove_manual m);
+
+/** @addtogroup grove_indexed
+ *  @{ */
 
 /* ---- scopes ------------------------------------------------------------ */
 
-/* Open a scope. Scopes nest; exit them in LIFO order. */
+/**
+ * Open a scope. Scopes nest; exit them in LIFO order.
+ * @param heap the heap
+ * @return the scope, to pass to grove_scope_exit()
+ */
 static inline grove_scope grove_scope_enter(grove_heap *heap)
 {
     struct grove__root_table *t = grove__table(heap);
@@ -95,13 +121,24 @@ static inline grove_scope grove_scope_enter(grove_heap *heap)
     return s;
 }
 
-grove_error grove_scope_try_exit(grove_heap *heap, grove_scope scope);
-void grove__scope_exit_slow(grove_heap *heap, grove_scope scope);
+/**
+ * Checked form of grove_scope_exit(): returns the error instead of calling
+ * the handler.
+ * @param heap  the heap
+ * @param scope a scope of @p heap
+ * @return GROVE_OK or GROVE_E_BAD_SCOPE
+ */
+GROVE_API grove_error grove_scope_try_exit(grove_heap *heap, grove_scope scope);
+GROVE_API void grove__scope_exit_slow(grove_heap *heap, grove_scope scope);
 
-/* Close `scope` and every scope opened inside it that is still open (after a
+/**
+ * Close @p scope and every scope opened inside it that is still open (after a
  * longjmp out of them): every grove_rooted created since it was entered dies.
  * Exiting a scope twice or one from another heap is misuse (GROVE_E_BAD_SCOPE).
- * Inline for the common case, the innermost scope. */
+ * Inline for the common case, the innermost scope.
+ * @param heap  the heap
+ * @param scope the scope from grove_scope_enter()
+ */
 static inline void grove_scope_exit(grove_heap *heap, grove_scope scope)
 {
     struct grove__root_table *t = grove__table(heap);
@@ -116,13 +153,22 @@ static inline void grove_scope_exit(grove_heap *heap, grove_scope scope)
     grove__scope_exit_slow(heap, scope);
 }
 
-/* Number of scopes open (for assertions in embedders). */
-uint32_t grove_scope_depth(grove_heap *heap);
+/**
+ * Number of scopes open (for assertions in embedders).
+ * @param heap the heap
+ * @return the nesting depth, 0 outside any scope
+ */
+GROVE_API uint32_t grove_scope_depth(grove_heap *heap);
 
 /* ---- scoped roots ------------------------------------------------------ */
 
-/* Root `object` (a heap pointer or an immediate) in the innermost scope.
- * With no scope open: misuse (GROVE_E_NO_SCOPE), returns a zero handle. */
+/**
+ * Root @p object (a heap pointer or an immediate) in the innermost scope.
+ * With no scope open: misuse (GROVE_E_NO_SCOPE), returns a zero handle.
+ * @param heap   the heap
+ * @param object the value to root
+ * @return the handle, valid until the innermost scope exits
+ */
 static inline grove_rooted grove_root(grove_heap *heap, void *object)
 {
     struct grove__root_table *t = grove__table(heap);
@@ -142,7 +188,13 @@ static inline bool grove__rooted_ok(const struct grove__root_table *t, grove_roo
     return r.index < t->lifo_top && t->lifo[r.index].gen == r.gen && r.heap == t->heap_id;
 }
 
-/* The object a scoped root holds now (valid until the next allocation). */
+/**
+ * The object a scoped root holds now (valid until the next allocation).
+ * A stale, foreign or forged handle is misuse, reported by the handler.
+ * @param heap the heap
+ * @param r    the handle
+ * @return the object, or NULL if the handle is invalid and the handler returns
+ */
 static inline void *grove_rooted_get(grove_heap *heap, grove_rooted r)
 {
     struct grove__root_table *t = grove__table(heap);
@@ -151,8 +203,13 @@ static inline void *grove_rooted_get(grove_heap *heap, grove_rooted r)
     return grove__rooted_get_slow(heap, r);
 }
 
-/* Make a scoped root hold `object`. */
-void grove__rooted_set_slow(grove_heap *heap, grove_rooted r, void *object);
+GROVE_API void grove__rooted_set_slow(grove_heap *heap, grove_rooted r, void *object);
+/**
+ * Make a scoped root hold @p object. An invalid handle is misuse.
+ * @param heap   the heap
+ * @param r      the handle
+ * @param object the new value
+ */
 static inline void grove_rooted_set(grove_heap *heap, grove_rooted r, void *object)
 {
     struct grove__root_table *t = grove__table(heap);
@@ -162,22 +219,47 @@ static inline void grove_rooted_set(grove_heap *heap, grove_rooted r, void *obje
         grove__rooted_set_slow(heap, r, object);
 }
 
-/* Checked forms that return the error instead of calling the handler. */
-grove_error grove_rooted_try_get(grove_heap *heap, grove_rooted r, void **out);
-grove_error grove_rooted_try_set(grove_heap *heap, grove_rooted r, void *object);
+/**
+ * Checked form of grove_rooted_get(): returns the error instead of calling
+ * the handler.
+ * @param heap the heap
+ * @param r    the handle
+ * @param out  receives the object on success
+ * @return GROVE_OK, GROVE_E_STALE_HANDLE, GROVE_E_FOREIGN_HANDLE or GROVE_E_BAD_HANDLE
+ */
+GROVE_API grove_error grove_rooted_try_get(grove_heap *heap, grove_rooted r, void **out);
+/**
+ * Checked form of grove_rooted_set().
+ * @param heap   the heap
+ * @param r      the handle
+ * @param object the new value
+ * @return GROVE_OK or the handle's error, as for grove_rooted_try_get()
+ */
+GROVE_API grove_error grove_rooted_try_set(grove_heap *heap, grove_rooted r, void *object);
 
 /* ---- manual roots ------------------------------------------------------ */
 
-/* Root `object` until grove_manual_unroot. Returns a zero handle and records
- * GROVE_E_OOM if the table cannot grow. */
-grove_manual grove_manual_root(grove_heap *heap, void *object);
+/**
+ * Root @p object until grove_manual_unroot().
+ * @param heap   the heap
+ * @param object the value to root
+ * @return the handle, or a zero handle (recording GROVE_E_OOM) if the table
+ *         cannot grow
+ */
+GROVE_API grove_manual grove_manual_root(grove_heap *heap, void *object);
 
 static inline bool grove__manual_ok(const struct grove__root_table *t, grove_manual m)
 {
     return m.index < t->manual_count && t->manual[m.index].gen == m.gen && m.heap == t->heap_id;
 }
 
-/* The object a manual root holds now (valid until the next allocation). */
+/**
+ * The object a manual root holds now (valid until the next allocation).
+ * An unrooted, foreign or forged handle is misuse.
+ * @param heap the heap
+ * @param m    the handle
+ * @return the object, or NULL if the handle is invalid and the handler returns
+ */
 static inline void *grove_manual_get(grove_heap *heap, grove_manual m)
 {
     struct grove__root_table *t = grove__table(heap);
@@ -186,19 +268,54 @@ static inline void *grove_manual_get(grove_heap *heap, grove_manual m)
     return grove__manual_get_slow(heap, m);
 }
 
-/* Make a manual root hold `object`. */
-void grove_manual_set(grove_heap *heap, grove_manual m, void *object);
+/**
+ * Make a manual root hold @p object. An invalid handle is misuse.
+ * @param heap   the heap
+ * @param m      the handle
+ * @param object the new value
+ */
+GROVE_API void grove_manual_set(grove_heap *heap, grove_manual m, void *object);
 
-/* Drop a manual root; its slot is reused. Unrooting twice is misuse
- * (GROVE_E_DOUBLE_UNROOT). */
-void grove_manual_unroot(grove_heap *heap, grove_manual m);
+/**
+ * Drop a manual root; its slot is reused. Unrooting twice is misuse
+ * (GROVE_E_DOUBLE_UNROOT).
+ * @param heap the heap
+ * @param m    the handle
+ */
+GROVE_API void grove_manual_unroot(grove_heap *heap, grove_manual m);
 
-grove_error grove_manual_try_get(grove_heap *heap, grove_manual m, void **out);
-grove_error grove_manual_try_set(grove_heap *heap, grove_manual m, void *object);
-grove_error grove_manual_try_unroot(grove_heap *heap, grove_manual m);
+/**
+ * Checked form of grove_manual_get().
+ * @param heap the heap
+ * @param m    the handle
+ * @param out  receives the object on success
+ * @return GROVE_OK, GROVE_E_STALE_HANDLE, GROVE_E_FOREIGN_HANDLE or GROVE_E_BAD_HANDLE
+ */
+GROVE_API grove_error grove_manual_try_get(grove_heap *heap, grove_manual m, void **out);
+/**
+ * Checked form of grove_manual_set().
+ * @param heap   the heap
+ * @param m      the handle
+ * @param object the new value
+ * @return GROVE_OK or the handle's error, as for grove_manual_try_get()
+ */
+GROVE_API grove_error grove_manual_try_set(grove_heap *heap, grove_manual m, void *object);
+/**
+ * Checked form of grove_manual_unroot().
+ * @param heap the heap
+ * @param m    the handle
+ * @return GROVE_OK, GROVE_E_DOUBLE_UNROOT, or the handle's error
+ */
+GROVE_API grove_error grove_manual_try_unroot(grove_heap *heap, grove_manual m);
 
-/* Manual roots alive now. */
-uint32_t grove_manual_count(grove_heap *heap);
+/**
+ * Manual roots alive now.
+ * @param heap the heap
+ * @return how many manual roots are rooted
+ */
+GROVE_API uint32_t grove_manual_count(grove_heap *heap);
+
+/** @} */
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,6 @@
-/*
- * roots_intrusive.h — the intrusive linked-list backend (GROVE_ROOTING=intrusive).
+/**
+ * @file roots_intrusive.h
+ * @brief The intrusive linked-list backend (GROVE_ROOTING=intrusive).
  *
  * Roots are nodes that live in the mutator's own memory and link themselves
  * into lists the heap keeps, in the style of SpiderMonkey's Rooted and
@@ -23,6 +24,9 @@
  * catches what it can, in O(1): an unlink out of LIFO order, a scope exited
  * twice or after an outer scope, a scope of another heap, a persistent node
  * removed twice or never added.
+ *
+ * Include <grove/roots.h> (which includes this header when the library was
+ * built with GROVE_ROOTING=intrusive) or this header directly.
  */
 #ifndef GROVE_ROOTS_INTRUSIVE_H
 #define GROVE_ROOTS_INTRUSIVE_H
@@ -34,29 +38,45 @@
 extern "C" {
 #endif
 
-/* The link at the start of every stack node; `count` slots follow it. */
+/**
+ * @defgroup grove_intrusive Intrusive rooting backend
+ * @brief Root nodes linked into the heap's lists (GROVE_ROOTING=intrusive).
+ *
+ * Stack roots are LIFO nodes in C frames, unlinked by grove_scope_exit() or
+ * grove_root_pop(); persistent roots are nodes embedded anywhere, added and
+ * removed in any order.
+ * @{
+ */
+
+/** The link at the start of every stack node; `count` slots (void *)
+ *  follow it directly in memory. */
 typedef struct grove_root_link {
-    struct grove_root_link *prev;
-    size_t count;
+    struct grove_root_link *prev; /**< the node pushed before this one */
+    size_t count;                 /**< number of slots following the link */
 } grove_root_link;
 
-/* A persistent root. Zero it before first use (GROVE_PERSISTENT_NODE_INIT). */
+/** A persistent root. Zero it before first use (GROVE_PERSISTENT_NODE_INIT);
+ *  it must not move while linked. */
 typedef struct grove_persistent_node {
-    void *ptr;
-    struct grove_persistent_node *prev;
-    struct grove_persistent_node *next;
-    grove_heap *heap;
+    void *ptr;                          /**< the root's value: read and write it directly */
+    struct grove_persistent_node *prev; /**< list link (not for the embedder) */
+    struct grove_persistent_node *next; /**< list link; NULL while not linked */
+    grove_heap *heap;                   /**< the heap it is linked to; NULL while not linked */
 } grove_persistent_node;
 
+/** Initializer of an unlinked grove_persistent_node. */
 #define GROVE_PERSISTENT_NODE_INIT {NULL, NULL, NULL, NULL}
 
+/** An open scope, from grove_scope_enter(); pass it to grove_scope_exit(). */
 typedef struct grove_scope {
-    grove_root_link *saved;
+    grove_root_link *saved; /**< head of the stack list at entry */
 #if GROVE_ROOT_CHECKS
-    size_t depth;     /* nodes on the stack list at entry */
-    grove_heap *heap;
+    size_t depth;     /**< nodes on the stack list at entry */
+    grove_heap *heap; /**< the heap (checks only) */
 #endif
 } grove_scope;
+
+/** @} */
 
 /* Backend state (not API). */
 struct grove__root_lists {
@@ -76,12 +96,20 @@ static inline struct grove__root_lists *grove__lists(grove_heap *heap)
     return (struct grove__root_lists *)grove__fast(heap)->roots;
 }
 
-bool grove__check_scope_exit(grove_heap *heap, grove_scope scope);
-void grove__report_root_order(grove_heap *heap, grove_root_link *link);
+GROVE_API bool grove__check_scope_exit(grove_heap *heap, grove_scope scope);
+GROVE_API void grove__report_root_order(grove_heap *heap, grove_root_link *link);
+GROVE_API void grove__report_root_twice(grove_heap *heap, grove_root_link *link);
+
+/** @addtogroup grove_intrusive
+ *  @{ */
 
 /* ---- scopes ------------------------------------------------------------ */
 
-/* Open a scope: remember the head of the stack list. */
+/**
+ * Open a scope: remember the head of the stack list.
+ * @param heap the heap
+ * @return the scope, to pass to grove_scope_exit()
+ */
 static inline grove_scope grove_scope_enter(grove_heap *heap)
 {
     struct grove__root_lists *l = grove__lists(heap);
@@ -93,11 +121,15 @@ static inline grove_scope grove_scope_enter(grove_heap *heap)
     return s;
 }
 
-/* Unlink every stack root declared since `scope` was entered, including
+/**
+ * Unlink every stack root declared since @p scope was entered, including
  * those of inner scopes skipped by a longjmp. With GROVE_ROOT_CHECKS, a
  * scope whose saved head can no longer be on the list (it was already
  * exited, or an outer scope was) or that belongs to another heap is
- * GROVE_E_BAD_SCOPE and leaves the list alone. */
+ * GROVE_E_BAD_SCOPE and leaves the list alone.
+ * @param heap  the heap
+ * @param scope the scope from grove_scope_enter()
+ */
 static inline void grove_scope_exit(grove_heap *heap, grove_scope scope)
 {
 #if GROVE_ROOT_CHECKS
@@ -110,10 +142,23 @@ static inline void grove_scope_exit(grove_heap *heap, grove_scope scope)
 
 /* ---- stack roots ------------------------------------------------------- */
 
-/* Link a node whose count and slots are already set. */
+/**
+ * Link a stack node whose count and slots are already set. Unlink it with
+ * grove_root_pop() or an enclosing grove_scope_exit(). With
+ * GROVE_ROOT_CHECKS, pushing the node that is already on top (a GROVE_ROOTED
+ * in a loop body with no scope around it) is GROVE_E_ROOT_ORDER.
+ * @param heap the heap
+ * @param link the node's link, followed in memory by link->count slots
+ */
 static inline void grove_root_push(grove_heap *heap, grove_root_link *link)
 {
     struct grove__root_lists *l = grove__lists(heap);
+#if GROVE_ROOT_CHECKS
+    if (GROVE_UNLIKELY(l->head == link)) {
+        grove__report_root_twice(heap, link);
+        return;
+    }
+#endif
     link->prev = l->head;
     l->head = link;
 #if GROVE_ROOT_CHECKS
@@ -121,8 +166,12 @@ static inline void grove_root_push(grove_heap *heap, grove_root_link *link)
 #endif
 }
 
-/* Unlink the most recently pushed node. With GROVE_ROOT_CHECKS, unlinking
- * any other node is GROVE_E_ROOT_ORDER and leaves the list alone. */
+/**
+ * Unlink the most recently pushed node. With GROVE_ROOT_CHECKS, unlinking
+ * any other node is GROVE_E_ROOT_ORDER and leaves the list alone.
+ * @param heap the heap
+ * @param link the node pushed last
+ */
 static inline void grove_root_pop(grove_heap *heap, grove_root_link *link)
 {
     struct grove__root_lists *l = grove__lists(heap);
@@ -136,8 +185,14 @@ static inline void grove_root_pop(grove_heap *heap, grove_root_link *link)
     l->head = link->prev;
 }
 
-/* Declare a rooted local `name` of pointer type T: read and write it as
- * name.ptr, directly. It stays linked until the enclosing grove_scope_exit. */
+/**
+ * Declare a rooted local @p name of pointer type @p T: read and write it as
+ * name.ptr, directly. It stays linked until the enclosing grove_scope_exit().
+ * @param heap the heap
+ * @param T    a pointer type
+ * @param name the variable declared
+ * @param init its initial value
+ */
 #define GROVE_ROOTED(heap, T, name, init)                                                        \
     struct {                                                                                     \
         grove_root_link link;                                                                    \
@@ -148,8 +203,13 @@ static inline void grove_root_pop(grove_heap *heap, grove_root_link *link)
     } name = {{NULL, 1}, {.ptr = (init)}};                                                        \
     grove_root_push((heap), &name.link)
 
-/* Declare `name` holding n rooted void* slots (name.slots[i]), all NULL, with
- * a single link: the CAMLlocalN form for functions with many live values. */
+/**
+ * Declare @p name holding n rooted void* slots (name.slots[i]), all NULL, with
+ * a single link: the CAMLlocalN form for functions with many live values.
+ * @param heap the heap
+ * @param name the variable declared
+ * @param n    number of slots (a constant)
+ */
 #define GROVE_ROOTED_N(heap, name, n)                                                            \
     struct {                                                                                     \
         grove_root_link link;                                                                    \
@@ -158,6 +218,7 @@ static inline void grove_root_pop(grove_heap *heap, grove_root_link *link)
     grove_root_push((heap), &name.link)
 
 #if defined(__GNUC__)
+/** Defined to 1 when GROVE_ROOTED_AUTO() is available (GCC and Clang). */
 #define GROVE_HAVE_AUTO_ROOTS 1
 typedef struct grove__auto_guard {
     grove_heap *heap;
@@ -169,18 +230,30 @@ static inline void grove__auto_pop(grove__auto_guard *guard)
     grove_root_pop(guard->heap, guard->link);
 }
 
-/* Like GROVE_ROOTED, but unlinked automatically when the enclosing block
+/**
+ * Like GROVE_ROOTED(), but unlinked automatically when the enclosing block
  * exits (GCC/Clang cleanup attribute). Do not also cover it by a scope that
- * exits after the block. */
+ * exits after the block.
+ * @param heap the heap
+ * @param T    a pointer type
+ * @param name the variable declared
+ * @param init its initial value
+ */
 #define GROVE_ROOTED_AUTO(heap, T, name, init)                                                   \
     GROVE_ROOTED(heap, T, name, init);                                                           \
-    grove__auto_guard name##__grove_guard __attribute__((cleanup(grove__auto_pop))) = {         \
+    grove__auto_guard name##__grove_guard GROVE_MAYBE_UNUSED                                    \
+        __attribute__((cleanup(grove__auto_pop))) = {                                            \
         (heap), &name.link}
 #endif
 
 /* ---- persistent roots -------------------------------------------------- */
 
-/* Link a zeroed (or removed) node holding `object`. */
+/**
+ * Link a zeroed (or removed) node holding @p object. O(1).
+ * @param heap   the heap
+ * @param node   the node; it must stay at this address until removed
+ * @param object the root's value
+ */
 static inline void grove_persistent_add(grove_heap *heap, grove_persistent_node *node,
                                         void *object)
 {
@@ -194,10 +267,14 @@ static inline void grove_persistent_add(grove_heap *heap, grove_persistent_node 
     l->persistent_count++;
 }
 
-void grove__report_bad_node(grove_heap *heap, grove_persistent_node *node);
+GROVE_API void grove__report_bad_node(grove_heap *heap, grove_persistent_node *node);
 
-/* Unlink a node added to this heap; removing it twice, removing one never
- * added, or from another heap is GROVE_E_BAD_NODE. */
+/**
+ * Unlink a node added to this heap, in any order. O(1). Removing it twice,
+ * removing one never added, or from another heap is GROVE_E_BAD_NODE.
+ * @param heap the heap
+ * @param node a node linked by grove_persistent_add()
+ */
 static inline void grove_persistent_remove(grove_heap *heap, grove_persistent_node *node)
 {
     if (GROVE_UNLIKELY(node->heap != heap || node->next == NULL)) {
@@ -211,10 +288,21 @@ static inline void grove_persistent_remove(grove_heap *heap, grove_persistent_no
     grove__lists(heap)->persistent_count--;
 }
 
-/* Number of stack nodes linked and persistent nodes linked (for tests and
- * embedder assertions; the stack count walks the list). */
-size_t grove_stack_root_nodes(grove_heap *heap);
-size_t grove_persistent_count(grove_heap *heap);
+/**
+ * Number of stack nodes linked (for tests and embedder assertions; walks
+ * the list).
+ * @param heap the heap
+ * @return the length of the stack list
+ */
+GROVE_API size_t grove_stack_root_nodes(grove_heap *heap);
+/**
+ * Number of persistent nodes linked.
+ * @param heap the heap
+ * @return the length of the persistent list
+ */
+GROVE_API size_t grove_persistent_count(grove_heap *heap);
+
+/** @} */
 
 #ifdef __cplusplus
 }
