@@ -1,0 +1,170 @@
+/*
+ * prims_system.c — equality and type predicates, output, errors, exit, and
+ * a window on the collector (collect, gc-stat).
+ */
+#include "scheme.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static obj prim_eq_p(int argc, obj *argv)
+{
+    (void)argc;
+    return mk_bool(argv[0] == argv[1]); /* identity survives moves */
+}
+
+static obj prim_equal_p(int argc, obj *argv)
+{
+    (void)argc;
+    return mk_bool(scm_equal(argv[0], argv[1]));
+}
+
+static obj prim_not(int argc, obj *argv)
+{
+    (void)argc;
+    return mk_bool(argv[0] == FALSE_OBJ);
+}
+
+static obj prim_boolean_p(int argc, obj *argv)
+{
+    (void)argc;
+    return mk_bool(argv[0] == TRUE_OBJ || argv[0] == FALSE_OBJ);
+}
+
+static obj prim_procedure_p(int argc, obj *argv)
+{
+    (void)argc;
+    return mk_bool(is_prim(argv[0]) || is_closure(argv[0]));
+}
+
+static obj prim_display(int argc, obj *argv)
+{
+    (void)argc;
+    print_value(sc.out, argv[0], false);
+    return UNSPEC;
+}
+
+static obj prim_write(int argc, obj *argv)
+{
+    (void)argc;
+    print_value(sc.out, argv[0], true);
+    return UNSPEC;
+}
+
+static obj prim_newline(int argc, obj *argv)
+{
+    (void)argc;
+    (void)argv;
+    putc('\n', sc.out);
+    return UNSPEC;
+}
+
+static obj prim_write_char(int argc, obj *argv)
+{
+    (void)argc;
+    if (!is_char(argv[0]))
+        type_error("write-char", "a character", argv[0]);
+    print_value(sc.out, argv[0], false);
+    return UNSPEC;
+}
+
+/* (error message irritant ...) */
+static obj prim_error(int argc, obj *argv)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m)
+        scm_error("error (and no memory to format it)");
+    print_value(m, argv[0], false);
+    for (int i = 1; i < argc; i++) {
+        putc(' ', m);
+        print_value(m, argv[i], true);
+    }
+    fclose(m);
+    char text[900];
+    snprintf(text, sizeof text, "%s", buf);
+    free(buf);
+    scm_error("%s", text);
+}
+
+static obj prim_exit(int argc, obj *argv)
+{
+    int code = argc > 0 && is_fixnum(argv[0]) ? (int)fixnum_val(argv[0]) : 0;
+    fflush(NULL);
+    exit(code);
+}
+
+static obj prim_collect(int argc, obj *argv)
+{
+    (void)argc;
+    (void)argv;
+    grove_collect_major(H);
+    return UNSPEC;
+}
+
+static obj prim_collect_minor(int argc, obj *argv)
+{
+    (void)argc;
+    (void)argv;
+    grove_collect_minor(H);
+    return UNSPEC;
+}
+
+/* (gc-stat 'name): one counter of grove_get_stats. */
+static obj prim_gc_stat(int argc, obj *argv)
+{
+    (void)argc;
+    if (!is_symbol(argv[0]))
+        type_error("gc-stat", "a symbol", argv[0]);
+    grove_stats st;
+    grove_get_stats(H, &st);
+    const char *name = STR(SYM(argv[0])->name)->chars;
+    static const struct {
+        const char *name;
+        size_t offset;
+    } fields[] = {
+        {"minor-collections", offsetof(grove_stats, minor_collections)},
+        {"major-collections", offsetof(grove_stats, major_collections)},
+        {"bytes-allocated", offsetof(grove_stats, bytes_allocated)},
+        {"bytes-promoted", offsetof(grove_stats, bytes_promoted)},
+        {"live-bytes", offsetof(grove_stats, live_bytes)},
+        {"heap-bytes", offsetof(grove_stats, heap_bytes)},
+        {"peak-heap-bytes", offsetof(grove_stats, peak_heap_bytes)},
+        {"remembered-set-size", offsetof(grove_stats, remembered_set_size)},
+    };
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        if (strcmp(name, fields[i].name) == 0) {
+            uint64_t v;
+            memcpy(&v, (const char *)&st + fields[i].offset, sizeof v);
+            return mk_fixnum((intptr_t)v);
+        }
+    scm_error("gc-stat: unknown statistic %s", name);
+}
+
+static obj prim_eval_depth(int argc, obj *argv)
+{
+    (void)argc;
+    (void)argv;
+    return mk_fixnum(sc.depth);
+}
+
+void prims_system_init(void)
+{
+    define_primitive("eq?", prim_eq_p, 2, 2);
+    define_primitive("eqv?", prim_eq_p, 2, 2);
+    define_primitive("equal?", prim_equal_p, 2, 2);
+    define_primitive("not", prim_not, 1, 1);
+    define_primitive("boolean?", prim_boolean_p, 1, 1);
+    define_primitive("procedure?", prim_procedure_p, 1, 1);
+    define_primitive("display", prim_display, 1, 1);
+    define_primitive("write", prim_write, 1, 1);
+    define_primitive("newline", prim_newline, 0, 0);
+    define_primitive("write-char", prim_write_char, 1, 1);
+    define_primitive("error", prim_error, 1, -1);
+    define_primitive("exit", prim_exit, 0, 1);
+    define_primitive("collect", prim_collect, 0, 0);
+    define_primitive("collect-minor", prim_collect_minor, 0, 0);
+    define_primitive("gc-stat", prim_gc_stat, 1, 1);
+    define_primitive("eval-depth", prim_eval_depth, 0, 0);
+}

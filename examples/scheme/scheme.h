@@ -1,0 +1,408 @@
+/*
+ * scheme.h — the interpreter's shared definitions: how values are
+ * represented, the heap object layouts registered with Grove, the
+ * interpreter state, and the functions each file provides.
+ *
+ * Rooting convention used everywhere (see docs/embedding.md):
+ *
+ *   - A function that may allocate ("may collect") takes heap values as raw
+ *     `obj` arguments and roots whatever it still needs after its first
+ *     allocation itself (GROVE_LOCAL in a grove_scope). Its raw result is
+ *     valid until the caller's next allocation.
+ *   - A caller must not keep a raw heap pointer in a C variable across a call
+ *     that may collect; it keeps it in a GROVE_LOCAL, on the VM stack, or
+ *     re-reads it from something rooted after the call.
+ *   - Primitives receive their arguments in `argv`, a window of the VM stack,
+ *     which the collector traces and updates in place: argv[i] is always
+ *     current, so primitives re-read argv[i] after every allocation.
+ *   - Every store of a heap pointer into a heap object that may be old goes
+ *     through GROVE_STORE / grove_write. Initializing stores into an object
+ *     allocated just before, with no allocation in between, need no barrier
+ *     when the object is small (it is in the nursery); objects that may be
+ *     large (vectors, frames, strings) use the barrier anyway.
+ */
+#ifndef SCHEME_H
+#define SCHEME_H
+
+#include <grove/roots.h>
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#if defined(__GNUC__)
+#define SCM_NORETURN __attribute__((noreturn))
+#define SCM_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define SCM_NORETURN
+#define SCM_PRINTF(a, b)
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Values                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* A Scheme value is one machine word. Its low three bits say what it is:
+ *
+ *   ...xx1  fixnum: a 63-bit signed integer shifted left by one
+ *   ...010  character: the code point shifted left by three
+ *   ...100  primitive: an index into the primitive table, shifted by three
+ *   ...110  constant: (), #t, #f, the unspecified value, eof, ...
+ *   ...000  a heap object: the address of a Grove payload (never NULL)
+ *
+ * Grove treats every word with a low bit set as an immediate and never
+ * traces it, so only the last kind costs the collector anything. */
+typedef void *obj;
+
+#define TAG_MASK ((uintptr_t)7)
+#define TAG_CHAR ((uintptr_t)2)
+#define TAG_PRIM ((uintptr_t)4)
+#define TAG_CONST ((uintptr_t)6)
+
+#define MK_CONST(k) ((obj)(uintptr_t)(((uintptr_t)(k) << 3) | TAG_CONST))
+#define NIL MK_CONST(0)
+#define FALSE_OBJ MK_CONST(1)
+#define TRUE_OBJ MK_CONST(2)
+#define UNSPEC MK_CONST(3)     /* value of set!, display, ... (not printed by the REPL) */
+#define EOF_OBJ MK_CONST(4)
+#define UNASSIGNED MK_CONST(5) /* letrec variable before its initialization */
+#define UNBOUND MK_CONST(6)    /* global symbol with no definition */
+
+#define FIXNUM_MAX (INTPTR_MAX >> 1)
+#define FIXNUM_MIN (INTPTR_MIN >> 1)
+
+static inline obj mk_fixnum(intptr_t n)
+{
+    return (obj)(((uintptr_t)n << 1) | 1u);
+}
+static inline intptr_t fixnum_val(obj o)
+{
+    return (intptr_t)(uintptr_t)o >> 1;
+}
+static inline bool is_fixnum(obj o)
+{
+    return ((uintptr_t)o & 1u) != 0;
+}
+static inline obj mk_char(uint32_t c)
+{
+    return (obj)(((uintptr_t)c << 3) | TAG_CHAR);
+}
+static inline uint32_t char_val(obj o)
+{
+    return (uint32_t)((uintptr_t)o >> 3);
+}
+static inline bool is_char(obj o)
+{
+    return ((uintptr_t)o & TAG_MASK) == TAG_CHAR;
+}
+static inline obj mk_prim(size_t index)
+{
+    return (obj)(((uintptr_t)index << 3) | TAG_PRIM);
+}
+static inline size_t prim_index(obj o)
+{
+    return (size_t)((uintptr_t)o >> 3);
+}
+static inline bool is_prim(obj o)
+{
+    return ((uintptr_t)o & TAG_MASK) == TAG_PRIM;
+}
+static inline obj mk_bool(bool b)
+{
+    return b ? TRUE_OBJ : FALSE_OBJ;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Heap objects                                                             */
+/* ------------------------------------------------------------------------ */
+
+/* Type ids, in registration order: Grove numbers types densely from 0 per
+ * heap, and heap.c checks that each registration returns the id below. */
+enum scm_type {
+    T_PAIR,    /* RECORD {car, cdr}, both slots */
+    T_SYMBOL,  /* RECORD {name, value, hash, special}: name and value are slots */
+    T_STRING,  /* BYTES {length, chars...} */
+    T_VECTOR,  /* ARRAY {length (fixnum), items...} */
+    T_CLOSURE, /* RECORD {params, body, env, name, arity} */
+    T_FRAME,   /* ARRAY {parent, vars, extras, count (fixnum), values...} */
+    T_COUNT
+};
+
+struct pair {
+    obj car;
+    obj cdr;
+};
+
+struct symbol {
+    obj name;    /* a string */
+    obj value;   /* global value, or UNBOUND */
+    obj hash;    /* fixnum: hash of the name (never of an address: objects move) */
+    obj special; /* fixnum: special form id, 0 for ordinary symbols */
+};
+
+struct string {
+    intptr_t length;
+    char chars[]; /* length bytes, then a NUL */
+};
+
+struct vector {
+    obj length; /* fixnum: an immediate in an ARRAY slot is simply skipped */
+    obj items[];
+};
+
+struct closure {
+    obj params; /* lambda list: symbols, or (name init) bindings for named let */
+    obj body;   /* list of expressions */
+    obj env;    /* frame, or NIL for the global environment */
+    obj name;   /* symbol, or #f */
+    obj arity;  /* fixnum: required * 2 + (1 if a rest parameter) */
+};
+
+/* An environment frame. `vars` is the list the values were bound from:
+ * a lambda list, or a let's binding list (whose elements are (name init)
+ * pairs); only the first `count` entries belong to this frame, so let* can
+ * point into the middle of one binding list. Internal defines that are not
+ * in `vars` go to `extras`, an alist. The global environment is NIL: global
+ * values live in the symbols themselves. */
+struct frame {
+    obj parent;
+    obj vars;
+    obj extras;
+    obj count;
+    obj vals[];
+};
+#define FRAME_HEADER_WORDS 4
+
+static inline bool is_heap(obj o)
+{
+    return o != NULL && ((uintptr_t)o & TAG_MASK) == 0;
+}
+static inline bool has_type(obj o, enum scm_type t)
+{
+    return is_heap(o) && grove_object_type(o) == (grove_type_id)t;
+}
+static inline bool is_pair(obj o)
+{
+    return has_type(o, T_PAIR);
+}
+static inline bool is_symbol(obj o)
+{
+    return has_type(o, T_SYMBOL);
+}
+static inline bool is_string(obj o)
+{
+    return has_type(o, T_STRING);
+}
+static inline bool is_vector(obj o)
+{
+    return has_type(o, T_VECTOR);
+}
+static inline bool is_closure(obj o)
+{
+    return has_type(o, T_CLOSURE);
+}
+
+#define PAIR(o) ((struct pair *)(o))
+#define SYM(o) ((struct symbol *)(o))
+#define STR(o) ((struct string *)(o))
+#define VEC(o) ((struct vector *)(o))
+#define CLO(o) ((struct closure *)(o))
+#define FRM(o) ((struct frame *)(o))
+
+static inline obj car(obj o)
+{
+    return PAIR(o)->car;
+}
+static inline obj cdr(obj o)
+{
+    return PAIR(o)->cdr;
+}
+static inline intptr_t vector_length(obj v)
+{
+    return fixnum_val(VEC(v)->length);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Interpreter state                                                        */
+/* ------------------------------------------------------------------------ */
+
+/* One interpreter per process, used by one thread. */
+struct interp {
+    grove_heap *heap;
+
+    /* The symbol table: a Grove ARRAY of buckets (lists of symbols), held by
+     * a persistent root because it lives as long as the interpreter. */
+    grove_persistent symtab;
+    size_t symbol_count;
+
+    /* The VM stack: operands of calls in progress and primitive arguments.
+     * A root visitor (heap.c) traces stack[0 .. sp) at every collection. */
+    obj *stack;
+    size_t sp;
+    size_t stack_cap;
+
+    long depth;     /* nesting of eval (and reader recursion) */
+    long max_depth; /* beyond it: "recursion too deep" */
+    uintptr_t c_stack_base;  /* address near the top of the interpreter's C stack */
+    size_t c_stack_limit;    /* C stack bytes eval may use before "recursion too deep" */
+
+    jmp_buf *on_error; /* where scm_error jumps; set by the REPL */
+    char errmsg[1024];
+
+    FILE *out; /* where display/write go */
+};
+
+extern struct interp sc;
+#define H (sc.heap)
+
+/* One more level of eval or reader recursion; false if that is too deep
+ * (by count, or by C stack used: a local's address against the base). */
+static inline bool depth_ok(void)
+{
+    char probe;
+    return ++sc.depth <= sc.max_depth &&
+           sc.c_stack_base - (uintptr_t)&probe <= sc.c_stack_limit;
+}
+
+/* ---- heap.c ----------------------------------------------------------- */
+
+/* Create the heap, register the types, set up the VM stack and the symbol
+ * table. Returns false (after printing why) on failure. */
+bool heap_init(size_t nursery_size, size_t max_heap_size);
+void heap_shutdown(void);
+
+/* Allocate a zeroed object or raise a Scheme error ("out of memory").
+ * May collect: every unrooted heap pointer is invalid afterwards. */
+void alloc_failed(void) SCM_NORETURN;
+static inline obj scm_alloc(enum scm_type type, size_t payload_bytes)
+{
+    obj p = grove_alloc(H, (grove_type_id)type, payload_bytes);
+    if (GROVE_UNLIKELY(p == NULL))
+        alloc_failed();
+    return p;
+}
+
+obj cons(obj a, obj d);
+obj list2(obj a, obj b);
+obj make_string(const char *chars, size_t length);
+obj make_vector(intptr_t length, obj fill);
+obj make_frame(intptr_t count); /* all fields NIL / UNASSIGNED; caller fills */
+
+/* VM stack. push may raise "stack overflow" (it never allocates). */
+void stack_overflow(void) SCM_NORETURN;
+static inline void push(obj v)
+{
+    if (sc.sp == sc.stack_cap)
+        stack_overflow();
+    sc.stack[sc.sp++] = v;
+}
+
+/* ---- symbols.c ---------------------------------------------------------- */
+
+void symbols_init(void);
+obj intern(const char *name, size_t length);
+obj intern_cstr(const char *name);
+
+enum special_form {
+    SF_NONE,
+    SF_QUOTE,
+    SF_IF,
+    SF_DEFINE,
+    SF_SET,
+    SF_LAMBDA,
+    SF_BEGIN,
+    SF_LET,
+    SF_LETSTAR,
+    SF_LETREC,
+    SF_COND,
+    SF_CASE,
+    SF_AND,
+    SF_OR,
+    SF_WHEN,
+    SF_UNLESS,
+    SF_DO,
+    SF_ELSE, /* markers, not forms */
+    SF_ARROW
+};
+
+/* ---- error.c ------------------------------------------------------------ */
+
+/* Raise a Scheme error: format the message and longjmp to the REPL. */
+void scm_error(const char *fmt, ...) SCM_PRINTF(1, 2) SCM_NORETURN;
+/* "<who>: expected <what>, got <value>" */
+void type_error(const char *who, const char *what, obj got) SCM_NORETURN;
+/* Render a value as `write` would, into a malloc'ed string (for messages). */
+char *value_to_cstr(obj v);
+
+/* ---- reader.c ----------------------------------------------------------- */
+
+struct reader {
+    FILE *in;
+    const char *name;
+    int line;
+};
+
+/* Read one datum; EOF_OBJ at end of input. May collect. Raises on bad syntax. */
+obj read_datum(struct reader *r);
+/* Skip the rest of the current line (used by the REPL after a read error). */
+void reader_skip_line(struct reader *r);
+
+/* ---- printer.c ---------------------------------------------------------- */
+
+/* Print `v` (write: strings and chars in read syntax). Never allocates. */
+void print_value(FILE *f, obj v, bool write);
+
+/* ---- eval.c ------------------------------------------------------------- */
+
+obj eval(obj expr, obj env);
+
+/* ---- prims*.c ----------------------------------------------------------- */
+
+typedef obj (*prim_fn)(int argc, obj *argv);
+
+struct primitive {
+    const char *name;
+    prim_fn fn;
+    int min_args;
+    int max_args; /* -1: any number */
+};
+
+extern struct primitive prim_table[];
+extern size_t prim_count;
+
+/* The primitive `apply`, which eval handles itself for proper tail calls. */
+extern obj prim_apply_obj;
+
+void define_primitive(const char *name, prim_fn fn, int min_args, int max_args);
+void prims_init(void);
+void prims_numbers_init(void);
+void prims_lists_init(void);
+void prims_strings_init(void);
+void prims_vectors_init(void);
+void prims_system_init(void);
+
+/* Argument checks for primitives. */
+intptr_t arg_fixnum(const char *who, obj v);
+obj arg_pair(const char *who, obj v);
+obj arg_string(const char *who, obj v);
+obj arg_vector(const char *who, obj v);
+intptr_t arg_index(const char *who, obj v, intptr_t limit);
+
+bool scm_eqv(obj a, obj b);
+bool scm_equal(obj a, obj b);
+obj scm_reverse(obj list);
+intptr_t list_length(obj list); /* -1 if not a proper list */
+
+/* ---- prelude.c, repl.c -------------------------------------------------- */
+
+extern const char scheme_prelude[];
+
+/* Read-eval(-print) every datum of `in`. Errors are reported on sc.out and
+ * the loop goes on. Returns the number of errors. */
+int repl_run(FILE *in, const char *name, bool print_results, bool prompt);
+/* Same, from a string (the prelude). */
+int repl_run_string(const char *text, const char *name);
+
+#endif /* SCHEME_H */
