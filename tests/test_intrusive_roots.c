@@ -344,6 +344,35 @@ START_TEST(pop_out_of_order)
 }
 END_TEST
 
+/* A rooted local in a loop body with no scope around it would push its node
+ * again on the next iteration, making a cycle: refused instead. */
+START_TEST(local_in_loop_without_scope)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    const size_t base = grove_stack_root_nodes(h);
+    grove_scope s = grove_scope_enter(h);
+    GROVE_ROOTED(h, struct pair *, below, test_cons(h, FIX(7), NULL));
+    for (int i = 0; i < 3; i++) {
+        GROVE_ROOTED(h, void *, x, FIX(i));
+        ck_assert_ptr_eq(x.ptr, FIX(i));
+        if (i == 0)
+            ASSERT_NOT_REPORTED(&rec);
+        else
+            ASSERT_REPORTED(&rec, GROVE_E_ROOT_ORDER);
+        /* No cycle, and the root below is still linked: it is updated. */
+        ck_assert_uint_eq(grove_stack_root_nodes(h), base + 2);
+        struct pair *before = below.ptr;
+        ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+        ck_assert(i > 0 || below.ptr != before); /* moved out of the nursery once */
+        ck_assert_ptr_eq(below.ptr->car, FIX(7));
+    }
+    grove_scope_exit(h, s);
+    ck_assert_uint_eq(grove_stack_root_nodes(h), base);
+    grove_heap_destroy(h);
+}
+END_TEST
+
 START_TEST(scope_exit_twice)
 {
     test_errors rec;
@@ -469,10 +498,12 @@ static Suite *intrusive_suite(void)
 #if GROVE_ROOT_CHECKS
     tc = test_tcase(s, "checks");
     tcase_add_test(tc, pop_out_of_order);
+    tcase_add_test(tc, local_in_loop_without_scope);
     tcase_add_test(tc, scope_exit_twice);
     tcase_add_test(tc, scope_exit_foreign);
 #else
     (void)pop_out_of_order;
+    (void)local_in_loop_without_scope;
     (void)scope_exit_twice;
     (void)scope_exit_foreign;
 #endif

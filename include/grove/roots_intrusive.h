@@ -188,6 +188,8 @@ static inline void grove_root_pop(grove_heap *heap, grove_root_link *link)
 /**
  * Declare a rooted local @p name of pointer type @p T: read and write it as
  * name.ptr, directly. It stays linked until the enclosing grove_scope_exit().
+ * (The push sets the link, not an initializer, so that a refused second
+ * push of the same node leaves the list intact.)
  * @param heap the heap
  * @param T    a pointer type
  * @param name the variable declared
@@ -200,7 +202,9 @@ static inline void grove_root_pop(grove_heap *heap, grove_root_link *link)
             void *grove__raw;                                                                    \
             T ptr;                                                                               \
         };                                                                                       \
-    } name = {{NULL, 1}, {.ptr = (init)}};                                                        \
+    } name;                                                                                      \
+    name.link.count = 1;                                                                         \
+    name.ptr = (init);                                                                           \
     grove_root_push((heap), &name.link)
 
 /**
@@ -214,7 +218,10 @@ static inline void grove_root_pop(grove_heap *heap, grove_root_link *link)
     struct {                                                                                     \
         grove_root_link link;                                                                    \
         void *slots[n];                                                                          \
-    } name = {{NULL, (n)}, {NULL}};                                                              \
+    } name;                                                                                      \
+    name.link.count = (n);                                                                       \
+    for (size_t name##__grove_i = 0; name##__grove_i < (size_t)(n); name##__grove_i++)          \
+        name.slots[name##__grove_i] = NULL;                                                      \
     grove_root_push((heap), &name.link)
 
 #if defined(__GNUC__)
