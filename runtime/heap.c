@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "errors.h"
 #include "object.h"
 #include "roots_backend.h"
@@ -87,53 +88,6 @@ static bool apply_debug_env(grove_config *c, grove_error_info *error)
     return true;
 }
 
-static bool create_arena(grove_heap *heap)
-{
-    unsigned arena;
-    size_t len = sizeof arena;
-    if (mallctl("arenas.create", &arena, &len, NULL, 0) != 0)
-        return false;
-    heap->arena = arena;
-    heap->mallocx_flags = MALLOCX_ARENA(arena) | MALLOCX_TCACHE_NONE;
-    return true;
-}
-
-#ifndef NDEBUG
-/* Bytes the heap's arena still hands out, from jemalloc's own statistics. */
-static size_t arena_allocated(const grove_heap *heap)
-{
-    uint64_t epoch = 1;
-    size_t len = sizeof epoch;
-    mallctl("epoch", &epoch, &len, &epoch, len);
-    size_t total = 0;
-    static const char *const kinds[] = {"small", "large"};
-    for (int i = 0; i < 2; i++) {
-        char name[64];
-        size_t bytes = 0;
-        len = sizeof bytes;
-        snprintf(name, sizeof name, "stats.arenas.%u.%s.allocated", heap->arena, kinds[i]);
-        if (mallctl(name, &bytes, &len, NULL, 0) == 0)
-            total += bytes;
-    }
-    return total;
-}
-#endif
-
-static void destroy_arena(grove_heap *heap)
-{
-#ifndef NDEBUG
-    /* Every block, large object and the nursery must have been returned:
-     * this turns each heap destruction in a debug build into a leak check
-     * of the memory Valgrind cannot see (jemalloc's mallocx). */
-    size_t leaked = arena_allocated(heap);
-    if (leaked)
-        grove_fatal("heap destroyed with %zu bytes still allocated in its arena", leaked);
-#endif
-    char cmd[64];
-    snprintf(cmd, sizeof cmd, "arena.%u.destroy", heap->arena);
-    mallctl(cmd, NULL, NULL, NULL, 0);
-}
-
 grove_heap *grove_heap_create(const grove_config *config, grove_error_info *error)
 {
     grove_config c;
@@ -153,11 +107,12 @@ grove_heap *grove_heap_create(const grove_config *config, grove_error_info *erro
     heap->fast.heap_id = (uint32_t)atomic_fetch_add(&next_heap_id, 1);
     heap->major_threshold = c.major_min_bytes;
     grove_old_space_init(&heap->old);
-    if (!create_arena(heap)) {
+    if (!grove_arena_acquire(&heap->arena)) {
         free(heap);
         grove_error_info_set(error, GROVE_E_OOM, "jemalloc could not create an arena");
         return NULL;
     }
+    heap->mallocx_flags = MALLOCX_ARENA(heap->arena) | MALLOCX_TCACHE_NONE;
     if (!grove_nursery_init(heap, c.nursery_size) || !grove_roots_init(heap)) {
         grove_heap_destroy(heap);
         grove_error_info_set(error, GROVE_E_OOM, "out of memory allocating a %zu-byte nursery",
@@ -178,7 +133,7 @@ void grove_heap_destroy(grove_heap *heap)
     grove_nursery_free(heap);
     grove_old_space_free(heap);
     grove_large_space_free(heap);
-    destroy_arena(heap);
+    grove_arena_release(heap->arena);
     grove_types_free(&heap->types);
     grove_vec_free(&heap->remembered.objects);
     grove_vec_free(&heap->gray);

@@ -10,10 +10,7 @@
  * the heap limit. Otherwise it is left as it is — consistent, with its
  * remembered set — and the caller reports GROVE_E_OOM: a collection never
  * takes the heap past max_heap_size. */
-#include <strings.h> /* ffs, used by jemalloc's MALLOCX_ALIGN */
-#include <jemalloc/jemalloc.h>
-#include <stdio.h>
-
+#include "arena.h"
 #include "heap.h"
 #include "trace.h"
 
@@ -38,15 +35,6 @@ static void prune_remembered(grove_heap *heap)
         if (*grove__header(log->items[i]) & GROVE__HDR_MARK)
             log->items[kept++] = log->items[i];
     log->len = kept;
-}
-
-/* Let jemalloc return the pages of freed blocks and large objects to the
- * system at its decay pace, rather than holding them until exit. */
-static void release_free_pages(grove_heap *heap)
-{
-    char cmd[64];
-    snprintf(cmd, sizeof cmd, "arena.%u.decay", heap->arena);
-    mallctl(cmd, NULL, NULL, NULL, 0);
 }
 
 grove_error grove_major_gc(grove_heap *heap)
@@ -74,7 +62,9 @@ grove_error grove_major_gc(grove_heap *heap)
                   heap->config.growth_factor;
     heap->major_threshold =
         next > (double)heap->config.major_min_bytes ? (size_t)next : heap->config.major_min_bytes;
-    release_free_pages(heap);
+    /* Give freed pages back to the system now when they outweigh what is
+     * live: after a peak dies, the process shrinks with the heap. */
+    grove_arena_trim(heap->arena, grove_heap_bytes(heap));
     grove_pause_record(&heap->stats.major, grove_now_ns() - start);
     heap->in_gc = false;
     grove_nursery_arm(heap);

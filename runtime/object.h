@@ -36,7 +36,7 @@ static inline uint64_t grove_make_header(grove_type_id type, size_t words)
 /* Object bytes (header included) for a payload of `size` bytes. */
 static inline size_t grove_object_bytes(size_t size)
 {
-    return (size + 15) & ~(size_t)7;
+    return grove__object_bytes(size);
 }
 
 static inline void *grove_payload_of(void *cell)

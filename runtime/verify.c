@@ -98,8 +98,11 @@ static void check_reachable(grove_tracer *t, void **slot)
     uint64_t *hdr = grove__header(p);
     if (grove_hdr_type(*hdr) >= t->heap->types.count)
         violation(t, slot, "object header has an unknown type id");
-    if (*hdr & (GROVE__HDR_MARK | GROVE__HDR_LOGGED))
-        violation(t, slot, "object left marked or logged after the collection");
+    if (*hdr & GROVE__HDR_MARK)
+        violation(t, slot, "object left marked after the collection");
+    /* Old objects stay logged only while the nursery they point into does. */
+    if ((*hdr & GROVE__HDR_LOGGED) && !v->nursery.len)
+        violation(t, slot, "object left logged after the nursery was evacuated");
     if (!(*hdr & GROVE__HDR_VISITED)) {
         *hdr |= GROVE__HDR_VISITED;
         grove_vec_push(&v->work, p);

@@ -306,6 +306,38 @@ END_TEST
 
 /* Survivors of many minor collections, with young objects hanging off old
  * ones through barriers and pointer arrays. */
+/* Empty objects fill the nursery to its very end: the last one's payload
+ * address must still count as young, or it would be left behind by the
+ * evacuation (verify catches that). */
+START_TEST(empty_objects_fill_nursery)
+{
+    test_errors rec;
+    grove_config c;
+    test_default_config(&c);
+    c.nursery_size = (size_t)64 << 10;
+    c.debug = GROVE_DEBUG_VERIFY;
+    grove_heap *h = test_heap_config(&c, &rec);
+    const size_t n = c.nursery_size / 8 + 16; /* more than fit, at any size */
+    grove_scope s = grove_scope_enter(h);
+    GROVE_LOCAL(h, void **, all, grove_alloc_array(h, tt.array, n)); /* large: born old */
+    for (size_t i = 0; i < n; i++) {
+        void *e = grove_alloc(h, tt.bytes, 0);
+        ck_assert_ptr_nonnull(e);
+        void **a = GROVE_GET(h, all);
+        grove_write(h, a, &a[i], e);
+    }
+    ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    void **a = GROVE_GET(h, all);
+    for (size_t i = 0; i < n; i++) {
+        REQUIRE(grove_object_type(a[i]) == tt.bytes);
+        REQUIRE(grove_object_size(a[i]) == 8); /* rounded up to one word */
+    }
+    grove_scope_exit(h, s);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
 START_TEST(many_minor_collections)
 {
     test_errors rec;
@@ -356,6 +388,7 @@ static Suite *minor_suite(void)
     tcase_add_test(tc, unrooted_not_promoted);
     tcase_add_test(tc, promotion_counted);
     tcase_add_test(tc, long_young_list);
+    tcase_add_test(tc, empty_objects_fill_nursery);
     tcase_add_test(tc, many_minor_collections);
     return s;
 }

@@ -329,6 +329,15 @@ static inline uint64_t *grove__header(const void *object)
     return (uint64_t *)(uintptr_t)object - 1;
 }
 
+/* Object bytes, header included, for a payload of `size` bytes: at least two
+ * words, so that even an empty object's payload address lies inside it (an
+ * empty object ending the nursery must still test as young). */
+static inline size_t grove__object_bytes(size_t size)
+{
+    size_t bytes = (size + 15) & ~(size_t)7;
+    return bytes < 16 ? 16 : bytes;
+}
+
 GROVE_API void *grove__alloc_slow(grove_heap *heap, grove_type_id type, size_t size);
 GROVE_API void grove__remember(grove_heap *heap, void *object);
 
@@ -344,7 +353,7 @@ GROVE_API void grove__remember(grove_heap *heap, void *object);
 
 /**
  * Allocate an object of @p type with a payload of @p size bytes (rounded up
- * to 8), zeroed. For RECORD types pass the record's size. An unknown type id
+ * to a multiple of 8, and at least 8), zeroed. For RECORD types pass the record's size. An unknown type id
  * is misuse. May collect: every heap pointer not rooted is invalid afterwards.
  *
  * @param heap the heap
@@ -357,7 +366,7 @@ static inline void *grove_alloc(grove_heap *heap, grove_type_id type, size_t siz
 {
     struct grove__heap_fast *f = grove__fast(heap);
     if (GROVE_LIKELY(size <= GROVE_MAX_SMALL_PAYLOAD && type < f->type_count)) {
-        size_t bytes = (size + 15) & ~(size_t)7;
+        size_t bytes = grove__object_bytes(size);
         uintptr_t p = f->alloc_ptr;
         if (GROVE_LIKELY(f->alloc_limit - p >= bytes)) {
             f->alloc_ptr = p + bytes;
