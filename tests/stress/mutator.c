@@ -1,0 +1,1832 @@
+/* mutator.c — the differential stress mutator (see mutator.h).
+ *
+ * Layout of this file:
+ *   1. choice sources (PRNG or fuzzer bytes)
+ *   2. the object types the mutator uses, and the custom trace callback
+ *   3. the reference model: objects with ids, slots, raw words and bytes
+ *   4. the mutator's roots: persistent roots, an embedder root visitor's
+ *      array, and facade locals in nested scopes (one C frame per scope)
+ *   5. failure reports and the operation log
+ *   6. the check: the heap's rooted graph against the model's
+ *   7. operations
+ *   8. frames, scopes and the run
+ *
+ * Model values. A slot's model value is a uint64_t: 0 or any value with a
+ * low tag bit is an immediate and must be found in the heap slot exactly;
+ * a non-zero multiple of 8 is a reference, (model index << 3). Raw words and
+ * byte payloads are stored as they are and compared exactly.
+ *
+ * Every object carries its model id: raw word 0 of records, FIX(id) in slot
+ * 0 of arrays, the first 8 bytes of byte objects (when they have 8), raw
+ * word 1 of custom objects. The check does not rely on it (it matches model
+ * objects to heap objects by the graph's shape) but it is compared like any
+ * other word, and it names objects in messages.
+ */
+#include "mutator.h"
+
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#if !defined(__GNUC__)
+#error "the stress mutator needs __typeof__ (GCC or Clang) to reach facade locals of outer frames"
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* 1. Choice sources                                                        */
+/* ------------------------------------------------------------------------ */
+
+static uint64_t splitmix64(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static uint64_t rotl64(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+static uint64_t xoshiro(uint64_t s[4])
+{
+    uint64_t result = rotl64(s[1] * 5, 7) * 9;
+    uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl64(s[3], 45);
+    return result;
+}
+
+static void xoshiro_seed(uint64_t s[4], uint64_t seed)
+{
+    uint64_t x = seed;
+    for (int i = 0; i < 4; i++)
+        s[i] = splitmix64(&x);
+}
+
+void stress_source_seed(stress_source *src, uint64_t seed)
+{
+    memset(src, 0, sizeof *src);
+    xoshiro_seed(src->s, seed);
+}
+
+void stress_source_bytes(stress_source *src, const uint8_t *data, size_t len)
+{
+    memset(src, 0, sizeof *src);
+    src->bytes_mode = true;
+    src->data = data;
+    src->len = len;
+}
+
+uint64_t stress_rnd(stress_source *src, uint64_t n)
+{
+    if (n <= 1)
+        return 0;
+    if (!src->bytes_mode)
+        return xoshiro(src->s) % n;
+    unsigned need = n <= 0x100 ? 1 : n <= 0x10000 ? 2 : n <= 0x100000000ull ? 4 : 8;
+    uint64_t v = 0;
+    for (unsigned i = 0; i < need; i++) {
+        if (src->pos >= src->len) {
+            src->exhausted = true;
+            return 0;
+        }
+        v |= (uint64_t)src->data[src->pos++] << (8 * i);
+    }
+    return v % n;
+}
+
+/* ------------------------------------------------------------------------ */
+/* 2. Types                                                                 */
+/* ------------------------------------------------------------------------ */
+
+enum kind { K_RECORD, K_ARRAY, K_BYTES, K_CUSTOM };
+
+typedef struct stype {
+    const char *name;
+    enum kind kind;
+    size_t size;  /* RECORD: the registered size (not always a multiple of 8) */
+    uint64_t map; /* RECORD: pointer map; bit 0 is always clear (word 0 is the id) */
+} stype;
+
+static const stype type_table[] = {
+    {"rec1", K_RECORD, 8, 0},
+    {"rec2", K_RECORD, 16, 0x2},
+    {"rec2odd", K_RECORD, 12, 0x2}, /* 12 bytes: allocated as 16 */
+    {"rec3", K_RECORD, 24, 0x6},
+    {"rec4mixed", K_RECORD, 32, 0xa},
+    {"rec8", K_RECORD, 64, 0xfe},
+    {"rec13mixed", K_RECORD, 104, 0x16b6},
+    {"rec64", K_RECORD, 512, ~(uint64_t)1},
+    {"rec64sparse", K_RECORD, 512, 0x8000000000000002ull},
+    {"array", K_ARRAY, 0, 0},
+    {"bytes", K_BYTES, 0, 0},
+    {"custom", K_CUSTOM, 0, 0},
+};
+#define NTYPES (sizeof type_table / sizeof type_table[0])
+#define T_REC2 1u
+#define T_REC4 4u
+#define T_REC_COUNT 9u
+#define T_ARRAY 9u
+#define T_BYTES 10u
+#define T_CUSTOM 11u
+
+#define FIXNUM(n) (((uint64_t)(n) << 1) | 1u)
+
+/* Custom objects: word 0 = slot count (raw), word 1 = id (raw), then the
+ * slots, then raw tail words. */
+static unsigned long custom_trace_bad; /* trace calls that found an impossible slot count */
+
+static void custom_trace(void *object, size_t size, grove_tracer *tracer)
+{
+    uint64_t *w = object;
+    size_t words = size / 8;
+    if (size % 8 || words < 2 || w[0] > words - 2) {
+        custom_trace_bad++;
+        return;
+    }
+    grove_trace_slots(tracer, (void **)(w + 2), (size_t)w[0]);
+}
+
+/* ------------------------------------------------------------------------ */
+/* 3. The model                                                             */
+/* ------------------------------------------------------------------------ */
+
+typedef struct mobj {
+    uint64_t id;   /* 0: this pool entry is free */
+    uint32_t type; /* index into type_table */
+    uint32_t mark; /* check epoch in which it was reached */
+    size_t nwords;
+    uint64_t *w;
+    void *addr;        /* heap address bound to it in epoch `mark` */
+    uint32_t via;      /* model index it was reached from in that epoch; 0: a root */
+    uint32_t via_word; /* slot index in `via`, or the root's code */
+} mobj;
+
+typedef struct model {
+    mobj *o; /* o[0] unused: index 0 is never a reference */
+    uint32_t count, cap;
+    uint32_t *free;
+    uint32_t nfree, free_cap;
+    uint64_t next_id;
+    uint32_t epoch;
+    uint64_t live; /* entries in use */
+} model;
+
+static bool mv_is_ref(uint64_t v)
+{
+    return v != 0 && (v & 7u) == 0;
+}
+
+static uint64_t mv_ref(uint32_t idx)
+{
+    return (uint64_t)idx << 3;
+}
+
+static uint32_t mv_idx(uint64_t v)
+{
+    return (uint32_t)(v >> 3);
+}
+
+/* ------------------------------------------------------------------------ */
+/* 4. The mutator's state and roots                                         */
+/* ------------------------------------------------------------------------ */
+
+#define NPERS 12    /* persistent roots */
+#define MAXV 48     /* slots of the embedder root visitor's array */
+#define NLOC 4      /* facade locals per frame */
+#define MAXDEPTH 20 /* nested frames (scopes) */
+#define OPLOG 40    /* operations kept for failure reports */
+#define OPLEN 160
+
+struct frame {
+    void *addr[NLOC]; /* the frame's GROVE_LOCALs, reached with frame_fn */
+};
+
+typedef struct ctx {
+    grove_heap *h;
+    const stress_params *p;
+    stress_source *src;
+    stress_totals t;
+    uint64_t fill[4]; /* PRNG for payload contents (not fuzzer-driven) */
+    grove_type_id tids[NTYPES];
+    model m;
+
+    grove_persistent pers[NPERS];
+    bool pers_on[NPERS];
+    uint64_t mpers[NPERS];
+
+    void *vroots[MAXV]; /* traced by visit_vroots, like a runtime's operand stack */
+    uint64_t mv[MAXV];
+    unsigned nv;
+
+    struct frame *frames[MAXDEPTH];
+    uint64_t mloc[MAXDEPTH][NLOC];
+    unsigned depth;
+    jmp_buf *catchers[MAXDEPTH];
+
+    bool gc_seen; /* set by the root visitor: a collection ran */
+    uint64_t step;
+    struct timespec start;
+    bool stopped;
+    uint64_t live_at_check;
+
+    /* check scratch: worklist and the address -> model index map */
+    uint32_t *work;
+    size_t nwork, work_cap;
+    uintptr_t *amap_key;
+    uint32_t *amap_val;
+    uint32_t *amap_stamp;
+    size_t amap_cap, amap_n;
+
+    char oplog[OPLOG][OPLEN];
+    uint64_t oplog_step[OPLOG];
+    unsigned oplog_next;
+    uint64_t oplog_total;
+} ctx;
+
+static ctx *volatile current_ctx; /* for crash reports */
+static volatile sig_atomic_t stop_flag;
+
+void stress_request_stop(void)
+{
+    stop_flag = 1;
+}
+
+bool stress_stop_requested(void)
+{
+    return stop_flag != 0;
+}
+
+#define RND(n) stress_rnd(c->src, (uint64_t)(n))
+
+static uint64_t fill_rand(ctx *c)
+{
+    return xoshiro(c->fill);
+}
+
+static double elapsed(const ctx *c)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - c->start.tv_sec) + (double)(now.tv_nsec - c->start.tv_nsec) / 1e9;
+}
+
+/* ------------------------------------------------------------------------ */
+/* 5. Failure reports and the operation log                                 */
+/* ------------------------------------------------------------------------ */
+
+static void print_context(FILE *f, ctx *c)
+{
+    const grove_config *cfg = &c->p->config;
+    fprintf(f, "  backend %s, seed %llu, step %llu of %llu, %llu checks passed before\n",
+            GROVE_ROOTING_NAME, (unsigned long long)c->p->seed, (unsigned long long)c->step,
+            (unsigned long long)c->p->steps, (unsigned long long)c->t.checks);
+    fprintf(f, "  heap: nursery %zu, zeal minor %u major %u, major-min %zu, growth %g",
+            cfg->nursery_size, cfg->zeal_minor, cfg->zeal_major, cfg->major_min_bytes,
+            cfg->growth_factor);
+    if (c->p->allow_oom)
+        fprintf(f, ", heap limit %zu", cfg->max_heap_size);
+    fprintf(f, "%s%s\n", cfg->debug & GROVE_DEBUG_VERIFY ? ", verify" : "",
+            cfg->debug & GROVE_DEBUG_POISON ? ", poison" : "");
+    unsigned n = c->oplog_total < OPLOG ? (unsigned)c->oplog_total : OPLOG;
+    if (n) {
+        fprintf(f, "  last %u operations:\n", n);
+        for (unsigned k = 0; k < n; k++) {
+            unsigned i = (c->oplog_next + OPLOG - n + k) % OPLOG;
+            fprintf(f, "    [%llu] %s\n", (unsigned long long)c->oplog_step[i], c->oplog[i]);
+        }
+    }
+    if (c->p->replay)
+        fprintf(f, "  replay: %s\n", c->p->replay);
+    else if (c->src->bytes_mode)
+        fprintf(f, "  replay: run the fuzzer on the crashing input\n");
+    const char *env = getenv("GROVE_DEBUG");
+    if (env && *env)
+        fprintf(f, "  (with GROVE_DEBUG=%s in the environment)\n", env);
+}
+
+__attribute__((format(printf, 2, 3))) _Noreturn static void fail(ctx *c, const char *fmt, ...)
+{
+    fflush(stdout);
+    fprintf(stderr, "\nstress: FAILURE: ");
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    print_context(stderr, c);
+    fflush(stderr);
+    current_ctx = NULL; /* the crash handler has nothing to add */
+    abort();
+}
+
+__attribute__((format(printf, 2, 3))) static void oplog(ctx *c, const char *fmt, ...)
+{
+    unsigned i = c->oplog_next;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->oplog[i], OPLEN, fmt, ap);
+    va_end(ap);
+    c->oplog_step[i] = c->step;
+    c->oplog_next = (i + 1) % OPLOG;
+    c->oplog_total++;
+    if (c->p->verbosity >= 2)
+        fprintf(stderr, "[%llu] %s\n", (unsigned long long)c->step, c->oplog[i]);
+}
+
+static void on_misuse(grove_heap *heap, grove_error code, const char *message, void *data)
+{
+    (void)heap;
+    fail(data, "the heap reported misuse: %s: %s", grove_error_name(code), message);
+}
+
+/* A crash (SIGSEGV, or an abort from inside the runtime such as a verify
+ * violation) still says which run and step to replay. */
+static void crash_handler(int sig)
+{
+    ctx *c = current_ctx;
+    if (c) {
+        current_ctx = NULL;
+        fprintf(stderr, "\nstress: died with signal %d inside the run:\n", sig);
+        print_context(stderr, c);
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void stress_install_crash_handler(void)
+{
+    signal(SIGSEGV, crash_handler);
+    signal(SIGBUS, crash_handler);
+    signal(SIGABRT, crash_handler);
+    signal(SIGILL, crash_handler);
+    signal(SIGFPE, crash_handler);
+}
+
+/* ---- model objects ------------------------------------------------------- */
+
+static uint32_t model_new(ctx *c, uint32_t type, size_t nwords)
+{
+    model *m = &c->m;
+    uint32_t idx;
+    if (m->nfree) {
+        idx = m->free[--m->nfree];
+    } else {
+        if (m->count == m->cap) {
+            uint32_t cap = m->cap ? m->cap * 2 : 1024;
+            mobj *o = realloc(m->o, cap * sizeof *o);
+            if (!o)
+                fail(c, "out of memory growing the model");
+            m->o = o;
+            m->cap = cap;
+        }
+        if (m->count == 0)
+            m->o[m->count++] = (mobj){0}; /* index 0 is never used */
+        idx = m->count++;
+    }
+    mobj *o = &m->o[idx];
+    *o = (mobj){.id = ++m->next_id, .type = type, .nwords = nwords};
+    o->w = calloc(nwords ? nwords : 1, sizeof *o->w);
+    if (!o->w)
+        fail(c, "out of memory in the model");
+    m->live++;
+    return idx;
+}
+
+static void model_free_entry(ctx *c, uint32_t idx)
+{
+    model *m = &c->m;
+    free(m->o[idx].w);
+    m->o[idx] = (mobj){0};
+    if (m->nfree == m->free_cap) {
+        uint32_t cap = m->free_cap ? m->free_cap * 2 : 1024;
+        uint32_t *f = realloc(m->free, cap * sizeof *f);
+        if (!f)
+            fail(c, "out of memory in the model");
+        m->free = f;
+        m->free_cap = cap;
+    }
+    m->free[m->nfree++] = idx;
+    m->live--;
+}
+
+static bool is_slot(const mobj *o, size_t i)
+{
+    const stype *ty = &type_table[o->type];
+    switch (ty->kind) {
+    case K_RECORD:
+        return i < 64 && ((ty->map >> i) & 1u);
+    case K_ARRAY:
+        return true;
+    case K_BYTES:
+        return false;
+    case K_CUSTOM:
+        return i >= 2 && i < 2 + o->w[0];
+    }
+    return false;
+}
+
+static const char *type_name(const mobj *o)
+{
+    return type_table[o->type].name;
+}
+
+/* "#id" or "imm 0x..." for a model value; buf needs 32 bytes. */
+static const char *fmt_mv(ctx *c, uint64_t v, char *buf)
+{
+    if (mv_is_ref(v))
+        snprintf(buf, 32, "#%llu", (unsigned long long)c->m.o[mv_idx(v)].id);
+    else if (v == 0)
+        snprintf(buf, 32, "NULL");
+    else
+        snprintf(buf, 32, "imm 0x%llx", (unsigned long long)v);
+    return buf;
+}
+
+/* ---- roots --------------------------------------------------------------- */
+
+enum { R_PERS, R_VIS, R_LOC };
+
+typedef struct rref {
+    uint8_t kind, frame, idx;
+} rref;
+
+static uint32_t root_code(rref r)
+{
+    return (uint32_t)r.kind << 16 | (uint32_t)r.frame << 8 | r.idx;
+}
+
+static const char *root_name(rref r, char *buf)
+{
+    if (r.kind == R_PERS)
+        snprintf(buf, 16, "p%u", r.idx);
+    else if (r.kind == R_VIS)
+        snprintf(buf, 16, "v%u", r.idx);
+    else
+        snprintf(buf, 16, "l%u.%u", r.frame, r.idx);
+    return buf;
+}
+
+static unsigned root_count(const ctx *c)
+{
+    return NPERS + c->nv + c->depth * NLOC;
+}
+
+static rref root_nth(const ctx *c, unsigned n)
+{
+    if (n < NPERS)
+        return (rref){R_PERS, 0, (uint8_t)n};
+    n -= NPERS;
+    if (n < c->nv)
+        return (rref){R_VIS, 0, (uint8_t)n};
+    n -= c->nv;
+    return (rref){R_LOC, (uint8_t)(n / NLOC), (uint8_t)(n % NLOC)};
+}
+
+static rref pick_root(ctx *c)
+{
+    return root_nth(c, (unsigned)RND(root_count(c)));
+}
+
+enum frame_mode { FRAME_RUN, FRAME_GET, FRAME_SET };
+static void frame_fn(ctx *c, enum frame_mode mode, struct frame *f, unsigned i, void **io);
+
+static void *root_get(ctx *c, rref r)
+{
+    void *v = NULL;
+    switch (r.kind) {
+    case R_PERS:
+        if (c->pers_on[r.idx])
+            v = grove_persistent_get(c->h, &c->pers[r.idx]);
+        break;
+    case R_VIS:
+        v = c->vroots[r.idx];
+        break;
+    case R_LOC:
+        frame_fn(c, FRAME_GET, c->frames[r.frame], r.idx, &v);
+        break;
+    }
+    return v;
+}
+
+static uint64_t mroot_get(ctx *c, rref r)
+{
+    switch (r.kind) {
+    case R_PERS:
+        return c->pers_on[r.idx] ? c->mpers[r.idx] : 0;
+    case R_VIS:
+        return c->mv[r.idx];
+    default:
+        return c->mloc[r.frame][r.idx];
+    }
+}
+
+/* Make root r hold (model m, heap g). An inactive persistent root is
+ * created. */
+static void root_set(ctx *c, rref r, uint64_t m, void *g)
+{
+    switch (r.kind) {
+    case R_PERS:
+        if (c->pers_on[r.idx]) {
+            grove_persistent_set(c->h, &c->pers[r.idx], g);
+        } else {
+            grove_persistent_init(c->h, &c->pers[r.idx], g);
+            c->pers_on[r.idx] = true;
+        }
+        c->mpers[r.idx] = m;
+        break;
+    case R_VIS:
+        c->vroots[r.idx] = g;
+        c->mv[r.idx] = m;
+        break;
+    case R_LOC:
+        frame_fn(c, FRAME_SET, c->frames[r.frame], r.idx, &g);
+        c->mloc[r.frame][r.idx] = m;
+        break;
+    }
+}
+
+static void visit_vroots(grove_heap *heap, grove_tracer *tracer, void *data)
+{
+    (void)heap;
+    ctx *c = data;
+    c->gc_seen = true;
+    grove_trace_slots(tracer, c->vroots, c->nv);
+}
+
+/* ------------------------------------------------------------------------ */
+/* 6. The check                                                             */
+/* ------------------------------------------------------------------------ */
+
+static size_t amap_slot(const ctx *c, uintptr_t key)
+{
+    uint64_t hsh = (uint64_t)(key >> 3) * 0x9e3779b97f4a7c15ull;
+    return (size_t)(hsh >> 17) & (c->amap_cap - 1);
+}
+
+static uint32_t amap_get(const ctx *c, uintptr_t key)
+{
+    if (!c->amap_cap)
+        return 0;
+    for (size_t i = amap_slot(c, key);; i = (i + 1) & (c->amap_cap - 1)) {
+        if (c->amap_stamp[i] != c->m.epoch)
+            return 0;
+        if (c->amap_key[i] == key)
+            return c->amap_val[i];
+    }
+}
+
+static void amap_put_raw(ctx *c, uintptr_t key, uint32_t val)
+{
+    size_t i = amap_slot(c, key);
+    while (c->amap_stamp[i] == c->m.epoch)
+        i = (i + 1) & (c->amap_cap - 1);
+    c->amap_stamp[i] = c->m.epoch;
+    c->amap_key[i] = key;
+    c->amap_val[i] = val;
+}
+
+static void amap_put(ctx *c, uintptr_t key, uint32_t val)
+{
+    if ((c->amap_n + 1) * 2 > c->amap_cap) {
+        size_t old_cap = c->amap_cap;
+        uintptr_t *ok = c->amap_key;
+        uint32_t *ov = c->amap_val, *os = c->amap_stamp;
+        c->amap_cap = old_cap ? old_cap * 2 : 4096;
+        c->amap_key = malloc(c->amap_cap * sizeof *c->amap_key);
+        c->amap_val = malloc(c->amap_cap * sizeof *c->amap_val);
+        c->amap_stamp = calloc(c->amap_cap, sizeof *c->amap_stamp);
+        if (!c->amap_key || !c->amap_val || !c->amap_stamp)
+            fail(c, "out of memory growing the check's address map");
+        for (size_t i = 0; i < old_cap; i++)
+            if (os[i] == c->m.epoch)
+                amap_put_raw(c, ok[i], ov[i]);
+        free(ok);
+        free(ov);
+        free(os);
+    }
+    amap_put_raw(c, key, val);
+    c->amap_n++;
+}
+
+static void push_work(ctx *c, uint32_t idx)
+{
+    if (c->nwork == c->work_cap) {
+        size_t cap = c->work_cap ? c->work_cap * 2 : 1024;
+        uint32_t *w = realloc(c->work, cap * sizeof *w);
+        if (!w)
+            fail(c, "out of memory in the check");
+        c->work = w;
+        c->work_cap = cap;
+    }
+    c->work[c->nwork++] = idx;
+}
+
+/* How the check reached model object idx: "#5 rec2[1] <- #3 array[7] <- root l0.2". */
+static const char *path_to(ctx *c, uint32_t idx, char *buf, size_t cap)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int hops = 0; idx && hops < 12 && len + 64 < cap; hops++) {
+        const mobj *o = &c->m.o[idx];
+        len += (size_t)snprintf(buf + len, cap - len, "#%llu %s at %p <- ",
+                                (unsigned long long)o->id, type_name(o), o->addr);
+        if (o->via == 0) {
+            char rn[16];
+            rref r = {(uint8_t)(o->via_word >> 16), (uint8_t)(o->via_word >> 8),
+                      (uint8_t)o->via_word};
+            snprintf(buf + len, cap - len, "root %s", root_name(r, rn));
+            return buf;
+        }
+        len += (size_t)snprintf(buf + len, cap - len, "word %u of ", o->via_word);
+        idx = o->via;
+    }
+    snprintf(buf + len, cap - len, "...");
+    return buf;
+}
+
+static const char *where_desc(ctx *c, uint32_t via, uint32_t via_word, char *buf, size_t cap)
+{
+    if (via == 0) {
+        char rn[16];
+        rref r = {(uint8_t)(via_word >> 16), (uint8_t)(via_word >> 8), (uint8_t)via_word};
+        snprintf(buf, cap, "root %s", root_name(r, rn));
+    } else {
+        char p[600];
+        snprintf(buf, cap, "word %u of %s", via_word, path_to(c, via, p, sizeof p));
+    }
+    return buf;
+}
+
+/* Compare one slot (model value m, heap value g) found at (via, via_word). */
+static void bind(ctx *c, uint64_t m, void *g, uint32_t via, uint32_t via_word)
+{
+    char where[800], b1[32];
+    if (!mv_is_ref(m)) {
+        if ((uint64_t)(uintptr_t)g != m)
+            fail(c, "%s holds %p, the model says %s",
+                 where_desc(c, via, via_word, where, sizeof where), g, fmt_mv(c, m, b1));
+        return;
+    }
+    uint32_t idx = mv_idx(m);
+    mobj *o = &c->m.o[idx];
+    if (grove_is_immediate(g))
+        fail(c, "%s holds %p (an immediate), the model says object #%llu (%s)",
+             where_desc(c, via, via_word, where, sizeof where), g, (unsigned long long)o->id,
+             type_name(o));
+    if (o->mark == c->m.epoch) {
+        if (o->addr != g) {
+            char p[600];
+            fail(c, "object #%llu (%s) is reached at two addresses: %p (%s) and %p (%s): a copy "
+                    "was duplicated or a slot was not updated",
+                 (unsigned long long)o->id, type_name(o), o->addr, path_to(c, idx, p, sizeof p),
+                 g, where_desc(c, via, via_word, where, sizeof where));
+        }
+        return;
+    }
+    uint32_t other = amap_get(c, (uintptr_t)g);
+    if (other) {
+        char p[600];
+        fail(c, "heap object %p stands for two model objects: #%llu (%s) and #%llu (%s, %s)", g,
+             (unsigned long long)c->m.o[other].id, path_to(c, other, p, sizeof p),
+             (unsigned long long)o->id, type_name(o),
+             where_desc(c, via, via_word, where, sizeof where));
+    }
+    o->mark = c->m.epoch;
+    o->addr = g;
+    o->via = via;
+    o->via_word = via_word;
+    amap_put(c, (uintptr_t)g, idx);
+    push_work(c, idx);
+}
+
+static void compare_object(ctx *c, uint32_t idx)
+{
+    mobj *o = &c->m.o[idx];
+    const stype *ty = &type_table[o->type];
+    const uint64_t *g = o->addr;
+    char p[600];
+    grove_type_id got_type = grove_object_type(g);
+    if (got_type != c->tids[o->type])
+        fail(c, "object #%llu should have type %s (id %u), the heap header says type id %u "
+                "(%s)",
+             (unsigned long long)o->id, ty->name, (unsigned)c->tids[o->type], (unsigned)got_type,
+             path_to(c, idx, p, sizeof p));
+    size_t got_size = grove_object_size(g);
+    if (got_size != o->nwords * 8)
+        fail(c, "object #%llu (%s) should have %zu payload bytes, the heap says %zu (%s)",
+             (unsigned long long)o->id, ty->name, o->nwords * 8, got_size,
+             path_to(c, idx, p, sizeof p));
+    if (ty->kind == K_BYTES) {
+        if (memcmp(g, o->w, o->nwords * 8) != 0) {
+            const unsigned char *a = (const void *)g, *b = (const void *)o->w;
+            size_t i = 0;
+            while (a[i] == b[i])
+                i++;
+            fail(c, "byte %zu of object #%llu (bytes, %zu bytes) is 0x%02x, the model says "
+                    "0x%02x (%s)",
+                 i, (unsigned long long)o->id, o->nwords * 8, a[i], b[i],
+                 path_to(c, idx, p, sizeof p));
+        }
+        return;
+    }
+    /* Raw words first (for custom objects word 0 says which words are slots). */
+    for (size_t i = 0; i < o->nwords; i++)
+        if (!is_slot(o, i) && g[i] != o->w[i])
+            fail(c, "raw word %zu of object #%llu (%s) is 0x%llx, the model says 0x%llx (%s)", i,
+                 (unsigned long long)o->id, ty->name, (unsigned long long)g[i],
+                 (unsigned long long)o->w[i], path_to(c, idx, p, sizeof p));
+    for (size_t i = 0; i < o->nwords; i++)
+        if (is_slot(o, i))
+            bind(c, o->w[i], (void *)(uintptr_t)g[i], idx, (uint32_t)i);
+}
+
+/* Compare every rooted object's reachable graph with the model, then drop
+ * the model objects nothing reaches (they can never be reached again). */
+static void check(ctx *c, const char *why)
+{
+    (void)why;
+    if (custom_trace_bad)
+        fail(c, "the custom trace callback was handed an object whose size cannot hold its "
+                "slot count (%lu times)",
+             custom_trace_bad);
+    c->m.epoch++;
+    if (c->m.epoch == 0) { /* wrapped: forget every stamp */
+        c->m.epoch = 1;
+        for (uint32_t i = 1; i < c->m.count; i++)
+            c->m.o[i].mark = 0;
+        if (c->amap_cap)
+            memset(c->amap_stamp, 0, c->amap_cap * sizeof *c->amap_stamp);
+    }
+    c->amap_n = 0;
+    c->nwork = 0;
+
+    for (unsigned i = 0; i < NPERS; i++)
+        if (c->pers_on[i])
+            bind(c, c->mpers[i], grove_persistent_get(c->h, &c->pers[i]), 0,
+                 root_code((rref){R_PERS, 0, (uint8_t)i}));
+    for (unsigned i = 0; i < c->nv; i++)
+        bind(c, c->mv[i], c->vroots[i], 0, root_code((rref){R_VIS, 0, (uint8_t)i}));
+    for (unsigned d = 0; d < c->depth; d++)
+        for (unsigned i = 0; i < NLOC; i++) {
+            rref r = {R_LOC, (uint8_t)d, (uint8_t)i};
+            bind(c, c->mloc[d][i], root_get(c, r), 0, root_code(r));
+        }
+
+    uint64_t objects = 0;
+    while (c->nwork) {
+        uint32_t idx = c->work[--c->nwork];
+        compare_object(c, idx);
+        objects++;
+    }
+
+    /* Sweep the model. */
+    for (uint32_t i = 1; i < c->m.count; i++)
+        if (c->m.o[i].id && c->m.o[i].mark != c->m.epoch)
+            model_free_entry(c, i);
+
+    c->t.checks++;
+    c->t.objects_checked += objects;
+    c->live_at_check = objects;
+    if (objects > c->t.max_live_objects)
+        c->t.max_live_objects = objects;
+}
+
+static void after_gc(ctx *c)
+{
+    if (c->gc_seen) {
+        c->gc_seen = false;
+        check(c, "after a collection");
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* 7. Operations                                                            */
+/* ------------------------------------------------------------------------ */
+
+typedef struct val {
+    uint64_t m;
+    void *g;
+} val;
+
+static val imm(uint64_t v)
+{
+    return (val){v, (void *)(uintptr_t)v};
+}
+
+/* The object root r holds, if it holds one. */
+static bool root_object(ctx *c, rref r, uint32_t *idx, void **g)
+{
+    uint64_t m = mroot_get(c, r);
+    if (!mv_is_ref(m))
+        return false;
+    *idx = mv_idx(m);
+    *g = root_get(c, r);
+    return true;
+}
+
+/* A random slot word of o (never the id of an array). */
+static bool pick_slot(ctx *c, const mobj *o, size_t *out)
+{
+    const stype *ty = &type_table[o->type];
+    switch (ty->kind) {
+    case K_RECORD: {
+        uint64_t map = ty->map;
+        if (o->nwords < 64)
+            map &= ((uint64_t)1 << o->nwords) - 1;
+        unsigned n = (unsigned)__builtin_popcountll(map);
+        if (!n)
+            return false;
+        unsigned k = (unsigned)RND(n);
+        while (k--)
+            map &= map - 1;
+        *out = (size_t)__builtin_ctzll(map);
+        return true;
+    }
+    case K_ARRAY:
+        if (o->nwords < 2)
+            return false;
+        *out = 1 + (size_t)RND(o->nwords - 1);
+        return true;
+    case K_CUSTOM:
+        if (!o->w[0])
+            return false;
+        *out = 2 + (size_t)RND(o->w[0]);
+        return true;
+    case K_BYTES:
+        return false;
+    }
+    return false;
+}
+
+/* A random immediate: NULL, fixnums, other tags, and tagged addresses of
+ * live objects (which the collector must leave exactly as they are). */
+static val pick_immediate(ctx *c)
+{
+    switch (RND(7)) {
+    case 0:
+        return imm(0);
+    case 1:
+    case 2:
+        return imm(FIXNUM(RND(1u << 20)));
+    case 3: {
+        uint64_t payload = RND(1u << 16) << 3;
+        return imm(payload | (1 + RND(7)));
+    }
+    case 4:
+        return imm(RND(2) ? UINT64_MAX : 0x8000000000000001ull);
+    default: {
+        uint32_t idx;
+        void *g;
+        if (root_object(c, pick_root(c), &idx, &g))
+            return imm((uint64_t)(uintptr_t)g | (1 + RND(7)));
+        return imm(FIXNUM(7));
+    }
+    }
+}
+
+/* A value to store: mostly what some root holds, else an immediate or a
+ * value loaded from a rooted object. Reads raw pointers: use it only where
+ * nothing can allocate before the value is stored. */
+static val pick_value(ctx *c)
+{
+    unsigned r = (unsigned)RND(10);
+    if (r < 6) {
+        rref a = pick_root(c);
+        return (val){mroot_get(c, a), root_get(c, a)};
+    }
+    if (r < 9)
+        return pick_immediate(c);
+    uint32_t idx;
+    void *g;
+    size_t i;
+    if (root_object(c, pick_root(c), &idx, &g) && pick_slot(c, &c->m.o[idx], &i))
+        return (val){c->m.o[idx].w[i], ((void **)g)[i]};
+    return imm(0);
+}
+
+/* A raw (non-slot) word: random bits, small numbers, or aligned addresses of
+ * live or young objects, which the collector must neither follow nor update. */
+static uint64_t pick_raw(ctx *c, void *self)
+{
+    switch (RND(5)) {
+    case 0:
+        return fill_rand(c);
+    case 1:
+        return RND(1000);
+    case 2:
+        return (uint64_t)(uintptr_t)self;
+    default: {
+        uint32_t idx;
+        void *g;
+        if (root_object(c, pick_root(c), &idx, &g))
+            return (uint64_t)(uintptr_t)g;
+        return fill_rand(c) & ~(uint64_t)7;
+    }
+    }
+}
+
+/* Store v into slot i of heap object g (model object idx), through one of
+ * the barrier forms. */
+static void store_slot(ctx *c, uint32_t idx, void *g, size_t i, val v)
+{
+    void **slots = g;
+    switch (RND(3)) {
+    case 0:
+        grove_write(c->h, g, &slots[i], v.g);
+        break;
+    case 1:
+        slots[i] = v.g;
+        grove_barrier(c->h, g, v.g);
+        break;
+    default:
+        grove_write_n(c->h, g, &slots[i], &v.g, 1);
+        break;
+    }
+    c->m.o[idx].w[i] = v.m;
+    c->t.barrier_stores++;
+}
+
+/* Allocate; check the heap right away if a collection ran. Returns NULL
+ * only for an accepted GROVE_E_OOM. The new object is not rooted: use it
+ * before anything else allocates. */
+static void *heap_alloc(ctx *c, uint32_t type, size_t size, bool as_count)
+{
+    size_t bytes = as_count ? size * sizeof(void *) : size;
+    void *g = as_count ? grove_alloc_array(c->h, c->tids[type], size)
+                       : grove_alloc(c->h, c->tids[type], size);
+    c->t.allocations++;
+    if (bytes > GROVE_MAX_SMALL_PAYLOAD)
+        c->t.large_allocations++;
+    if (!g) {
+        grove_error e = grove_last_error(c->h);
+        if (c->p->allow_oom && e == GROVE_E_OOM) {
+            c->t.oom++;
+            grove_clear_error(c->h);
+            after_gc(c);
+            return NULL;
+        }
+        fail(c, "allocating %zu bytes of type %s returned NULL: %s: %s", bytes,
+             type_table[type].name, grove_error_name(e), grove_last_error_message(c->h));
+    }
+    after_gc(c);
+    size_t want = bytes ? (bytes + 7) & ~(size_t)7 : 8; /* at least one word */
+    if (grove_object_type(g) != c->tids[type] || grove_object_size(g) != want)
+        fail(c, "new object %p of type %s, %zu bytes: header says type id %u, %zu bytes", g,
+             type_table[type].name, bytes, (unsigned)grove_object_type(g), grove_object_size(g));
+    const uint64_t *w = g;
+    for (size_t i = 0; i < want / 8; i++)
+        if (w[i])
+            fail(c, "new object %p of type %s, %zu bytes: word %zu is 0x%llx, not zero", g,
+                 type_table[type].name, bytes, i, (unsigned long long)w[i]);
+    return g;
+}
+
+/* Choose a type and payload size. Large objects exceed
+ * GROVE_MAX_SMALL_PAYLOAD; sizes around that boundary come up often. */
+static void pick_shape(ctx *c, bool large, uint32_t *type, size_t *nwords, size_t *nbytes)
+{
+    static const size_t boundary[] = {GROVE_MAX_SMALL_PAYLOAD - 8, GROVE_MAX_SMALL_PAYLOAD,
+                                      GROVE_MAX_SMALL_PAYLOAD + 1, GROVE_MAX_SMALL_PAYLOAD + 8,
+                                      GROVE_MAX_SMALL_PAYLOAD + 16};
+    size_t max_large = c->p->max_large > 8192 ? c->p->max_large : 8192;
+    uint32_t t;
+    if (large)
+        t = T_ARRAY + (uint32_t)RND(3);
+    else {
+        unsigned r = (unsigned)RND(16);
+        t = r < 9 ? r : r < 12 ? T_ARRAY : r < 14 ? T_BYTES : T_CUSTOM;
+    }
+    size_t bytes;
+    if (type_table[t].kind == K_RECORD) {
+        bytes = type_table[t].size;
+    } else if (large) {
+        if (RND(4) == 0)
+            bytes = boundary[2 + RND(3)];
+        else
+            bytes = GROVE_MAX_SMALL_PAYLOAD + 1 + RND(RND(8) ? 32768 : max_large);
+    } else {
+        switch (RND(8)) {
+        case 0:
+            bytes = boundary[RND(2)];
+            break;
+        case 1:
+            bytes = 8 + RND(GROVE_MAX_SMALL_PAYLOAD - 8);
+            break;
+        default:
+            bytes = 8 + RND(RND(2) ? 64 : 512);
+            break;
+        }
+    }
+    if (t == T_BYTES && !large && RND(8) == 0)
+        bytes = RND(8); /* 0..7 bytes: no room for the id */
+    if (t == T_CUSTOM && bytes < 16)
+        bytes = 16;
+    if (t == T_ARRAY || t == T_CUSTOM)
+        bytes = (bytes + 7) & ~(size_t)7;
+    if (bytes > max_large)
+        bytes = max_large;
+    *type = t;
+    *nbytes = bytes;
+    *nwords = bytes ? (bytes + 7) / 8 : 1; /* every payload has at least one word */
+}
+
+/* Fill a fresh object g (model idx): its id, slots from up to six values
+ * picked now, raw words, bytes. Nothing allocates meanwhile. */
+static void init_object(ctx *c, uint32_t idx, void *g, size_t nbytes)
+{
+    mobj *o = &c->m.o[idx];
+    uint64_t *w = g;
+    const stype *ty = &type_table[o->type];
+    switch (ty->kind) {
+    case K_BYTES: {
+        unsigned char *b = (unsigned char *)g;
+        size_t start = 0;
+        if (nbytes >= 8) {
+            w[0] = o->id;
+            start = 8;
+        }
+        size_t limit = RND(4) ? nbytes : start; /* some stay zero */
+        for (size_t i = start; i < limit; i++)
+            b[i] = (unsigned char)fill_rand(c);
+        memcpy(o->w, g, o->nwords * 8);
+        return;
+    }
+    case K_RECORD:
+        w[0] = o->w[0] = o->id;
+        break;
+    case K_ARRAY:
+        w[0] = o->w[0] = FIXNUM(o->id);
+        break;
+    case K_CUSTOM: {
+        uint64_t nslots = RND(o->nwords - 1); /* 0 .. nwords-2 */
+        if (RND(3) == 0)
+            nslots = o->nwords - 2;
+        w[0] = o->w[0] = nslots;
+        w[1] = o->w[1] = o->id;
+        break;
+    }
+    }
+    val pool[7];
+    unsigned npool = 1 + (unsigned)RND(6);
+    for (unsigned k = 0; k < npool; k++)
+        pool[k] = pick_value(c);
+    pool[npool++] = (val){mv_ref(idx), g}; /* a cycle through itself */
+    size_t first = ty->kind == K_CUSTOM ? 2 : 1;
+    bool sparse = o->nwords > 64 && RND(2);
+    bool bulk = ty->kind != K_RECORD && RND(4) == 0;
+    for (size_t i = first; i < o->nwords; i++) {
+        if (is_slot(o, i)) {
+            if (sparse && RND(16))
+                continue; /* stays NULL */
+            val v = RND(4) == 0 ? pick_immediate(c) : pool[RND(npool)];
+            if (bulk) {
+                /* grove_write_n from a C array: one barrier for the whole run */
+                void *tmp[8];
+                size_t n = 1 + (size_t)RND(8);
+                if (i + n > o->nwords || (ty->kind == K_CUSTOM && i + n > 2 + o->w[0]))
+                    n = 1;
+                for (size_t k = 0; k < n; k++) {
+                    val vk = k ? pool[RND(npool)] : v;
+                    tmp[k] = vk.g;
+                    o->w[i + k] = vk.m;
+                }
+                grove_write_n(c->h, g, (void **)&w[i], tmp, n);
+                c->t.barrier_stores++;
+                i += n - 1;
+            } else {
+                store_slot(c, idx, g, i, v);
+            }
+        } else if (RND(2)) {
+            w[i] = o->w[i] = pick_raw(c, g);
+        }
+    }
+}
+
+static void op_alloc(ctx *c, bool large)
+{
+    uint32_t type;
+    size_t nwords, nbytes;
+    pick_shape(c, large, &type, &nwords, &nbytes);
+    rref dst = pick_root(c);
+    bool as_count = type == T_ARRAY && RND(2);
+    char rn[16];
+    oplog(c, "alloc %s %zu bytes%s -> %s", type_table[type].name, nbytes,
+          as_count ? " (grove_alloc_array)" : "", root_name(dst, rn));
+    void *g = heap_alloc(c, type, as_count ? nwords : nbytes, as_count);
+    if (!g) {
+        oplog(c, "  refused: OOM");
+        return;
+    }
+    uint32_t idx = model_new(c, type, nwords);
+    init_object(c, idx, g, nbytes);
+    root_set(c, dst, mv_ref(idx), g);
+    oplog(c, "  = #%llu at %p", (unsigned long long)c->m.o[idx].id, g);
+}
+
+/* A list of k records built in root dst, each new node pointing at the
+ * previous head: long young chains for the Cheney scan. */
+static void op_chain(ctx *c)
+{
+    rref dst = pick_root(c);
+    unsigned k = 1 + (unsigned)RND(c->src->bytes_mode ? 40 : 150);
+    uint32_t type = RND(3) ? T_REC2 : RND(2) ? T_REC4 : T_ARRAY;
+    char rn[16];
+    oplog(c, "chain of %u %s -> %s", k, type_table[type].name, root_name(dst, rn));
+    for (unsigned n = 0; n < k; n++) {
+        size_t bytes = type == T_ARRAY ? 16 : type_table[type].size;
+        void *g = heap_alloc(c, type, bytes, false);
+        if (!g)
+            return;
+        uint32_t idx = model_new(c, type, (bytes + 7) / 8);
+        uint64_t *w = g;
+        mobj *o = &c->m.o[idx];
+        w[0] = o->w[0] = type == T_ARRAY ? FIXNUM(o->id) : o->id;
+        store_slot(c, idx, g, 1, (val){mroot_get(c, dst), root_get(c, dst)});
+        if (type == T_REC4) {
+            w[2] = o->w[2] = pick_raw(c, g);
+            store_slot(c, idx, g, 3, RND(2) ? pick_value(c) : pick_immediate(c));
+        }
+        root_set(c, dst, mv_ref(idx), g);
+    }
+}
+
+/* Objects nobody keeps, some pointing at live ones. */
+static void op_garbage(ctx *c)
+{
+    unsigned k = 1 + (unsigned)RND(64);
+    oplog(c, "garbage x%u", k);
+    for (unsigned n = 0; n < k; n++) {
+        uint32_t type;
+        size_t nwords, nbytes;
+        pick_shape(c, RND(32) == 0, &type, &nwords, &nbytes);
+        void *g = heap_alloc(c, type, nbytes, false);
+        if (!g)
+            return;
+        uint64_t *w = g;
+        const stype *ty = &type_table[type];
+        if (ty->kind == K_CUSTOM)
+            w[0] = nwords - 2 < 4 ? nwords - 2 : 4;
+        if ((ty->kind == K_RECORD && (ty->map & 2)) || ty->kind == K_ARRAY ||
+            (ty->kind == K_CUSTOM && w[0])) {
+            size_t i = ty->kind == K_CUSTOM ? 2 : 1;
+            if (i < nwords) {
+                val v = pick_value(c);
+                grove_write(c->h, g, (void **)&w[i], v.g);
+            }
+        }
+    }
+}
+
+static void op_store(ctx *c)
+{
+    rref a = pick_root(c);
+    uint32_t idx;
+    void *g;
+    size_t i;
+    char rn[16], b1[32];
+    if (!root_object(c, a, &idx, &g) || !pick_slot(c, &c->m.o[idx], &i)) {
+        oplog(c, "store via %s: no slot", root_name(a, rn));
+        return;
+    }
+    val v = pick_value(c);
+    store_slot(c, idx, g, i, v);
+    oplog(c, "store #%llu[%zu] (via %s) = %s", (unsigned long long)c->m.o[idx].id, i,
+          root_name(a, rn), fmt_mv(c, v.m, b1));
+}
+
+/* grove_write_n over a run of consecutive slots, from another object's
+ * slots (possibly overlapping in the same object) or from a C array. */
+static bool slot_run(const mobj *o, size_t *first, size_t *count)
+{
+    const stype *ty = &type_table[o->type];
+    if (ty->kind == K_ARRAY && o->nwords > 1) {
+        *first = 1;
+        *count = o->nwords - 1;
+        return true;
+    }
+    if (ty->kind == K_CUSTOM && o->w[0]) {
+        *first = 2;
+        *count = o->w[0];
+        return true;
+    }
+    return false;
+}
+
+static void op_store_range(ctx *c)
+{
+    rref a = pick_root(c);
+    uint32_t ia, ib;
+    void *ga, *gb;
+    size_t fa, na, fb, nb;
+    char rn[16], rn2[16];
+    if (!root_object(c, a, &ia, &ga) || !slot_run(&c->m.o[ia], &fa, &na)) {
+        oplog(c, "store-range via %s: no slots", root_name(a, rn));
+        return;
+    }
+    size_t n = 1 + (size_t)RND(na < 16 ? na : 16);
+    size_t i = fa + (size_t)RND(na - n + 1);
+    mobj *oa = &c->m.o[ia];
+    rref b = pick_root(c);
+    if (RND(2) && root_object(c, b, &ib, &gb) && slot_run(&c->m.o[ib], &fb, &nb) && nb >= n) {
+        size_t j = fb + (size_t)RND(nb - n + 1);
+        const mobj *ob = &c->m.o[ib];
+        grove_write_n(c->h, ga, (void **)ga + i, (void *const *)gb + j, n);
+        memmove(&oa->w[i], &ob->w[j], n * sizeof *oa->w);
+        oplog(c, "store-range #%llu[%zu..+%zu] (via %s) = #%llu[%zu..] (via %s)",
+              (unsigned long long)oa->id, i, n, root_name(a, rn), (unsigned long long)ob->id, j,
+              root_name(b, rn2));
+    } else {
+        /* Pick every value first: one may be loaded from this very object. */
+        void *tmp[16];
+        uint64_t mtmp[16];
+        for (size_t k = 0; k < n; k++) {
+            val v = pick_value(c);
+            tmp[k] = v.g;
+            mtmp[k] = v.m;
+        }
+        grove_write_n(c->h, ga, (void **)ga + i, tmp, n);
+        memcpy(&oa->w[i], mtmp, n * sizeof *mtmp);
+        oplog(c, "store-range #%llu[%zu..+%zu] (via %s) from a C array",
+              (unsigned long long)oa->id, i, n, root_name(a, rn));
+    }
+    c->t.barrier_stores++;
+}
+
+static void op_load(ctx *c)
+{
+    rref a = pick_root(c), dst = pick_root(c);
+    uint32_t idx;
+    void *g;
+    size_t i;
+    char rn[16], rn2[16], b1[32];
+    if (!root_object(c, a, &idx, &g) || !pick_slot(c, &c->m.o[idx], &i)) {
+        oplog(c, "load via %s: no slot", root_name(a, rn));
+        return;
+    }
+    uint64_t m = c->m.o[idx].w[i];
+    root_set(c, dst, m, ((void **)g)[i]);
+    oplog(c, "load %s = #%llu[%zu] (via %s) = %s", root_name(dst, rn2),
+          (unsigned long long)c->m.o[idx].id, i, root_name(a, rn), fmt_mv(c, m, b1));
+}
+
+static void op_copy_root(ctx *c)
+{
+    rref a = pick_root(c), dst = pick_root(c);
+    char rn[16], rn2[16];
+    root_set(c, dst, mroot_get(c, a), root_get(c, a));
+    oplog(c, "copy %s = %s", root_name(dst, rn2), root_name(a, rn));
+}
+
+static void op_clear_root(ctx *c)
+{
+    rref dst = pick_root(c);
+    val v = RND(3) ? imm(0) : pick_immediate(c);
+    char rn[16], b1[32];
+    root_set(c, dst, v.m, v.g);
+    oplog(c, "clear %s = %s", root_name(dst, rn), fmt_mv(c, v.m, b1));
+}
+
+static void op_drop_persistent(ctx *c)
+{
+    unsigned i = (unsigned)RND(NPERS);
+    if (!c->pers_on[i]) {
+        oplog(c, "drop p%u: not rooted", i);
+        return;
+    }
+    grove_persistent_drop(c->h, &c->pers[i]);
+    c->pers_on[i] = false;
+    c->mpers[i] = 0;
+    oplog(c, "drop p%u", i);
+}
+
+static void op_push_vroot(ctx *c)
+{
+    if (c->nv == MAXV) {
+        oplog(c, "push visitor root: full");
+        return;
+    }
+    val v = pick_value(c);
+    char b1[32];
+    c->vroots[c->nv] = v.g;
+    c->mv[c->nv] = v.m;
+    oplog(c, "push v%u = %s", c->nv, fmt_mv(c, v.m, b1));
+    c->nv++;
+}
+
+static void op_pop_vroot(ctx *c)
+{
+    if (!c->nv) {
+        oplog(c, "pop visitor root: empty");
+        return;
+    }
+    unsigned i = (unsigned)RND(c->nv);
+    c->nv--;
+    c->vroots[i] = c->vroots[c->nv];
+    c->mv[i] = c->mv[c->nv];
+    c->vroots[c->nv] = NULL;
+    c->mv[c->nv] = 0;
+    oplog(c, "pop v%u (v%u moves into it)", i, c->nv);
+}
+
+static void op_mutate_raw(ctx *c)
+{
+    rref a = pick_root(c);
+    uint32_t idx;
+    void *g;
+    char rn[16];
+    if (!root_object(c, a, &idx, &g)) {
+        oplog(c, "mutate via %s: no object", root_name(a, rn));
+        return;
+    }
+    mobj *o = &c->m.o[idx];
+    uint64_t *w = g;
+    if (type_table[o->type].kind == K_BYTES) {
+        size_t nbytes = o->nwords * 8;
+        if (nbytes <= 8)
+            return;
+        size_t from = 8 + (size_t)RND(nbytes - 8);
+        size_t n = 1 + (size_t)RND(nbytes - from < 64 ? nbytes - from : 64);
+        unsigned char *b = g;
+        for (size_t k = 0; k < n; k++)
+            b[from + k] = (unsigned char)fill_rand(c);
+        memcpy((unsigned char *)o->w + from, b + from, n);
+        oplog(c, "mutate bytes #%llu[%zu..+%zu]", (unsigned long long)o->id, from, n);
+        return;
+    }
+    size_t first = type_table[o->type].kind == K_CUSTOM ? 2 : 1;
+    for (int tries = 0; tries < 8 && o->nwords > first; tries++) {
+        size_t i = first + (size_t)RND(o->nwords - first);
+        if (!is_slot(o, i)) {
+            w[i] = o->w[i] = pick_raw(c, g);
+            oplog(c, "mutate raw #%llu[%zu] = 0x%llx", (unsigned long long)o->id, i,
+                  (unsigned long long)w[i]);
+            return;
+        }
+    }
+    oplog(c, "mutate via %s: no raw word", root_name(a, rn));
+}
+
+/* An explicit collection. With a heap limit, GROVE_E_OOM is a valid result
+ * (the survivors did not fit; the nursery stays, consistent): the check
+ * that follows holds either way. */
+static grove_error collect_now(ctx *c, bool major)
+{
+    grove_error e = major ? grove_collect_major(c->h) : grove_collect_minor(c->h);
+    if (e == GROVE_E_OOM && c->p->allow_oom) {
+        if (grove_last_error(c->h) != GROVE_E_OOM || !grove_last_error_message(c->h)[0])
+            fail(c, "grove_collect_%s returned GROVE_E_OOM but recorded %s (\"%s\")",
+                 major ? "major" : "minor", grove_error_name(grove_last_error(c->h)),
+                 grove_last_error_message(c->h));
+        c->t.oom++;
+        grove_clear_error(c->h);
+        return e;
+    }
+    if (e != GROVE_OK)
+        fail(c, "grove_collect_%s returned %s: %s", major ? "major" : "minor",
+             grove_error_name(e), grove_last_error_message(c->h));
+    return e;
+}
+
+static void op_collect(ctx *c, bool major)
+{
+    c->gc_seen = false;
+    oplog(c, "collect %s", major ? "major" : "minor");
+    grove_error e = collect_now(c, major);
+    if (e != GROVE_OK)
+        oplog(c, "  refused: OOM (the nursery stays)");
+    if (!c->gc_seen)
+        fail(c, "a %s collection never called the embedder's root visitor",
+             major ? "major" : "minor");
+    c->t.explicit_gcs++;
+    after_gc(c);
+}
+
+/* ---- choosing an operation ---------------------------------------------- */
+
+enum op {
+    OP_ALLOC,
+    OP_ALLOC_LARGE,
+    OP_CHAIN,
+    OP_GARBAGE,
+    OP_STORE,
+    OP_STORE_RANGE,
+    OP_LOAD,
+    OP_COPY_ROOT,
+    OP_CLEAR_ROOT,
+    OP_DROP_PERSISTENT,
+    OP_PUSH_VROOT,
+    OP_POP_VROOT,
+    OP_MUTATE_RAW,
+    OP_PUSH_SCOPE,
+    OP_POP_SCOPE,
+    OP_UNWIND,
+    OP_MINOR,
+    OP_MAJOR,
+    OP_CHECK,
+    OP_COUNT
+};
+
+/* Weights, per mille. */
+static const unsigned op_weight[OP_COUNT] = {
+    [OP_ALLOC] = 260,      [OP_ALLOC_LARGE] = 12,    [OP_CHAIN] = 25,
+    [OP_GARBAGE] = 45,     [OP_STORE] = 230,         [OP_STORE_RANGE] = 35,
+    [OP_LOAD] = 90,        [OP_COPY_ROOT] = 50,      [OP_CLEAR_ROOT] = 55,
+    [OP_DROP_PERSISTENT] = 15, [OP_PUSH_VROOT] = 20, [OP_POP_VROOT] = 18,
+    [OP_MUTATE_RAW] = 40,  [OP_PUSH_SCOPE] = 30,     [OP_POP_SCOPE] = 28,
+    [OP_UNWIND] = 4,       [OP_MINOR] = 20,          [OP_MAJOR] = 7,
+    [OP_CHECK] = 6,
+};
+
+/* Beyond this many live objects, shed roots more often so checks stay cheap. */
+#define LIVE_SOFT_LIMIT 6000
+
+static enum op choose_op(ctx *c)
+{
+    static unsigned total;
+    if (!total)
+        for (unsigned i = 0; i < OP_COUNT; i++)
+            total += op_weight[i];
+    if (c->live_at_check > LIVE_SOFT_LIMIT && RND(3) == 0)
+        return OP_CLEAR_ROOT;
+    unsigned r = (unsigned)RND(total);
+    for (unsigned i = 0; i < OP_COUNT; i++) {
+        if (r < op_weight[i])
+            return i == OP_UNWIND && c->p->no_unwind ? OP_CHECK : (enum op)i;
+        r -= op_weight[i];
+    }
+    return OP_CHECK;
+}
+
+enum action { ACT_CONTINUE, ACT_PUSH, ACT_POP, ACT_STOP };
+
+static bool should_stop(ctx *c)
+{
+    if (c->stopped)
+        return true;
+    if (c->step >= c->p->steps || c->src->exhausted) {
+        c->stopped = true;
+    } else if (stop_flag) {
+        c->stopped = true;
+        c->t.stopped_early = true;
+    } else if (c->p->max_seconds > 0 && (c->step & 63) == 0 && elapsed(c) > c->p->max_seconds) {
+        c->stopped = true;
+        c->t.stopped_early = true;
+    }
+    return c->stopped;
+}
+
+static enum action step(ctx *c)
+{
+    if (should_stop(c))
+        return ACT_STOP;
+    c->step++;
+    c->t.ops++;
+    enum op op = choose_op(c);
+    enum action act = ACT_CONTINUE;
+    switch (op) {
+    case OP_ALLOC:
+        op_alloc(c, false);
+        break;
+    case OP_ALLOC_LARGE:
+        op_alloc(c, true);
+        break;
+    case OP_CHAIN:
+        op_chain(c);
+        break;
+    case OP_GARBAGE:
+        op_garbage(c);
+        break;
+    case OP_STORE:
+        op_store(c);
+        break;
+    case OP_STORE_RANGE:
+        op_store_range(c);
+        break;
+    case OP_LOAD:
+        op_load(c);
+        break;
+    case OP_COPY_ROOT:
+        op_copy_root(c);
+        break;
+    case OP_CLEAR_ROOT:
+        op_clear_root(c);
+        break;
+    case OP_DROP_PERSISTENT:
+        op_drop_persistent(c);
+        break;
+    case OP_PUSH_VROOT:
+        op_push_vroot(c);
+        break;
+    case OP_POP_VROOT:
+        op_pop_vroot(c);
+        break;
+    case OP_MUTATE_RAW:
+        op_mutate_raw(c);
+        break;
+    case OP_PUSH_SCOPE:
+        if (c->depth < MAXDEPTH) {
+            oplog(c, "enter scope (frame %u)", c->depth);
+            act = ACT_PUSH;
+        }
+        break;
+    case OP_POP_SCOPE:
+        oplog(c, "exit scope (frame %u)", c->depth - 1);
+        act = ACT_POP;
+        break;
+    case OP_UNWIND: {
+        unsigned target = (unsigned)RND(c->depth);
+        oplog(c, "longjmp out of frames %u..%u", target, c->depth - 1);
+        longjmp(*c->catchers[target], 1);
+    }
+    case OP_MINOR:
+        op_collect(c, false);
+        break;
+    case OP_MAJOR:
+        op_collect(c, true);
+        break;
+    case OP_CHECK:
+        oplog(c, "check");
+        check(c, "on request");
+        break;
+    case OP_COUNT:
+        break;
+    }
+    after_gc(c);
+    return act;
+}
+
+/* ------------------------------------------------------------------------ */
+/* 8. Frames, scopes and the run                                            */
+/* ------------------------------------------------------------------------ */
+
+static void call_frame(ctx *c);
+
+/*
+ * One scope = one C frame with NLOC facade locals. GROVE_LOCAL declares a
+ * variable of an anonymous type, nameable only with __typeof__ inside this
+ * function; so this function also serves reads and writes of the locals of
+ * any frame (FRAME_GET / FRAME_SET jump straight to `access`, past the
+ * declarations, where __typeof__ still names their types). Every frame runs
+ * this same function, so one frame's local has the type of the same-named
+ * local here.
+ */
+static void frame_fn(ctx *c, enum frame_mode mode, struct frame *f, unsigned i, void **io)
+{
+    grove_heap *h = c->h;
+    grove_scope scope;
+    unsigned d;
+    if (mode != FRAME_RUN)
+        goto access;
+
+    scope = grove_scope_enter(h);
+    GROVE_LOCAL(h, void *, l0, NULL);
+    GROVE_LOCAL(h, void *, l1, NULL);
+    GROVE_LOCAL(h, void *, l2, NULL);
+    GROVE_LOCAL(h, void *, l3, NULL);
+    struct frame self = {{&l0, &l1, &l2, &l3}};
+    d = c->depth++;
+    c->frames[d] = &self;
+    memset(c->mloc[d], 0, sizeof c->mloc[d]);
+    if (c->depth > c->t.max_depth)
+        c->t.max_depth = c->depth;
+    for (;;) {
+        enum action a = step(c);
+        if (a == ACT_PUSH)
+            call_frame(c);
+        else if (a != ACT_CONTINUE)
+            break;
+    }
+    memset(c->mloc[d], 0, sizeof c->mloc[d]);
+    c->depth = d;
+    grove_scope_exit(h, scope);
+    return;
+
+access:
+    switch (i) {
+#define LOCAL_ACCESS(n)                                                                          \
+    case n: {                                                                                    \
+        __typeof__(l##n) *p = f->addr[n];                                                        \
+        if (mode == FRAME_GET)                                                                   \
+            *io = GROVE_GET(h, *p);                                                              \
+        else                                                                                     \
+            GROVE_SET(h, *p, *io);                                                               \
+        return;                                                                                  \
+    }
+        LOCAL_ACCESS(0)
+        LOCAL_ACCESS(1)
+        LOCAL_ACCESS(2)
+        LOCAL_ACCESS(3)
+#undef LOCAL_ACCESS
+    }
+    fail(c, "internal: local %u of a frame", i);
+}
+
+/* Run a new innermost frame inside a guard scope. OP_UNWIND longjmps here
+ * from any depth: exiting the guard then drops every root the abandoned
+ * frames created, as both backends promise. */
+static void call_frame(ctx *c)
+{
+    unsigned d = c->depth;
+    jmp_buf jb;
+    grove_scope guard = grove_scope_enter(c->h);
+    c->catchers[d] = &jb;
+    if (setjmp(jb) == 0)
+        frame_fn(c, FRAME_RUN, NULL, 0, NULL);
+    else
+        c->t.unwinds++;
+    grove_scope_exit(c->h, guard);
+    for (unsigned k = d; k < MAXDEPTH; k++)
+        memset(c->mloc[k], 0, sizeof c->mloc[k]);
+    c->depth = d;
+    /* The abandoned frames' locals are gone from the model: the next check
+     * (and the heap) must agree. */
+}
+
+static void register_types(ctx *c)
+{
+    for (unsigned i = 0; i < NTYPES; i++) {
+        const stype *ty = &type_table[i];
+        grove_type_desc d = {.name = ty->name};
+        switch (ty->kind) {
+        case K_RECORD:
+            d.layout = GROVE_LAYOUT_RECORD;
+            d.size = ty->size;
+            d.pointer_map = ty->map;
+            break;
+        case K_ARRAY:
+            d.layout = GROVE_LAYOUT_ARRAY;
+            break;
+        case K_BYTES:
+            d.layout = GROVE_LAYOUT_BYTES;
+            break;
+        case K_CUSTOM:
+            d.layout = GROVE_LAYOUT_CUSTOM;
+            d.trace = custom_trace;
+            break;
+        }
+        c->tids[i] = grove_register_type(c->h, &d);
+        if (c->tids[i] == GROVE_TYPE_INVALID)
+            fail(c, "registering type %s: %s", ty->name, grove_last_error_message(c->h));
+    }
+}
+
+void stress_params_default(stress_params *p)
+{
+    memset(p, 0, sizeof *p);
+    grove_config_init(&p->config);
+    p->config.nursery_size = (size_t)256 << 10;
+    p->config.major_min_bytes = (size_t)1 << 20;
+    p->config.debug = GROVE_DEBUG_VERIFY | GROVE_DEBUG_POISON;
+    p->steps = 20000;
+    p->seed = 1;
+    p->max_large = (size_t)128 << 10;
+    p->verbosity = 1;
+}
+
+void stress_params_randomize(stress_params *p, stress_source *src, bool fuzzing)
+{
+    static const size_t nurseries[] = {64 << 10, 96 << 10, 128 << 10, 256 << 10,
+                                       512 << 10, 1 << 20, 4 << 20};
+    static const size_t major_mins[] = {0, 128 << 10, 512 << 10, 1 << 20, 4 << 20};
+    stress_source *s = src;
+    p->config.nursery_size = nurseries[stress_rnd(s, fuzzing ? 4 : 7)];
+    p->config.zeal_minor =
+        stress_rnd(s, 4) == 0 ? 0 : 1 + (unsigned)stress_rnd(s, stress_rnd(s, 2) ? 10 : 100);
+    p->config.zeal_major = stress_rnd(s, 3) == 0 ? 0 : 5 + (unsigned)stress_rnd(s, 400);
+    p->config.major_min_bytes = major_mins[stress_rnd(s, 5)];
+    p->config.growth_factor = 1.1 + (double)stress_rnd(s, 30) / 10.0;
+    p->config.debug = GROVE_DEBUG_VERIFY | GROVE_DEBUG_POISON;
+    p->allow_oom = false;
+    p->config.max_heap_size = SIZE_MAX;
+    if (!fuzzing && stress_rnd(s, 8) == 0) {
+        p->allow_oom = true;
+        /* Old space alone can hold a 256 KiB block per size class in use:
+         * a few MiB over the nursery is tight enough to be reached. */
+        p->config.max_heap_size = p->config.nursery_size + ((1 + stress_rnd(s, 12)) << 20);
+    }
+    if (fuzzing) {
+        p->steps = 3000;
+        p->max_large = (size_t)64 << 10;
+    } else {
+        p->steps = 2000 + stress_rnd(s, 40000);
+        p->max_large = stress_rnd(s, 4) == 0 ? (size_t)1 << 20 : (size_t)128 << 10;
+    }
+}
+
+void stress_totals_add(stress_totals *sum, const stress_totals *t)
+{
+    sum->runs += t->runs;
+    sum->ops += t->ops;
+    sum->allocations += t->allocations;
+    sum->large_allocations += t->large_allocations;
+    sum->oom += t->oom;
+    sum->barrier_stores += t->barrier_stores;
+    sum->minor_gcs += t->minor_gcs;
+    sum->major_gcs += t->major_gcs;
+    sum->explicit_gcs += t->explicit_gcs;
+    sum->checks += t->checks;
+    sum->objects_checked += t->objects_checked;
+    if (t->max_live_objects > sum->max_live_objects)
+        sum->max_live_objects = t->max_live_objects;
+    if (t->max_depth > sum->max_depth)
+        sum->max_depth = t->max_depth;
+    sum->unwinds += t->unwinds;
+    sum->stopped_early |= t->stopped_early;
+}
+
+static void free_ctx(ctx *c)
+{
+    for (uint32_t i = 1; i < c->m.count; i++)
+        free(c->m.o[i].w);
+    free(c->m.o);
+    free(c->m.free);
+    free(c->work);
+    free(c->amap_key);
+    free(c->amap_val);
+    free(c->amap_stamp);
+    free(c);
+}
+
+void stress_run(const stress_params *p, stress_source *src, stress_totals *totals)
+{
+    ctx *c = calloc(1, sizeof *c);
+    if (!c) {
+        fprintf(stderr, "stress: out of memory\n");
+        abort();
+    }
+    c->p = p;
+    c->src = src;
+    c->t.runs = 1;
+    clock_gettime(CLOCK_MONOTONIC, &c->start);
+    xoshiro_seed(c->fill, src->bytes_mode ? 0x5eed : p->seed ^ 0xf111f111f111ull);
+    custom_trace_bad = 0;
+    current_ctx = c;
+
+    grove_config cfg = p->config;
+    cfg.error_handler = on_misuse;
+    cfg.error_data = c;
+    grove_error_info err;
+    c->h = grove_heap_create(&cfg, &err);
+    if (!c->h)
+        fail(c, "grove_heap_create failed: %s: %s", grove_error_name(err.code), err.message);
+    register_types(c);
+    if (grove_add_root_visitor(c->h, visit_vroots, c) != GROVE_OK)
+        fail(c, "grove_add_root_visitor: %s", grove_last_error_message(c->h));
+
+    while (!should_stop(c))
+        call_frame(c);
+
+    /* Wind down: everything still rooted must survive a major GC intact... */
+    c->step++;
+    c->gc_seen = false;
+    oplog(c, "final major collection");
+    collect_now(c, true);
+    after_gc(c);
+    /* ...and once nothing is rooted, a major GC must free everything. */
+    for (unsigned i = 0; i < NPERS; i++)
+        if (c->pers_on[i]) {
+            grove_persistent_drop(c->h, &c->pers[i]);
+            c->pers_on[i] = false;
+            c->mpers[i] = 0;
+        }
+    c->nv = 0;
+    oplog(c, "dropped every root; major collection");
+    c->gc_seen = false;
+    if (grove_collect_major(c->h) != GROVE_OK)
+        fail(c, "major collection with nothing rooted: %s: %s",
+             grove_error_name(grove_last_error(c->h)), grove_last_error_message(c->h));
+    after_gc(c);
+    if (c->m.live)
+        fail(c, "internal: %llu model objects alive with no roots",
+             (unsigned long long)c->m.live);
+
+    grove_stats st;
+    grove_get_stats(c->h, &st);
+    if (st.live_bytes != 0)
+        fail(c, "nothing is rooted, yet after a major collection live_bytes is %llu",
+             (unsigned long long)st.live_bytes);
+    if (st.bytes_promoted + st.bytes_large - st.bytes_freed != st.live_bytes)
+        fail(c, "stats disagree: promoted %llu + large %llu - freed %llu != live %llu",
+             (unsigned long long)st.bytes_promoted, (unsigned long long)st.bytes_large,
+             (unsigned long long)st.bytes_freed, (unsigned long long)st.live_bytes);
+    c->t.minor_gcs = st.minor_collections;
+    c->t.major_gcs = st.major_collections;
+
+    if (grove_remove_root_visitor(c->h, visit_vroots, c) != GROVE_OK)
+        fail(c, "grove_remove_root_visitor: %s", grove_last_error_message(c->h));
+    current_ctx = NULL;
+    grove_heap_destroy(c->h);
+    stress_totals_add(totals, &c->t);
+    free_ctx(c);
+}

@@ -1,0 +1,102 @@
+/*
+ * mutator.h — Grove's differential stress mutator.
+ *
+ * A seeded (or fuzzer-driven) random mutator runs against a Grove heap and,
+ * step by step, against a plain reference model of the object graph (ids and
+ * edges, no GC, nothing moves). It allocates records, arrays, byte objects
+ * and custom-traced objects of many sizes (large ones included), stores and
+ * overwrites pointer fields through every form of the write barrier, roots
+ * and unroots through facade scoped locals (nested scopes, including scopes
+ * abandoned by longjmp), persistent roots and an embedder root visitor, and
+ * forces minor and major collections. After every collection it compares
+ * every rooted object's reachable graph with the model: the same shape
+ * (sharing and cycles included: model ids and heap addresses must be in
+ * bijection), the same types and sizes, the same slot contents, the same raw
+ * words and byte payloads.
+ *
+ * Written against grove.h and the roots.h facade only, so it builds against
+ * either rooting backend. A failure prints what differs, where (the path
+ * from a root), the seed and the last operations, then aborts.
+ */
+#ifndef GROVE_STRESS_MUTATOR_H
+#define GROVE_STRESS_MUTATOR_H
+
+#include <grove/roots.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Where the mutator's choices come from: a seeded PRNG (the stress harness,
+ * the soak) or the bytes of a fuzzer input. */
+typedef struct stress_source {
+    bool bytes_mode;
+    bool exhausted; /* bytes mode: the input is used up; the run winds down */
+    uint64_t s[4];  /* xoshiro256** state */
+    const uint8_t *data;
+    size_t len;
+    size_t pos;
+} stress_source;
+
+void stress_source_seed(stress_source *src, uint64_t seed);
+void stress_source_bytes(stress_source *src, const uint8_t *data, size_t len);
+/* A uniform choice in [0, n); 0 when n <= 1 or the bytes are used up. */
+uint64_t stress_rnd(stress_source *src, uint64_t n);
+
+typedef struct stress_params {
+    grove_config config;   /* the heap's configuration (its error handler is the mutator's) */
+    uint64_t steps;        /* operations to run */
+    uint64_t seed;         /* for messages only */
+    size_t max_large;      /* largest large-object payload, bytes */
+    double max_seconds;    /* > 0: stop (successfully) after this long */
+    bool allow_oom;        /* max_heap_size is set: NULL + GROVE_E_OOM is a valid outcome */
+    bool no_unwind;        /* never longjmp out of nested scopes (to isolate other failures) */
+    int verbosity;         /* 0 silent, 1 summary, 2 every operation on stderr */
+    const char *replay;    /* command line that replays this run, printed on failure */
+} stress_params;
+
+typedef struct stress_totals {
+    uint64_t runs;
+    uint64_t ops;             /* mutator operations executed */
+    uint64_t allocations;     /* objects allocated (rooted or garbage) */
+    uint64_t large_allocations;
+    uint64_t oom;             /* allocations refused with GROVE_E_OOM (allow_oom only) */
+    uint64_t barrier_stores;  /* pointer stores through a barrier */
+    uint64_t minor_gcs;       /* from grove_get_stats, including those run by major GCs */
+    uint64_t major_gcs;
+    uint64_t explicit_gcs;
+    uint64_t checks;          /* full graph comparisons with the model */
+    uint64_t objects_checked; /* objects compared, summed over all checks */
+    uint64_t max_live_objects;
+    uint64_t max_depth;       /* deepest scope nesting reached */
+    uint64_t unwinds;         /* longjmps out of nested scopes */
+    bool stopped_early;       /* max_seconds reached */
+} stress_totals;
+
+/* Defaults: 20000 steps, a 256 KiB nursery, small major threshold, verify
+ * and poison on, no zeal. */
+void stress_params_default(stress_params *p);
+
+/* Randomise the heap configuration and step count from `src` (seeded by the
+ * run's seed for the soak, or the first bytes of a fuzzer input): nursery
+ * size, zeal periods, major threshold, growth factor, sometimes a heap
+ * limit. Verify and poison stay on. */
+void stress_params_randomize(stress_params *p, stress_source *src, bool fuzzing);
+
+/* Run one heap from creation to destruction. Returns normally only if every
+ * check passed; a divergence aborts the process after printing it. */
+void stress_run(const stress_params *p, stress_source *src, stress_totals *totals);
+
+void stress_totals_add(stress_totals *sum, const stress_totals *t);
+
+/* On SIGSEGV, SIGABRT (a verify violation in the runtime aborts) and other
+ * fatal signals during a run, print the run's seed, step and last
+ * operations before dying. Not for fuzzer builds: libFuzzer reports those. */
+void stress_install_crash_handler(void);
+
+/* Ask the current run to stop at its next step, as if its steps were used
+ * up (final checks still run; totals say stopped_early). Async-signal-safe:
+ * the harness calls it from its SIGTERM/SIGINT handler. */
+void stress_request_stop(void);
+bool stress_stop_requested(void);
+
+#endif /* GROVE_STRESS_MUTATOR_H */

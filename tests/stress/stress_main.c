@@ -1,0 +1,280 @@
+/* stress_main.c — command line for the differential stress harness.
+ *
+ *   grove_stress_<backend> [--seed N | --seeds A,B,...] [--steps N]
+ *                          [--random-config] [--nursery BYTES] [--zeal-minor N]
+ *                          [--zeal-major N] [--major-min BYTES] [--growth F]
+ *                          [--max-heap BYTES] [--max-large BYTES] [--no-verify]
+ *                          [--no-poison] [--no-unwind] [--max-seconds S] [--trace]
+ *                          [--quiet]
+ *
+ * Each seed is one heap, created, driven for --steps operations and
+ * destroyed. With --random-config the heap configuration and step count are
+ * derived from the seed too (that is what scripts/soak uses), so the seed
+ * alone replays a run. On success the last line is a machine-readable
+ * summary:
+ *
+ *   STRESS-TOTALS backend=indexed runs=1 ops=... allocations=... minor=...
+ *                 major=... checks=... objects-checked=... stopped-early=0
+ *
+ * On a divergence the harness prints what differs, where, the last
+ * operations and the command line that replays it, then aborts.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "mutator.h"
+
+static void usage(FILE *f, const char *argv0)
+{
+    fprintf(f,
+            "usage: %s [options]\n"
+            "  --seed N            run seed N (default 1)\n"
+            "  --seeds A,B,...     run each seed in turn\n"
+            "  --steps N           operations per seed (default 20000)\n"
+            "  --random-config     derive the heap configuration and step count from the seed\n"
+            "  --nursery BYTES     nursery size (default 262144)\n"
+            "  --zeal-minor N      a minor GC every N allocations (default 0: off)\n"
+            "  --zeal-major N      a major GC every N allocations (default 0: off)\n"
+            "  --major-min BYTES   major GC threshold floor (default 1048576)\n"
+            "  --growth F          growth factor (default 2.0)\n"
+            "  --max-heap BYTES    heap limit; GROVE_E_OOM becomes a valid outcome\n"
+            "  --max-large BYTES   largest large object (default 131072)\n"
+            "  --no-verify         turn the heap's verify mode off (on by default)\n"
+            "  --no-poison         turn the heap's poison mode off (on by default)\n"
+            "  --no-unwind         never longjmp out of nested scopes\n"
+            "  --max-seconds S     stop each seed after S seconds (counts as success)\n"
+            "  --trace             print every operation on stderr\n"
+            "  --quiet             print only the totals line\n",
+            argv0);
+}
+
+static unsigned long long parse_u64(const char *s, const char *what)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (errno || end == s || *end) {
+        fprintf(stderr, "stress: bad number for %s: '%s'\n", what, s);
+        exit(2);
+    }
+    return v;
+}
+
+static void on_stop_signal(int sig)
+{
+    (void)sig;
+    stress_request_stop();
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The exact command line that replays seed `seed` with parameters p. */
+static void replay_line(char *buf, size_t cap, const char *argv0, const stress_params *p,
+                        bool randomized)
+{
+    size_t n = (size_t)snprintf(buf, cap, "%s --seed %llu", argv0, (unsigned long long)p->seed);
+    if (randomized) {
+        snprintf(buf + n, cap - n, " --random-config%s%s%s", p->no_unwind ? " --no-unwind" : "",
+                 p->config.debug & GROVE_DEBUG_VERIFY ? "" : " --no-verify",
+                 p->config.debug & GROVE_DEBUG_POISON ? "" : " --no-poison");
+        return;
+    }
+    n += (size_t)snprintf(buf + n, cap - n,
+                          " --steps %llu --nursery %zu --zeal-minor %u --zeal-major %u "
+                          "--major-min %zu --growth %g --max-large %zu",
+                          (unsigned long long)p->steps, p->config.nursery_size,
+                          p->config.zeal_minor, p->config.zeal_major, p->config.major_min_bytes,
+                          p->config.growth_factor, p->max_large);
+    if (p->allow_oom)
+        n += (size_t)snprintf(buf + n, cap - n, " --max-heap %zu", p->config.max_heap_size);
+    if (p->no_unwind)
+        n += (size_t)snprintf(buf + n, cap - n, " --no-unwind");
+    if (!(p->config.debug & GROVE_DEBUG_VERIFY))
+        n += (size_t)snprintf(buf + n, cap - n, " --no-verify");
+    if (!(p->config.debug & GROVE_DEBUG_POISON))
+        snprintf(buf + n, cap - n, " --no-poison");
+}
+
+int main(int argc, char **argv)
+{
+    stress_params base;
+    stress_params_default(&base);
+    bool randomized = false, verify = true, poison = true;
+    const char *seeds = "1";
+    /* Options given explicitly override --random-config's choices. */
+    bool set_steps = false, set_nursery = false, set_zmin = false, set_zmaj = false,
+         set_major_min = false, set_growth = false, set_max_heap = false, set_max_large = false;
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+#define NEED_VALUE()                                                                             \
+    do {                                                                                         \
+        if (!v) {                                                                                \
+            fprintf(stderr, "stress: %s needs a value\n", a);                                    \
+            return 2;                                                                            \
+        }                                                                                        \
+        i++;                                                                                     \
+    } while (0)
+        if (!strcmp(a, "--seed") || !strcmp(a, "--seeds")) {
+            NEED_VALUE();
+            seeds = v;
+        } else if (!strcmp(a, "--steps")) {
+            NEED_VALUE();
+            base.steps = parse_u64(v, a);
+            set_steps = true;
+        } else if (!strcmp(a, "--random-config")) {
+            randomized = true;
+        } else if (!strcmp(a, "--nursery")) {
+            NEED_VALUE();
+            base.config.nursery_size = (size_t)parse_u64(v, a);
+            set_nursery = true;
+        } else if (!strcmp(a, "--zeal-minor")) {
+            NEED_VALUE();
+            base.config.zeal_minor = (unsigned)parse_u64(v, a);
+            set_zmin = true;
+        } else if (!strcmp(a, "--zeal-major")) {
+            NEED_VALUE();
+            base.config.zeal_major = (unsigned)parse_u64(v, a);
+            set_zmaj = true;
+        } else if (!strcmp(a, "--major-min")) {
+            NEED_VALUE();
+            base.config.major_min_bytes = (size_t)parse_u64(v, a);
+            set_major_min = true;
+        } else if (!strcmp(a, "--growth")) {
+            NEED_VALUE();
+            base.config.growth_factor = strtod(v, NULL);
+            set_growth = true;
+        } else if (!strcmp(a, "--max-heap")) {
+            NEED_VALUE();
+            base.config.max_heap_size = (size_t)parse_u64(v, a);
+            base.allow_oom = true;
+            set_max_heap = true;
+        } else if (!strcmp(a, "--max-large")) {
+            NEED_VALUE();
+            base.max_large = (size_t)parse_u64(v, a);
+            set_max_large = true;
+        } else if (!strcmp(a, "--no-verify")) {
+            verify = false;
+        } else if (!strcmp(a, "--no-poison")) {
+            poison = false;
+        } else if (!strcmp(a, "--no-unwind")) {
+            base.no_unwind = true;
+        } else if (!strcmp(a, "--max-seconds")) {
+            NEED_VALUE();
+            base.max_seconds = strtod(v, NULL);
+        } else if (!strcmp(a, "--trace")) {
+            base.verbosity = 2;
+        } else if (!strcmp(a, "--quiet")) {
+            base.verbosity = 0;
+        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout, argv[0]);
+            return 0;
+        } else {
+            fprintf(stderr, "stress: unknown option '%s'\n", a);
+            usage(stderr, argv[0]);
+            return 2;
+        }
+#undef NEED_VALUE
+    }
+
+    stress_install_crash_handler();
+    /* SIGTERM / SIGINT: finish the current seed cleanly (its final checks
+     * still run) and print the totals; scripts/soak stops early this way. */
+    signal(SIGTERM, on_stop_signal);
+    signal(SIGINT, on_stop_signal);
+    stress_totals sum = {0};
+    double t0 = now_s();
+    char *list = strdup(seeds);
+    for (char *save = NULL, *tok = strtok_r(list, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
+        if (stress_stop_requested())
+            break;
+        stress_params p = base;
+        p.seed = parse_u64(tok, "--seed");
+        if (randomized) {
+            stress_params r = base;
+            stress_source cs;
+            stress_source_seed(&cs, p.seed ^ 0xc0ff1ce5eedull);
+            stress_params_randomize(&r, &cs, false);
+            if (!set_steps)
+                p.steps = r.steps;
+            if (!set_nursery)
+                p.config.nursery_size = r.config.nursery_size;
+            if (!set_zmin)
+                p.config.zeal_minor = r.config.zeal_minor;
+            if (!set_zmaj)
+                p.config.zeal_major = r.config.zeal_major;
+            if (!set_major_min)
+                p.config.major_min_bytes = r.config.major_min_bytes;
+            if (!set_growth)
+                p.config.growth_factor = r.config.growth_factor;
+            if (!set_max_heap) {
+                p.config.max_heap_size = r.config.max_heap_size;
+                p.allow_oom = r.allow_oom;
+            }
+            if (!set_max_large)
+                p.max_large = r.max_large;
+        }
+        p.config.debug = (verify ? GROVE_DEBUG_VERIFY : 0u) | (poison ? GROVE_DEBUG_POISON : 0u);
+        char replay[512];
+        bool exact = randomized && !(set_steps || set_nursery || set_zmin || set_zmaj ||
+                                     set_major_min || set_growth || set_max_heap || set_max_large);
+        replay_line(replay, sizeof replay, argv[0], &p, exact);
+        p.replay = replay;
+
+        if (p.verbosity >= 1)
+        {
+            char limit[48] = "";
+            if (p.allow_oom)
+                snprintf(limit, sizeof limit, ", heap limit %zu", p.config.max_heap_size);
+            printf("stress[%s] seed %llu: %llu steps, nursery %zu, zeal minor %u major %u, "
+                   "major-min %zu, growth %g%s%s%s%s\n",
+                   GROVE_ROOTING_NAME, (unsigned long long)p.seed, (unsigned long long)p.steps,
+                   p.config.nursery_size, p.config.zeal_minor, p.config.zeal_major,
+                   p.config.major_min_bytes, p.config.growth_factor, limit,
+                   verify ? ", verify" : "", poison ? ", poison" : "",
+                   p.no_unwind ? ", no unwinds" : "");
+        }
+        fflush(stdout);
+        stress_source src;
+        stress_source_seed(&src, p.seed);
+        stress_totals t = {0};
+        double s0 = now_s();
+        stress_run(&p, &src, &t);
+        if (p.verbosity >= 1)
+            printf("  ok in %.2f s%s: %llu ops, %llu allocations (%llu large%s), %llu minor + "
+                   "%llu major GCs, %llu checks over %llu objects, max %llu live, depth %llu, "
+                   "%llu unwinds\n",
+                   now_s() - s0, t.stopped_early ? " (time limit)" : "",
+                   (unsigned long long)t.ops, (unsigned long long)t.allocations,
+                   (unsigned long long)t.large_allocations, t.oom ? ", some refused: OOM" : "",
+                   (unsigned long long)t.minor_gcs, (unsigned long long)t.major_gcs,
+                   (unsigned long long)t.checks, (unsigned long long)t.objects_checked,
+                   (unsigned long long)t.max_live_objects, (unsigned long long)t.max_depth,
+                   (unsigned long long)t.unwinds);
+        fflush(stdout);
+        stress_totals_add(&sum, &t);
+    }
+    free(list);
+    printf("STRESS-TOTALS backend=%s runs=%llu ops=%llu allocations=%llu large=%llu oom=%llu "
+           "stores=%llu minor=%llu major=%llu explicit=%llu checks=%llu objects-checked=%llu "
+           "max-live=%llu unwinds=%llu stopped-early=%d seconds=%.2f\n",
+           GROVE_ROOTING_NAME, (unsigned long long)sum.runs, (unsigned long long)sum.ops,
+           (unsigned long long)sum.allocations, (unsigned long long)sum.large_allocations,
+           (unsigned long long)sum.oom, (unsigned long long)sum.barrier_stores,
+           (unsigned long long)sum.minor_gcs, (unsigned long long)sum.major_gcs,
+           (unsigned long long)sum.explicit_gcs, (unsigned long long)sum.checks,
+           (unsigned long long)sum.objects_checked, (unsigned long long)sum.max_live_objects,
+           (unsigned long long)sum.unwinds, sum.stopped_early ? 1 : 0, now_s() - t0);
+    return 0;
+}
