@@ -33,6 +33,7 @@ SCHEMA = "grove-bench/1"
 GROVE = ("indexed", "intrusive")
 PEERS = ("glibc", "jemalloc", "bdw")
 VARIANT_ORDER = GROVE + PEERS
+SCHEME_TESTS = os.path.join(ROOT, "examples", "scheme", "tests")
 
 # ---------------------------------------------------------------------------
 # What runs
@@ -66,6 +67,16 @@ BENCHMARKS = [
      ["persistent-random", "2000000"], "persistent root init + drop, random drop order"),
     ("rootscan", "roots", GROVE, "series", "per_root_ns", ["rootscan", "1000000"],
      ["rootscan", "1000000"], "minor GC time vs live roots (10 to 1,000,000)"),
+] + [
+    # The Scheme interpreter (examples/scheme) running its benchmark programs:
+    # the rooting backends compared on a real runtime's access pattern.
+    (f"interp-{prog}", "scheme", GROVE, "macro", "wall_s",
+     ["--bench", os.path.join(SCHEME_TESTS, f"{prog}.scm"), "--name", f"interp-{prog}"],
+     ["--bench", os.path.join(SCHEME_TESTS, f"{prog}.scm"), "--name", f"interp-{prog}",
+      "--size", "normal"],
+     f"Scheme interpreter on Grove: {title}")
+    for prog, title in [("fib", "fib 30"), ("tak", "tak 24 16 8"), ("nqueens", "10 queens"),
+                        ("binary_trees", "binary-trees depth 14")]
 ]
 BENCH_INFO = {b[0]: b for b in BENCHMARKS}
 
@@ -227,7 +238,7 @@ def build(build_dir, jobs):
     say(f"== Building both backends and the peers (Release) in {os.path.relpath(build_dir, ROOT)}")
     t0 = time.time()
     cfg = ["cmake", "-S", ROOT, "-B", build_dir, "-DCMAKE_BUILD_TYPE=Release",
-           "-DGROVE_BUILD_TESTS=OFF", "-DGROVE_BUILD_BENCHMARKS=ON", "-DGROVE_BUILD_EXAMPLES=OFF"]
+           "-DGROVE_BUILD_TESTS=OFF", "-DGROVE_BUILD_BENCHMARKS=ON", "-DGROVE_BUILD_EXAMPLES=ON"]
     r = subprocess.run(cfg, capture_output=True, text=True)
     if r.returncode != 0:
         sys.stderr.write(r.stdout + r.stderr)
@@ -249,6 +260,8 @@ def build(build_dir, jobs):
 
 
 def exe_path(build_dir, stem, variant):
+    if stem == "scheme":
+        return os.path.join(build_dir, "examples", "scheme", f"scheme_{variant}")
     return os.path.join(build_dir, "benchmarks", f"bench_{stem}_{variant}")
 
 
