@@ -238,7 +238,7 @@ void *grove__alloc_slow(grove_heap *heap, grove_type_id type, size_t size)
     if (heap->config.zeal_minor || heap->config.zeal_major)
         zeal_tick(heap);
 
-    size_t bytes = grove_object_bytes(size);
+    size_t bytes = grove__object_bytes(size);
     if (size > GROVE_MAX_SMALL_PAYLOAD)
         return alloc_large(heap, type, bytes);
 

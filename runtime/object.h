@@ -33,12 +33,6 @@ static inline uint64_t grove_make_header(grove_type_id type, size_t words)
            ((uint64_t)words << GROVE__HDR_SIZE_SHIFT);
 }
 
-/* Object bytes (header included) for a payload of `size` bytes. */
-static inline size_t grove_object_bytes(size_t size)
-{
-    return grove__object_bytes(size);
-}
-
 static inline void *grove_payload_of(void *cell)
 {
     return (uint64_t *)cell + 1;

@@ -195,3 +195,18 @@ double bench_median(double *values, size_t n)
     qsort(values, n, sizeof *values, cmp_double);
     return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
+
+bench_tree_depths bench_binary_trees_depths(int argc, char **argv)
+{
+    int n = 21;
+    if (argc == 2)
+        n = (int)bench_arg_long(argv[1], "depth", 0, 30);
+    else if (argc != 1) {
+        fprintf(stderr, "usage: %s [max_depth]\n", argv[0]);
+        exit(2);
+    }
+    bench_tree_depths d = {.min_depth = 4};
+    d.max_depth = n > d.min_depth + 2 ? n : d.min_depth + 2;
+    d.stretch_depth = d.max_depth + 1;
+    return d;
+}

@@ -44,6 +44,18 @@ extern const char *bench_name;
 /* Parse a non-negative integer argument or fail loudly. */
 long bench_arg_long(const char *text, const char *what, long min, long max);
 
+/* binary-trees, shared by the Grove and the peer versions: the depths from
+ * the command line ([max_depth], default 21; exits with usage otherwise),
+ * and a perfect tree's node count, the check sum the output reports. */
+typedef struct bench_tree_depths {
+    int min_depth, max_depth, stretch_depth;
+} bench_tree_depths;
+bench_tree_depths bench_binary_trees_depths(int argc, char **argv);
+static inline long bench_tree_expected_check(int depth)
+{
+    return (1L << (depth + 1)) - 1;
+}
+
 /* A small deterministic PRNG (xorshift64*), the same in every variant. */
 typedef struct bench_rng {
     uint64_t s;

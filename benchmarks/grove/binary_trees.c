@@ -50,24 +50,13 @@ static long item_check(const struct tnode *n)
     return 1 + item_check(n->left) + item_check(n->right);
 }
 
-static long expected_check(int depth)
-{
-    return (1L << (depth + 1)) - 1;
-}
-
 int main(int argc, char **argv)
 {
     bench_name = "binary-trees";
-    int n = 21;
-    if (argc == 2)
-        n = (int)bench_arg_long(argv[1], "depth", 0, 30);
-    else if (argc != 1) {
-        fprintf(stderr, "usage: %s [max_depth]\n", argv[0]);
-        return 2;
-    }
-    const int min_depth = 4;
-    const int max_depth = n > min_depth + 2 ? n : min_depth + 2;
-    const int stretch_depth = max_depth + 1;
+    const bench_tree_depths depths = bench_binary_trees_depths(argc, argv);
+    const int min_depth = depths.min_depth;
+    const int max_depth = depths.max_depth;
+    const int stretch_depth = depths.stretch_depth;
     long total_nodes = 0;
 
     uint64_t t0 = bench_now_ns();
@@ -77,30 +66,30 @@ int main(int argc, char **argv)
 
     {
         long check = item_check(bottom_up_tree(h, stretch_depth));
-        if (check != expected_check(stretch_depth))
-            bench_fail("stretch tree check %ld, expected %ld", check, expected_check(stretch_depth));
+        if (check != bench_tree_expected_check(stretch_depth))
+            bench_fail("stretch tree check %ld, expected %ld", check, bench_tree_expected_check(stretch_depth));
         printf("stretch tree of depth %d\t check: %ld\n", stretch_depth, check);
         total_nodes += check;
     }
 
     GROVE_LOCAL(h, struct tnode *, long_lived, bottom_up_tree(h, max_depth));
-    total_nodes += expected_check(max_depth);
+    total_nodes += bench_tree_expected_check(max_depth);
 
     for (int d = min_depth; d <= max_depth; d += 2) {
         long iterations = 1L << (max_depth - d + min_depth);
         long check = 0;
         for (long i = 1; i <= iterations; i++)
             check += item_check(bottom_up_tree(h, d));
-        if (check != iterations * expected_check(d))
+        if (check != iterations * bench_tree_expected_check(d))
             bench_fail("depth %d check %ld, expected %ld", d, check,
-                       iterations * expected_check(d));
+                       iterations * bench_tree_expected_check(d));
         printf("%ld\t trees of depth %d\t check: %ld\n", iterations, d, check);
         total_nodes += check;
     }
 
     long check = item_check(GROVE_GET(h, long_lived));
-    if (check != expected_check(max_depth))
-        bench_fail("long-lived tree check %ld, expected %ld", check, expected_check(max_depth));
+    if (check != bench_tree_expected_check(max_depth))
+        bench_fail("long-lived tree check %ld, expected %ld", check, bench_tree_expected_check(max_depth));
     printf("long lived tree of depth %d\t check: %ld\n", max_depth, check);
     grove_scope_exit(h, s);
     uint64_t t1 = bench_now_ns();

@@ -48,24 +48,13 @@ static void delete_tree(tnode *n)
 #endif
 }
 
-static long expected_check(int depth)
-{
-    return (1L << (depth + 1)) - 1;
-}
-
 int main(int argc, char **argv)
 {
     bench_name = "binary-trees";
-    int n = 21;
-    if (argc == 2)
-        n = (int)bench_arg_long(argv[1], "depth", 0, 30);
-    else if (argc != 1) {
-        fprintf(stderr, "usage: %s [max_depth]\n", argv[0]);
-        return 2;
-    }
-    const int min_depth = 4;
-    const int max_depth = n > min_depth + 2 ? n : min_depth + 2;
-    const int stretch_depth = max_depth + 1;
+    const bench_tree_depths depths = bench_binary_trees_depths(argc, argv);
+    const int min_depth = depths.min_depth;
+    const int max_depth = depths.max_depth;
+    const int stretch_depth = depths.stretch_depth;
     long total_nodes = 0;
 
     uint64_t t0 = bench_now_ns();
@@ -73,7 +62,7 @@ int main(int argc, char **argv)
     {
         tnode *stretch = bottom_up_tree(stretch_depth);
         long check = item_check(stretch);
-        if (check != expected_check(stretch_depth))
+        if (check != bench_tree_expected_check(stretch_depth))
             bench_fail("stretch tree check %ld", check);
         printf("stretch tree of depth %d\t check: %ld\n", stretch_depth, check);
         delete_tree(stretch);
@@ -81,7 +70,7 @@ int main(int argc, char **argv)
     }
 
     tnode *long_lived = bottom_up_tree(max_depth);
-    total_nodes += expected_check(max_depth);
+    total_nodes += bench_tree_expected_check(max_depth);
 
     for (int d = min_depth; d <= max_depth; d += 2) {
         long iterations = 1L << (max_depth - d + min_depth);
@@ -91,15 +80,15 @@ int main(int argc, char **argv)
             check += item_check(t);
             delete_tree(t);
         }
-        if (check != iterations * expected_check(d))
+        if (check != iterations * bench_tree_expected_check(d))
             bench_fail("depth %d check %ld, expected %ld", d, check,
-                       iterations * expected_check(d));
+                       iterations * bench_tree_expected_check(d));
         printf("%ld\t trees of depth %d\t check: %ld\n", iterations, d, check);
         total_nodes += check;
     }
 
     long check = item_check(long_lived);
-    if (check != expected_check(max_depth))
+    if (check != bench_tree_expected_check(max_depth))
         bench_fail("long-lived tree check %ld", check);
     printf("long lived tree of depth %d\t check: %ld\n", max_depth, check);
     delete_tree(long_lived);
