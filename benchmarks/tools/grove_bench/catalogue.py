@@ -1,0 +1,113 @@
+"""What runs: every benchmark, its variants, its sizes and its number of runs."""
+
+import os
+import re
+from dataclasses import dataclass
+
+from . import ROOT
+
+GROVE = ("indexed", "intrusive")
+PEERS = ("glibc", "jemalloc", "bdw")
+VARIANT_ORDER = GROVE + PEERS
+SCHEME_TESTS = os.path.join(ROOT, "examples", "scheme", "tests")
+
+# Short, noisy benchmarks get more runs; the long binary-trees fewer.
+FULL_REPS = {"binary-trees": 3, "gcbench": 10, "churn": 7}
+FULL_REPS_DEFAULT = 5
+QUICK_REPS = 3
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """One benchmark and how to read its result.
+
+    kind is "macro" (metric wall_s), "micro" (per_op_ns) or "series"
+    (rootscan, per_root_ns: its own table and plot). stem names the
+    executable: bench_<stem>_<variant>, or scheme_<variant> for "scheme".
+    """
+
+    id: str
+    stem: str
+    variants: tuple
+    kind: str
+    metric: str
+    full_args: tuple
+    quick_args: tuple
+    title: str
+
+    def args(self, quick):
+        return list(self.quick_args if quick else self.full_args)
+
+    def reps(self, quick):
+        return QUICK_REPS if quick else FULL_REPS.get(self.id, FULL_REPS_DEFAULT)
+
+    def executable(self, build_dir, variant):
+        return executable_path(build_dir, self.stem, variant)
+
+
+def executable_path(build_dir, stem, variant):
+    if stem == "scheme":
+        return os.path.join(build_dir, "examples", "scheme", f"scheme_{variant}")
+    return os.path.join(build_dir, "benchmarks", f"bench_{stem}_{variant}")
+
+
+def _roots_micro(bench_id, mode, title):
+    return Benchmark(bench_id, "roots", GROVE, "micro", "per_op_ns",
+                     (mode, "10000000"), (mode, "2000000"), title)
+
+
+def _interpreter(prog, title):
+    """The Scheme interpreter (examples/scheme) running one of its benchmark
+    programs: the rooting backends compared on a real runtime's access pattern."""
+    args = ("--bench", os.path.join(SCHEME_TESTS, f"{prog}.scm"), "--name", f"interp-{prog}")
+    return Benchmark(f"interp-{prog}", "scheme", GROVE, "macro", "wall_s", args,
+                     args + ("--size", "normal"), f"Scheme interpreter on Grove: {title}")
+
+
+BENCHMARKS = (
+    Benchmark("gcbench", "gcbench", VARIANT_ORDER, "macro", "wall_s", (), (),
+              "GCBench (stretch 18, long-lived 16, array 500k doubles, depths 4-16)"),
+    Benchmark("binary-trees", "binary_trees", VARIANT_ORDER, "macro", "wall_s", ("21",), ("16",),
+              "binary-trees (Benchmarks Game, single-threaded)"),
+    Benchmark("churn", "churn", GROVE, "macro", "wall_s", ("4000000", "1024", "4"),
+              ("500000", "1024", "4"),
+              "long-lived table mutated with young values + garbage (write barrier)"),
+    Benchmark("recursion", "roots", GROVE, "micro", "per_op_ns", ("recursion", "1000000"),
+              ("recursion", "200000"),
+              "recursion holding one root per frame, a cons per frame (ns/frame)"),
+    _roots_micro("scope+1", "scope1", "scope enter + 1 rooted local + exit"),
+    _roots_micro("scope+4", "scope4", "scope enter + 4 rooted locals + exit"),
+    _roots_micro("scope+16", "scope16", "scope enter + 16 rooted locals + exit"),
+    _roots_micro("root-get", "get", "GROVE_GET of a rooted local"),
+    _roots_micro("root-set", "set", "GROVE_SET of a rooted local"),
+    _roots_micro("persistent-lifo", "persistent-lifo",
+                 "persistent root init + drop, newest dropped first"),
+    _roots_micro("persistent-random", "persistent-random",
+                 "persistent root init + drop, random drop order"),
+    Benchmark("rootscan", "roots", GROVE, "series", "per_root_ns", ("rootscan", "1000000"),
+              ("rootscan", "1000000"), "minor GC time vs live roots (10 to 1,000,000)"),
+    _interpreter("fib", "fib 30"),
+    _interpreter("tak", "tak 24 16 8"),
+    _interpreter("nqueens", "10 queens"),
+    _interpreter("binary_trees", "binary-trees depth 14"),
+)
+BY_ID = {b.id: b for b in BENCHMARKS}
+
+
+def select(only):
+    """The benchmarks whose id matches one of the regexes in only (all when only is empty)."""
+    return [b for b in BENCHMARKS if not only or any(re.search(o, b.id) for o in only)]
+
+
+def row_order(bench_id, variant):
+    """Sort key: catalogue order, then variant order."""
+    return ([b.id for b in BENCHMARKS].index(bench_id), VARIANT_ORDER.index(variant))
+
+
+def describe_reps(quick, reps_override):
+    """How many times each benchmark runs, as the report says it."""
+    if reps_override:
+        return f"{reps_override} times"
+    if quick:
+        return f"{QUICK_REPS} times"
+    return f"{FULL_REPS_DEFAULT} times (" + ", ".join(f"{k} {v}" for k, v in FULL_REPS.items()) + ")"
