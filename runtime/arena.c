@@ -1,7 +1,9 @@
-/* arena.c — a pool of jemalloc arenas, one per live heap. */
+/* arena.c — a pool of jemalloc arenas, one per live heap, and the only
+ * file that calls jemalloc. */
 #include "arena.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <strings.h> /* ffs, used by jemalloc's macros */
 #include <jemalloc/jemalloc.h>
@@ -15,71 +17,101 @@ static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned pool[POOL_MAX];
 static size_t pool_len;
 
-static void arena_ctl(const char *what, unsigned arena)
+static void arena_ctl(const char *what, unsigned index)
 {
     char cmd[64];
-    snprintf(cmd, sizeof cmd, "arena.%u.%s", arena, what);
+    snprintf(cmd, sizeof cmd, "arena.%u.%s", index, what);
     mallctl(cmd, NULL, NULL, NULL, 0);
 }
 
-/* A fresh view of jemalloc's statistics. */
-static void refresh_stats(void)
+static void set_flags(grove_arena *arena)
 {
-    uint64_t epoch = 1;
-    size_t len = sizeof epoch;
-    mallctl("epoch", &epoch, &len, &epoch, len);
+    arena->flags = (int)MALLOCX_ARENA(arena->index) | MALLOCX_TCACHE_NONE;
 }
 
-static size_t arena_stat(unsigned arena, const char *name)
+bool grove_arena_acquire(grove_arena *arena)
+{
+    pthread_mutex_lock(&pool_lock);
+    bool reused = pool_len > 0;
+    if (reused)
+        arena->index = pool[--pool_len];
+    pthread_mutex_unlock(&pool_lock);
+    if (!reused) {
+        size_t len = sizeof arena->index;
+        if (mallctl("arenas.create", &arena->index, &len, NULL, 0) != 0)
+            return false;
+    }
+    set_flags(arena);
+    return true;
+}
+
+#ifndef NDEBUG
+static size_t arena_stat(unsigned index, const char *name)
 {
     char key[96];
     size_t value = 0, len = sizeof value;
-    snprintf(key, sizeof key, "stats.arenas.%u.%s", arena, name);
+    snprintf(key, sizeof key, "stats.arenas.%u.%s", index, name);
     if (mallctl(key, &value, &len, NULL, 0) != 0)
         return 0;
     return value;
 }
 
-bool grove_arena_acquire(unsigned *arena)
+/* Every block, large object and the nursery must have been returned:
+ * this turns each heap destruction in a debug build into a leak check of
+ * the memory Valgrind cannot see (jemalloc's mallocx). The statistics
+ * refresh is process-wide, so only debug builds pay it, once per heap. */
+static void check_empty(unsigned index)
 {
-    pthread_mutex_lock(&pool_lock);
-    bool reused = pool_len > 0;
-    if (reused)
-        *arena = pool[--pool_len];
-    pthread_mutex_unlock(&pool_lock);
-    if (reused)
-        return true;
-    size_t len = sizeof *arena;
-    return mallctl("arenas.create", arena, &len, NULL, 0) == 0;
-}
-
-void grove_arena_release(unsigned arena)
-{
-#ifndef NDEBUG
-    /* Every block, large object and the nursery must have been returned:
-     * this turns each heap destruction in a debug build into a leak check
-     * of the memory Valgrind cannot see (jemalloc's mallocx). */
-    refresh_stats();
-    size_t leaked = arena_stat(arena, "small.allocated") + arena_stat(arena, "large.allocated");
+    uint64_t epoch = 1;
+    size_t len = sizeof epoch;
+    mallctl("epoch", &epoch, &len, &epoch, len);
+    size_t leaked = arena_stat(index, "small.allocated") + arena_stat(index, "large.allocated");
     if (leaked)
         grove_fatal("heap destroyed with %zu bytes still allocated in its arena %u", leaked,
-                    arena);
+                    index);
+}
 #endif
-    arena_ctl("reset", arena); /* also returns its dirty pages */
+
+void grove_arena_release(grove_arena *arena)
+{
+#ifndef NDEBUG
+    check_empty(arena->index);
+#endif
+    arena_ctl("reset", arena->index); /* also returns its dirty pages */
     pthread_mutex_lock(&pool_lock);
     bool kept = pool_len < POOL_MAX;
     if (kept)
-        pool[pool_len++] = arena;
+        pool[pool_len++] = arena->index;
     pthread_mutex_unlock(&pool_lock);
     if (!kept)
-        arena_ctl("destroy", arena);
+        arena_ctl("destroy", arena->index);
 }
 
-void grove_arena_trim(unsigned arena, size_t live_bytes)
+void *grove_arena_alloc(const grove_arena *arena, size_t bytes, size_t align, bool zeroed)
 {
-    refresh_stats();
-    size_t page = 0, len = sizeof page;
-    mallctl("arenas.page", &page, &len, NULL, 0);
-    size_t dirty = arena_stat(arena, "pdirty") * page;
-    arena_ctl(dirty > live_bytes ? "purge" : "decay", arena);
+    int flags = arena->flags | (zeroed ? MALLOCX_ZERO : 0);
+    if (align)
+        flags |= (int)MALLOCX_ALIGN(align);
+    return mallocx(bytes, flags);
+}
+
+void grove_arena_free(const grove_arena *arena, void *p)
+{
+    dallocx(p, arena->flags);
+}
+
+size_t grove_arena_footprint(const grove_arena *arena, size_t bytes)
+{
+    size_t real = nallocx(bytes, arena->flags);
+    return real ? real : SIZE_MAX; /* 0: jemalloc cannot serve that size */
+}
+
+void grove_arena_purge(const grove_arena *arena)
+{
+    arena_ctl("purge", arena->index);
+}
+
+void grove_arena_decay(const grove_arena *arena)
+{
+    arena_ctl("decay", arena->index);
 }

@@ -1,78 +1,66 @@
-/* heap.h — the heap object and the runtime's internal entry points. */
+/* heap.h — the heap object: which module owns which part of it, and the
+ * few heap-wide helpers every module may use.
+ *
+ * A module works on its own struct (the nursery on heap->nursery, old space
+ * on heap->old, ...) and is handed the heap only where it needs more than
+ * its own state. */
 #ifndef GROVE_HEAP_H
 #define GROVE_HEAP_H
 
 #include <grove/grove.h>
 
+#include "arena.h"
+#include "events.h"
 #include "large_object_space.h"
 #include "nursery.h"
 #include "old_space.h"
+#include "policy.h"
 #include "remembered_set.h"
+#include "root_visitors.h"
 #include "stats.h"
 #include "types.h"
 #include "vec.h"
-
-typedef struct grove_root_visitor_entry {
-    grove_root_visitor visit;
-    void *data;
-} grove_root_visitor_entry;
+#include "worklist.h"
 
 struct grove_heap {
-    struct grove__heap_fast fast; /* first: the inline fast paths read it */
-    grove_config config;
-    bool in_gc;
-    grove_error last_error;
-    char last_message[256];
-    unsigned arena;   /* jemalloc arena owned by this heap */
-    int mallocx_flags; /* MALLOCX_ARENA(arena) | MALLOCX_TCACHE_NONE */
+    /* First: the inline fast paths in grove.h read it at offset 0. The
+     * nursery owns the bump pointer, limit and range, types.c the type
+     * count, the rooting backend `roots`, heap.c the heap id. */
+    struct grove__heap_fast fast;
+    grove_config config; /* heap.c, options.c: as created, environment applied */
 
-    grove_type_registry types;
-    grove_nursery nursery;
-    grove_old_space old;
-    grove_large_space large;
-    grove_remembered_set remembered;
-    grove_root_visitor_entry *visitors;
-    size_t visitor_count;
-    size_t visitor_cap;
+    grove_error last_error;  /* errors.c */
+    char last_message[256];  /* errors.c */
+    bool in_gc;              /* heap.c: held for a collection and its verify passes */
+    uint64_t collections;    /* collector.c: collections run, both kinds */
 
-    grove_vec gray;         /* objects to scan: promoted (minor GC) or marked (major GC) */
-    grove_vec marked_young; /* nursery objects marked by a census, to unmark */
-
-    grove_stats_state stats;
-    size_t major_threshold; /* old + large bytes that trigger a major GC */
-    uint64_t zeal_ticks;    /* slow-path allocations counted in zeal mode */
+    grove_arena arena;              /* arena.c: all block, large-object and nursery memory */
+    grove_type_registry types;      /* types.c */
+    grove_nursery nursery;          /* nursery.c */
+    grove_old_space old;            /* old_space.c */
+    grove_large_space large;        /* large_object_space.c */
+    grove_remembered_set remembered; /* remembered_set.c, barrier.c */
+    grove_root_visitors visitors;   /* root_visitors.c */
+    grove_event_listeners listeners; /* events.c */
+    grove_worklist worklist;        /* the tracing phases (collector.h) */
+    grove_vec marked_young;         /* promotion.c: nursery objects a census marked */
+    grove_policy policy;            /* policy.c */
+    grove_stats_state stats;        /* stats.c; the collectors add to its counters */
 };
 
 /* Memory the heap holds right now: nursery, old blocks, large objects. */
 size_t grove_heap_bytes(const grove_heap *heap);
+/* Would holding `extra` more bytes pass max_heap_size? */
 bool grove_heap_over_limit(const grove_heap *heap, size_t extra);
 
-/* Collections. Callers have checked in_gc.
- * grove_minor_gc evacuates the nursery unconditionally: call it only when
- * grove_minor_gc_fits. grove_major_gc marks and sweeps in place, then
- * evacuates the nursery if its survivors fit under the limit (GROVE_OK) or
- * leaves it (GROVE_E_OOM, not recorded: the caller decides if it fails). */
-void grove_minor_gc(grove_heap *heap);
-grove_error grove_major_gc(grove_heap *heap);
+/* Hold in_gc around a collection (and its verify passes): allocation,
+ * collection requests and root or listener changes are refused meanwhile,
+ * and every allocation takes the slow path to be refused. */
+void grove_heap_enter_gc(grove_heap *heap);
+void grove_heap_leave_gc(grove_heap *heap);
 
-/* Survivors of the nursery per old-space size class (promotion.c). */
-typedef struct grove_young_census {
-    size_t cells[GROVE_SIZE_CLASSES];
-} grove_young_census;
-
-/* Would evacuating the nursery now keep the heap within its limit? */
-bool grove_minor_gc_fits(grove_heap *heap);
-/* Count a just-marked nursery object (remembered for unmarking). */
-void grove_young_census_note(grove_heap *heap, grove_young_census *census, void *object);
-/* Unmark every nursery object the census marked. */
-void grove_young_census_clear(grove_heap *heap);
-bool grove_young_census_fits(grove_heap *heap, const grove_young_census *census);
-
-/* Visit every root: the backend's table or lists, then embedder visitors.
- * Returns the number of root slots offered. */
-size_t grove_visit_roots(grove_heap *heap, grove_tracer *tracer);
-
-/* Verify mode: before a minor GC, and after any GC. Abort on violation. */
+/* Verify mode (verify.c), called with in_gc held: before a minor GC, and
+ * after any GC. Abort on violation. */
 void grove_verify_remembered(grove_heap *heap);
 void grove_verify_heap(grove_heap *heap, const char *when);
 

@@ -1,10 +1,6 @@
-/* large_object_space.c — one jemalloc allocation per large object. */
+/* large_object_space.c — one arena allocation per large object. */
 #include "large_object_space.h"
 
-#include <strings.h> /* ffs, used by jemalloc's MALLOCX_ALIGN */
-#include <jemalloc/jemalloc.h>
-
-#include "heap.h"
 #include "object.h"
 
 /* Layout: the grove_large_object prefix, the header word, the payload. */
@@ -13,38 +9,40 @@ static uint64_t *header_of(grove_large_object *lo)
     return (uint64_t *)((char *)lo + sizeof *lo);
 }
 
-size_t grove_large_footprint(const grove_heap *heap, size_t object_bytes)
+void grove_large_space_init(grove_large_space *large, const grove_arena *arena)
+{
+    *large = (grove_large_space){.arena = arena};
+}
+
+size_t grove_large_footprint(const grove_large_space *large, size_t object_bytes)
 {
     size_t total = sizeof(grove_large_object) + object_bytes;
     if (total < object_bytes)
         return SIZE_MAX;
-    size_t real = nallocx(total, heap->mallocx_flags);
-    return real ? real : SIZE_MAX; /* 0: jemalloc cannot serve that size */
+    return grove_arena_footprint(large->arena, total);
 }
 
-void *grove_large_alloc(grove_heap *heap, grove_type_id type, size_t object_bytes)
+void *grove_large_alloc(grove_large_space *large, grove_type_id type, size_t object_bytes)
 {
-    size_t total = grove_large_footprint(heap, object_bytes);
+    size_t total = grove_large_footprint(large, object_bytes);
     if (total == SIZE_MAX)
         return NULL;
-    grove_large_object *lo = mallocx(total, MALLOCX_ZERO | heap->mallocx_flags);
+    grove_large_object *lo = grove_arena_alloc(large->arena, total, 0, true);
     if (!lo)
         return NULL;
     lo->alloc_bytes = total;
-    lo->next = heap->large.objects;
-    heap->large.objects = lo;
-    heap->large.bytes += total;
-    heap->large.count++;
+    lo->next = large->objects;
+    large->objects = lo;
+    large->bytes += total;
     uint64_t *hdr = header_of(lo);
     *hdr = grove_make_header(type, object_bytes / 8);
-    grove_stats_note_heap_size(heap);
     return hdr + 1;
 }
 
-uint64_t grove_large_sweep(grove_heap *heap)
+uint64_t grove_large_sweep(grove_large_space *large)
 {
     uint64_t freed = 0;
-    grove_large_object **link = &heap->large.objects;
+    grove_large_object **link = &large->objects;
     while (*link) {
         grove_large_object *lo = *link;
         uint64_t *hdr = header_of(lo);
@@ -55,34 +53,32 @@ uint64_t grove_large_sweep(grove_heap *heap)
         }
         *link = lo->next;
         freed += grove_hdr_words(*hdr) * 8;
-        heap->large.bytes -= lo->alloc_bytes;
-        heap->large.count--;
-        dallocx(lo, heap->mallocx_flags);
+        large->bytes -= lo->alloc_bytes;
+        grove_arena_free(large->arena, lo);
     }
     return freed;
 }
 
-void grove_large_space_free(grove_heap *heap)
+void grove_large_space_free(grove_large_space *large)
 {
-    while (heap->large.objects) {
-        grove_large_object *lo = heap->large.objects;
-        heap->large.objects = lo->next;
-        dallocx(lo, heap->mallocx_flags);
+    while (large->objects) {
+        grove_large_object *lo = large->objects;
+        large->objects = lo->next;
+        grove_arena_free(large->arena, lo);
     }
-    heap->large.bytes = 0;
-    heap->large.count = 0;
+    large->bytes = 0;
 }
 
-void grove_large_for_each(grove_heap *heap, void (*fn)(grove_heap *, void *object, void *data),
+void grove_large_for_each(grove_large_space *large, void (*fn)(void *object, void *data),
                           void *data)
 {
-    for (grove_large_object *lo = heap->large.objects; lo; lo = lo->next)
-        fn(heap, header_of(lo) + 1, data);
+    for (grove_large_object *lo = large->objects; lo; lo = lo->next)
+        fn(header_of(lo) + 1, data);
 }
 
-void grove_large_payloads_sorted(grove_heap *heap, grove_vec *out)
+void grove_large_payloads_sorted(const grove_large_space *large, grove_vec *out)
 {
-    for (grove_large_object *lo = heap->large.objects; lo; lo = lo->next)
+    for (grove_large_object *lo = large->objects; lo; lo = lo->next)
         grove_vec_push(out, header_of(lo) + 1);
     grove_vec_sort(out);
 }

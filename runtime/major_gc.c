@@ -1,18 +1,18 @@
 /* major_gc.c — mark-sweep of the whole heap, in place.
  *
  * Marking starts from the roots and goes through every object, young or
- * old, with heap->gray as an explicit stack; marked nursery objects are
- * counted by size class (a census) and unmarked afterwards. Dead old objects
- * leave the remembered set before the sweep frees their cells. The sweep
- * clears the marks it finds, so between collections no object is marked.
+ * old, with the worklist as an explicit stack; marked nursery objects are
+ * counted by size class (a census) and unmarked in the reset phase. Dead
+ * old objects leave the remembered set before the sweep frees their cells.
+ * The sweep clears the marks it finds, so between collections no object is
+ * marked.
  *
- * Then the nursery is evacuated if the census says its survivors fit under
- * the heap limit. Otherwise it is left as it is — consistent, with its
- * remembered set — and the caller reports GROVE_E_OOM: a collection never
- * takes the heap past max_heap_size. */
-#include "arena.h"
+ * The nursery is not evacuated here: the census tells the policy whether
+ * its survivors fit under the heap limit, and the policy runs the minor GC
+ * that evacuates it (policy.c). */
+#include "collector.h"
 #include "heap.h"
-#include "trace.h"
+#include "invariant.h"
 
 static void mark(grove_tracer *t, void **slot)
 {
@@ -20,64 +20,46 @@ static void mark(grove_tracer *t, void **slot)
     if (*hdr & GROVE__HDR_MARK)
         return;
     *hdr |= GROVE__HDR_MARK;
-    grove_vec_push(&t->heap->gray, *slot);
-    if (grove_in_nursery(t->heap, *slot))
-        grove_young_census_note(t->heap, t->data, *slot);
+    grove_worklist_push(t->worklist, *slot);
+    if (grove__is_young(t->fast, *slot))
+        grove_young_census_note(t->heap, &((grove_collection *)t->data)->census, *slot);
 }
 
-/* Keep only live objects in the remembered set: the sweep is about to free
- * the dead ones' cells. */
-static void prune_remembered(grove_heap *heap)
+/* Drain: every object reachable from a root is marked; the nursery's
+ * survivors are counted in the census. */
+static void drain(grove_collection *c)
 {
-    grove_vec *log = &heap->remembered.objects;
-    size_t kept = 0;
-    for (size_t i = 0; i < log->len; i++)
-        if (*grove__header(log->items[i]) & GROVE__HDR_MARK)
-            log->items[kept++] = log->items[i];
-    log->len = kept;
+    grove_drain(&c->tracer, mark, GROVE_TRACE_ALL, SIZE_MAX);
 }
 
-grove_error grove_major_gc(grove_heap *heap)
+/* Sweep: unmarked old and large objects are freed, and no longer in the
+ * remembered set; no old or large object is marked. */
+static void sweep(grove_collection *c)
 {
-    heap->in_gc = true;
-    grove_nursery_arm(heap);
-    uint64_t start = grove_now_ns();
+    grove_heap *heap = c->heap;
+    grove_remembered_keep_marked(&heap->remembered);
+    c->bytes_freed = grove_old_sweep(&heap->old) + grove_large_sweep(&heap->large);
+}
 
-    grove_young_census census = {{0}};
-    grove_tracer t;
-    grove_tracer_init(&t, heap, mark, false);
-    t.data = &census;
-    heap->stats.counters.roots_scanned += grove_visit_roots(heap, &t);
-    while (heap->gray.len)
-        grove_trace_object(&t, grove_vec_pop(&heap->gray), mark);
+/* Reset: no nursery object is marked (the census's marks are undone). */
+static void reset_census(grove_collection *c)
+{
+    grove_young_census_clear(c->heap);
+}
 
-    prune_remembered(heap);
-    uint64_t freed = grove_old_sweep(heap) + grove_large_sweep(heap);
-    grove_young_census_clear(heap);
-    heap->stats.counters.bytes_freed += freed;
-    heap->stats.counters.major_collections++;
+static const grove_plan major_plan = {
+    .kind = GROVE_MAJOR,
+    .filter = GROVE_TRACE_ALL,
+    .visit = mark,
+    .drain = drain,
+    .sweep = sweep,
+    .reset = reset_census,
+};
 
-    /* Next major GC when old space has grown by the growth factor. */
-    double next = (double)(grove_old_space_bytes(&heap->old) + heap->large.bytes) *
-                  heap->config.growth_factor;
-    heap->major_threshold =
-        next > (double)heap->config.major_min_bytes ? (size_t)next : heap->config.major_min_bytes;
-    /* Give freed pages back to the system now when they outweigh what is
-     * live: after a peak dies, the process shrinks with the heap. */
-    grove_arena_trim(heap->arena, grove_heap_bytes(heap));
-    grove_pause_record(&heap->stats.major, grove_now_ns() - start);
-    heap->in_gc = false;
-    grove_nursery_arm(heap);
-
-    if (grove_young_census_fits(heap, &census)) {
-        grove_minor_gc(heap); /* verifies after, in verify mode */
-        return GROVE_OK;
-    }
-    if (heap->config.debug & GROVE_DEBUG_VERIFY) {
-        heap->in_gc = true;
-        grove_verify_heap(heap, "after major GC");
-        heap->in_gc = false;
-        grove_nursery_arm(heap);
-    }
-    return GROVE_E_OOM;
+void grove_major_gc(grove_heap *heap, grove_gc_reason reason, grove_young_census *census)
+{
+    GROVE_ASSERT(heap->in_gc, "the caller holds in_gc");
+    grove_collection c;
+    grove_collection_run(heap, &major_plan, reason, &c);
+    *census = c.census;
 }

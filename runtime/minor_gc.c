@@ -2,19 +2,19 @@
  *
  * Cheney-style: every young object reachable from the roots or from a
  * remembered old object is copied to an old-space cell, its nursery header
- * replaced by a forwarding pointer, and the copy queued on heap->gray; the
- * queue is drained by tracing each copy's slots the same way. The queue is
- * an explicit array, so object depth never touches the C stack.
+ * replaced by a forwarding pointer, and the copy queued on the worklist;
+ * the drain traces each copy's slots the same way. The worklist is an
+ * explicit array, so object depth never touches the C stack.
  *
- * Invariants: on exit the nursery is empty, every slot that pointed into it
- * points to the copy, and the remembered set is empty (every survivor is
- * old, so no old object points into the nursery). Dead young objects cost
- * nothing: they are never visited. */
+ * Invariants on exit: the nursery is empty, every slot that pointed into
+ * it points to the copy, and the remembered set is empty (every survivor
+ * is old, so no old object points into the nursery). Dead young objects
+ * cost nothing: they are never visited. */
 #include <string.h>
 
-#include "errors.h"
+#include "collector.h"
 #include "heap.h"
-#include "trace.h"
+#include "invariant.h"
 
 /* A young pointer in *slot: forward it, copying the object if first seen. */
 static void evacuate(grove_tracer *t, void **slot)
@@ -26,51 +26,65 @@ static void evacuate(grove_tracer *t, void **slot)
         return;
     }
     size_t bytes = grove_hdr_words(word) * 8;
-    uint64_t *cell = grove_old_alloc(&t->heap->old, t->heap, bytes);
+    uint64_t *cell = grove_old_alloc(&t->heap->old, bytes);
     memcpy(cell, hdr, bytes);
     void *copy = cell + 1;
     *hdr = (uint64_t)(uintptr_t)copy;
     *slot = copy;
-    grove_vec_push(&t->heap->gray, copy);
-    t->heap->stats.counters.bytes_promoted += bytes;
+    grove_worklist_push(t->worklist, copy);
+    ((grove_collection *)t->data)->bytes_promoted += bytes;
 }
 
-static void scan_remembered(grove_heap *heap, grove_tracer *t)
+/* Remembered set: every logged old object's young slots are forwarded; the
+ * set is empty and no object is logged. */
+static void scan_remembered(grove_collection *c)
 {
+    grove_heap *heap = c->heap;
     grove_vec *log = &heap->remembered.objects;
     for (size_t i = 0; i < log->len; i++) {
         void *object = log->items[i];
         *grove__header(object) &= ~GROVE__HDR_LOGGED;
-        grove_trace_object(t, object, evacuate);
+        grove_trace_object(&c->tracer, object, evacuate, GROVE_TRACE_YOUNG);
     }
     heap->stats.counters.remembered_objects_scanned += log->len;
-    log->len = 0;
+    grove_remembered_clear(&heap->remembered);
 }
 
-void grove_minor_gc(grove_heap *heap)
+/* Drain: every young object reachable from a root or an old object has
+ * been copied, and every copy's slots point at copies. */
+static void drain(grove_collection *c)
 {
-    /* in_gc also covers verify: it runs trace callbacks and root visitors,
-     * which must not allocate there either. */
-    heap->in_gc = true;
-    grove_nursery_arm(heap);
-    if (heap->config.debug & GROVE_DEBUG_VERIFY)
+    grove_drain(&c->tracer, evacuate, GROVE_TRACE_YOUNG, SIZE_MAX);
+}
+
+/* Reset: the nursery is empty and allocation starts again at its start. */
+static void reset_nursery(grove_collection *c)
+{
+    grove_heap *heap = c->heap;
+    heap->stats.counters.bytes_allocated += grove_nursery_used(&heap->nursery);
+    grove_nursery_reset(&heap->nursery);
+    GROVE_ASSERT(grove_nursery_used(&heap->nursery) == 0, "the nursery is empty after a minor GC");
+    GROVE_ASSERT(grove_remembered_count(&heap->remembered) == 0,
+                 "the remembered set is empty after a minor GC");
+}
+
+static const grove_plan minor_plan = {
+    .kind = GROVE_MINOR,
+    .filter = GROVE_TRACE_YOUNG,
+    .visit = evacuate,
+    .remembered = scan_remembered,
+    .drain = drain,
+    .reset = reset_nursery,
+};
+
+void grove_minor_gc(grove_heap *heap, grove_gc_reason reason)
+{
+    GROVE_ASSERT(heap->in_gc, "the caller holds in_gc");
+    bool verify = heap->config.debug & GROVE_DEBUG_VERIFY;
+    if (verify)
         grove_verify_remembered(heap);
-    uint64_t start = grove_now_ns();
-
-    grove_tracer t;
-    grove_tracer_init(&t, heap, evacuate, true);
-    heap->stats.counters.roots_scanned += grove_visit_roots(heap, &t);
-    scan_remembered(heap, &t);
-    while (heap->gray.len)
-        grove_trace_object(&t, grove_vec_pop(&heap->gray), evacuate);
-
-    heap->stats.counters.bytes_allocated += grove_nursery_used(heap);
-    heap->stats.counters.minor_collections++;
-    grove_nursery_reset(heap);
-    grove_pause_record(&heap->stats.minor, grove_now_ns() - start);
-
-    if (heap->config.debug & GROVE_DEBUG_VERIFY)
+    grove_collection c;
+    grove_collection_run(heap, &minor_plan, reason, &c);
+    if (verify)
         grove_verify_heap(heap, "after minor GC");
-    heap->in_gc = false;
-    grove_nursery_arm(heap);
 }

@@ -1,54 +1,57 @@
 /* nursery.c — the nursery region and its allocation slow path. */
 #include "nursery.h"
 
-#include <strings.h> /* ffs, used by jemalloc's MALLOCX_ALIGN */
-#include <jemalloc/jemalloc.h>
 #include <string.h>
 
-#include "heap.h"
 #include "poison.h"
 
-bool grove_nursery_init(grove_heap *heap, size_t size)
+bool grove_nursery_init(grove_nursery *n, struct grove__heap_fast *fast,
+                        const grove_arena *arena, size_t size, bool poison)
 {
-    void *mem = mallocx(size, MALLOCX_ALIGN(4096) | heap->mallocx_flags);
+    void *mem = grove_arena_alloc(arena, size, 4096, false);
     if (!mem)
         return false;
-    grove_nursery *n = &heap->nursery;
-    n->start = (uintptr_t)mem;
-    n->end = n->start + size;
-    n->zeroed_end = n->start;
-    heap->fast.nursery_start = n->start;
-    heap->fast.nursery_size = size;
-    heap->fast.alloc_ptr = n->start;
+    *n = (grove_nursery){
+        .fast = fast,
+        .arena = arena,
+        .start = (uintptr_t)mem,
+        .end = (uintptr_t)mem + size,
+        .zeroed_end = (uintptr_t)mem,
+        .poison = poison,
+    };
+    fast->nursery_start = n->start;
+    fast->nursery_size = size;
+    fast->alloc_ptr = n->start;
     /* Untouched nursery memory is treated like evacuated memory: ASan must
      * see no access before the slow path zeroes it. */
     GROVE_ASAN_POISON(mem, size);
-    grove_nursery_arm(heap);
+    grove_nursery_set_slow_only(n, false);
     return true;
 }
 
-void grove_nursery_free(grove_heap *heap)
+void grove_nursery_free(grove_nursery *n)
 {
-    grove_nursery *n = &heap->nursery;
     if (!n->start)
         return;
     GROVE_ASAN_UNPOISON((void *)n->start, n->end - n->start);
-    dallocx((void *)n->start, heap->mallocx_flags);
+    grove_arena_free(n->arena, (void *)n->start);
     n->start = n->end = n->zeroed_end = 0;
 }
 
-void grove_nursery_arm(grove_heap *heap)
+static void arm(grove_nursery *n)
 {
-    /* In zeal mode and during a collection every allocation must reach the
-     * slow path: there it is counted, or refused. */
-    bool disarm = heap->in_gc || heap->config.zeal_minor || heap->config.zeal_major;
-    heap->fast.alloc_limit = disarm ? heap->fast.alloc_ptr : heap->nursery.zeroed_end;
+    n->fast->alloc_limit = n->slow_only ? n->fast->alloc_ptr : n->zeroed_end;
 }
 
-void *grove_nursery_alloc_slow(grove_heap *heap, size_t bytes)
+void grove_nursery_set_slow_only(grove_nursery *n, bool slow_only)
 {
-    grove_nursery *n = &heap->nursery;
-    uintptr_t p = heap->fast.alloc_ptr;
+    n->slow_only = slow_only;
+    arm(n);
+}
+
+void *grove_nursery_alloc_slow(grove_nursery *n, size_t bytes)
+{
+    uintptr_t p = n->fast->alloc_ptr;
     if (n->end - p < bytes)
         return NULL;
     if (n->zeroed_end - p < bytes) {
@@ -63,25 +66,19 @@ void *grove_nursery_alloc_slow(grove_heap *heap, size_t bytes)
         memset((void *)n->zeroed_end, 0, to - n->zeroed_end);
         n->zeroed_end = to;
     }
-    heap->fast.alloc_ptr = p + bytes;
-    grove_nursery_arm(heap);
+    n->fast->alloc_ptr = p + bytes;
+    arm(n);
     return (void *)p;
 }
 
-size_t grove_nursery_used(const grove_heap *heap)
+void grove_nursery_reset(grove_nursery *n)
 {
-    return heap->fast.alloc_ptr - heap->nursery.start;
-}
-
-void grove_nursery_reset(grove_heap *heap)
-{
-    grove_nursery *n = &heap->nursery;
     size_t used = n->zeroed_end - n->start;
-    if (heap->config.debug & GROVE_DEBUG_POISON)
+    if (n->poison)
         grove_poison((void *)n->start, used);
     else
         GROVE_ASAN_POISON((void *)n->start, used);
-    heap->fast.alloc_ptr = n->start;
+    n->fast->alloc_ptr = n->start;
     n->zeroed_end = n->start;
-    grove_nursery_arm(heap);
+    arm(n);
 }

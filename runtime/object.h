@@ -1,5 +1,6 @@
 /* object.h — the object header word and what the runtime reads from it.
- * The encoding itself is in grove.h (the allocation fast path writes it). */
+ * The encoding itself is in grove.h (the allocation fast path writes it);
+ * the layout relations it relies on are asserted here. */
 #ifndef GROVE_OBJECT_H
 #define GROVE_OBJECT_H
 
@@ -11,6 +12,21 @@
 /* Total words, header included, that any object may span: the size field's
  * 40 bits. */
 #define GROVE_MAX_OBJECT_WORDS (((uint64_t)1 << 40) - 1)
+
+/* The flag bits, the type field and the size field must not overlap, and
+ * the size field must reach the header's top bit. */
+#define GROVE__HDR_FLAGS (GROVE__HDR_LIVE | GROVE__HDR_MARK | GROVE__HDR_LOGGED | GROVE__HDR_VISITED)
+_Static_assert((GROVE__HDR_LIVE & GROVE__HDR_MARK) == 0 && (GROVE__HDR_LIVE & GROVE__HDR_LOGGED) == 0 &&
+                   (GROVE__HDR_LIVE & GROVE__HDR_VISITED) == 0 &&
+                   (GROVE__HDR_MARK & GROVE__HDR_LOGGED) == 0 &&
+                   (GROVE__HDR_MARK & GROVE__HDR_VISITED) == 0 &&
+                   (GROVE__HDR_LOGGED & GROVE__HDR_VISITED) == 0,
+               "header flag bits are distinct");
+_Static_assert(GROVE__HDR_FLAGS < ((uint64_t)1 << GROVE__HDR_TYPE_SHIFT),
+               "header flags lie below the type field");
+_Static_assert(((uint64_t)GROVE__MAX_TYPES << GROVE__HDR_TYPE_SHIFT) < ((uint64_t)1 << GROVE__HDR_SIZE_SHIFT),
+               "the type field lies below the size field");
+_Static_assert(GROVE__HDR_SIZE_SHIFT + 40 == 64, "the size field is the header's top 40 bits");
 
 static inline bool grove_hdr_is_forward(uint64_t hdr)
 {
@@ -31,11 +47,6 @@ static inline uint64_t grove_make_header(grove_type_id type, size_t words)
 {
     return GROVE__HDR_LIVE | ((uint64_t)type << GROVE__HDR_TYPE_SHIFT) |
            ((uint64_t)words << GROVE__HDR_SIZE_SHIFT);
-}
-
-static inline void *grove_payload_of(void *cell)
-{
-    return (uint64_t *)cell + 1;
 }
 
 #endif

@@ -1,22 +1,25 @@
 /* old_space.c — size-segregated blocks for promoted objects. */
 #include "old_space.h"
 
-#include <strings.h> /* ffs, used by jemalloc's MALLOCX_ALIGN */
-#include <jemalloc/jemalloc.h>
-
 #include "errors.h"
-#include "heap.h"
+#include "invariant.h"
 #include "object.h"
 #include "poison.h"
 
 /* Cell sizes in bytes, header included: spaced so that rounding a size up
  * wastes at most about 20%. */
-static const uint32_t cell_sizes[GROVE_SIZE_CLASSES] = {
+static const uint32_t cell_sizes[] = {
     16,  24,  32,  40,  48,  56,   64,   80,   96,   112,  128,  160,  192,  224,  256, 320,
     384, 448, 512, 640, 768, 896, 1024, 1280, 1536, 1792, 2048, 2560, 3072, 3584, 4096};
 
-void grove_old_space_init(grove_old_space *old)
+_Static_assert(sizeof cell_sizes / sizeof cell_sizes[0] == GROVE_SIZE_CLASSES,
+               "one cell size per size class");
+
+void grove_old_space_init(grove_old_space *old, const grove_arena *arena, bool poison)
 {
+    *old = (grove_old_space){.arena = arena, .poison = poison};
+    GROVE_ASSERT(cell_sizes[GROVE_SIZE_CLASSES - 1] == GROVE_MAX_CELL,
+                 "the largest size class holds the largest cell");
     unsigned c = 0;
     for (size_t words = 0; words <= GROVE_MAX_CELL / 8; words++) {
         while (cell_sizes[c] < words * 8)
@@ -27,29 +30,27 @@ void grove_old_space_init(grove_old_space *old)
         old->classes[i] = (grove_size_class){.cell_size = cell_sizes[i]};
 }
 
-static grove_block *new_block(grove_heap *heap, unsigned size_class)
+static grove_block *new_block(grove_old_space *old, unsigned size_class)
 {
-    grove_block *b = mallocx(GROVE_BLOCK_SIZE, MALLOCX_ALIGN(GROVE_BLOCK_SIZE) | heap->mallocx_flags);
+    grove_block *b = grove_arena_alloc(old->arena, GROVE_BLOCK_SIZE, GROVE_BLOCK_SIZE, false);
     if (!b)
         grove_fatal("out of memory: cannot get a %zu-byte old-space block during collection",
                     GROVE_BLOCK_SIZE);
-    grove_size_class *sc = &heap->old.classes[size_class];
+    grove_size_class *sc = &old->classes[size_class];
     uint32_t cell = sc->cell_size;
     b->cell_size = cell;
-    b->size_class = size_class;
     b->top = (uintptr_t)b + GROVE_BLOCK_HEADER;
     b->end = b->top + (GROVE_BLOCK_SIZE - GROVE_BLOCK_HEADER) / cell * cell;
     b->next = sc->blocks;
     sc->blocks = b;
     sc->bump_block = b;
-    heap->old.block_count++;
-    grove_stats_note_heap_size(heap);
+    old->block_count++;
     return b;
 }
 
-void *grove_old_alloc_slow(grove_heap *heap, unsigned size_class)
+void *grove_old_alloc_slow(grove_old_space *old, unsigned size_class)
 {
-    grove_block *b = new_block(heap, size_class);
+    grove_block *b = new_block(old, size_class);
     void *cell = (void *)b->top;
     b->top += b->cell_size;
     return cell;
@@ -89,10 +90,10 @@ size_t grove_old_growth_bound(size_t bytes)
 /* Sweep one block: thread its free cells onto *free_list (the first one
  * threaded, the list's tail, goes to *tail). Returns the live cell count;
  * freed object bytes are added to *freed, free cells to *free_cells. */
-static size_t sweep_block(grove_heap *heap, grove_block *b, void **free_list, void **tail,
-                          uint64_t *freed, size_t *free_cells)
+static size_t sweep_block(const grove_old_space *old, grove_block *b, void **free_list,
+                          void **tail, uint64_t *freed, size_t *free_cells)
 {
-    bool poison = heap->config.debug & GROVE_DEBUG_POISON;
+    bool poison = old->poison;
     size_t live = 0;
     for (uintptr_t p = (uintptr_t)b + GROVE_BLOCK_HEADER; p < b->top; p += b->cell_size) {
         uint64_t *hdr = (uint64_t *)p;
@@ -118,11 +119,11 @@ static size_t sweep_block(grove_heap *heap, grove_block *b, void **free_list, vo
     return live;
 }
 
-uint64_t grove_old_sweep(grove_heap *heap)
+uint64_t grove_old_sweep(grove_old_space *old)
 {
     uint64_t freed = 0;
     for (unsigned c = 0; c < GROVE_SIZE_CLASSES; c++) {
-        grove_size_class *sc = &heap->old.classes[c];
+        grove_size_class *sc = &old->classes[c];
         sc->free_list = NULL;
         sc->free_cells = 0;
         grove_block **link = &sc->blocks;
@@ -130,14 +131,14 @@ uint64_t grove_old_sweep(grove_heap *heap)
             grove_block *b = *link;
             void *block_free = NULL, *tail = NULL;
             size_t block_free_cells = 0;
-            if (sweep_block(heap, b, &block_free, &tail, &freed, &block_free_cells) == 0) {
+            if (sweep_block(old, b, &block_free, &tail, &freed, &block_free_cells) == 0) {
                 /* Empty: give the whole block back; its cells leave with it. */
                 *link = b->next;
                 if (sc->bump_block == b)
                     sc->bump_block = NULL;
                 GROVE_ASAN_UNPOISON(b, GROVE_BLOCK_SIZE);
-                dallocx(b, heap->mallocx_flags);
-                heap->old.block_count--;
+                grove_arena_free(old->arena, b);
+                old->block_count--;
                 continue;
             }
             if (block_free) {
@@ -160,25 +161,24 @@ size_t grove_old_space_bytes(const grove_old_space *old)
     return old->block_count * GROVE_BLOCK_SIZE;
 }
 
-void grove_old_for_each(grove_heap *heap, void (*fn)(grove_heap *, void *object, void *data),
-                        void *data)
+void grove_old_for_each(grove_old_space *old, void (*fn)(void *object, void *data), void *data)
 {
     for (unsigned c = 0; c < GROVE_SIZE_CLASSES; c++)
-        for (grove_block *b = heap->old.classes[c].blocks; b; b = b->next)
+        for (grove_block *b = old->classes[c].blocks; b; b = b->next)
             for (uintptr_t p = (uintptr_t)b + GROVE_BLOCK_HEADER; p < b->top; p += b->cell_size) {
                 uint64_t *hdr = (uint64_t *)p;
                 GROVE_ASAN_UNPOISON(hdr, 8);
                 if (*hdr)
-                    fn(heap, hdr + 1, data);
+                    fn(hdr + 1, data);
                 else
                     GROVE_ASAN_POISON(hdr, 8);
             }
 }
 
-void grove_old_blocks_sorted(grove_heap *heap, grove_vec *out)
+void grove_old_blocks_sorted(const grove_old_space *old, grove_vec *out)
 {
     for (unsigned c = 0; c < GROVE_SIZE_CLASSES; c++)
-        for (grove_block *b = heap->old.classes[c].blocks; b; b = b->next)
+        for (grove_block *b = old->classes[c].blocks; b; b = b->next)
             grove_vec_push(out, b);
     grove_vec_sort(out);
 }
@@ -195,19 +195,19 @@ bool grove_old_contains_object(const grove_vec *sorted_blocks, const void *p)
            (*(const uint64_t *)cell & GROVE__HDR_LIVE);
 }
 
-void grove_old_space_free(grove_heap *heap)
+void grove_old_space_free(grove_old_space *old)
 {
     for (unsigned c = 0; c < GROVE_SIZE_CLASSES; c++) {
-        grove_size_class *sc = &heap->old.classes[c];
+        grove_size_class *sc = &old->classes[c];
         while (sc->blocks) {
             grove_block *b = sc->blocks;
             sc->blocks = b->next;
             GROVE_ASAN_UNPOISON(b, GROVE_BLOCK_SIZE);
-            dallocx(b, heap->mallocx_flags);
+            grove_arena_free(old->arena, b);
         }
         sc->bump_block = NULL;
         sc->free_list = NULL;
         sc->free_cells = 0;
     }
-    heap->old.block_count = 0;
+    old->block_count = 0;
 }

@@ -11,6 +11,7 @@
 
 #include <grove/grove.h>
 
+#include "arena.h"
 #include "poison.h"
 #include "vec.h"
 
@@ -25,10 +26,16 @@
 typedef struct grove_block {
     struct grove_block *next; /* blocks of the same class */
     uint32_t cell_size;
-    uint32_t size_class;
     uintptr_t top; /* first never-used cell */
     uintptr_t end; /* past the last whole cell */
 } grove_block;
+
+_Static_assert(sizeof(grove_block) <= GROVE_BLOCK_HEADER, "the block header fits its reserved space");
+_Static_assert(GROVE_BLOCK_HEADER % 16 == 0, "cells after the block header stay 16-byte aligned");
+_Static_assert((GROVE_BLOCK_SIZE & (GROVE_BLOCK_SIZE - 1)) == 0,
+               "blocks are a power of two, so a cell's block is its address masked");
+_Static_assert(GROVE_MAX_SMALL_PAYLOAD + 8 == GROVE_MAX_CELL,
+               "every nursery object (payload + header) fits the largest old-space cell");
 
 typedef struct grove_size_class {
     uint32_t cell_size;
@@ -42,12 +49,14 @@ typedef struct grove_old_space {
     grove_size_class classes[GROVE_SIZE_CLASSES];
     uint8_t class_of[GROVE_MAX_CELL / 8 + 1]; /* by object words */
     size_t block_count;
+    const grove_arena *arena;
+    bool poison; /* fill freed cells with the poison pattern */
 } grove_old_space;
 
-void grove_old_space_init(grove_old_space *old);
-void grove_old_space_free(grove_heap *heap);
+void grove_old_space_init(grove_old_space *old, const grove_arena *arena, bool poison);
+void grove_old_space_free(grove_old_space *old);
 
-void *grove_old_alloc_slow(grove_heap *heap, unsigned size_class);
+void *grove_old_alloc_slow(grove_old_space *old, unsigned size_class);
 
 static inline unsigned grove_size_class_of(const grove_old_space *old, size_t bytes)
 {
@@ -58,7 +67,7 @@ static inline unsigned grove_size_class_of(const grove_old_space *old, size_t by
  * from the class's free list, else its bump block, else a new block. Never
  * fails: it is called during minor GC, which must finish. Inline because
  * promotion calls it once per surviving object. */
-static inline void *grove_old_alloc(grove_old_space *old, grove_heap *heap, size_t bytes)
+static inline void *grove_old_alloc(grove_old_space *old, size_t bytes)
 {
     unsigned c = grove_size_class_of(old, bytes);
     grove_size_class *sc = &old->classes[c];
@@ -75,7 +84,7 @@ static inline void *grove_old_alloc(grove_old_space *old, grove_heap *heap, size
         b->top += sc->cell_size;
         return cell;
     }
-    return grove_old_alloc_slow(heap, c);
+    return grove_old_alloc_slow(old, c);
 }
 
 /* Bytes of new blocks that promoting cells[c] objects of each class c would
@@ -86,18 +95,17 @@ size_t grove_old_growth_needed(const grove_old_space *old, const size_t cells[GR
 size_t grove_old_growth_bound(size_t bytes);
 
 /* Free unmarked cells, clear marks on the rest, release empty blocks.
- * Returns the object bytes freed. */
-uint64_t grove_old_sweep(grove_heap *heap);
+ * Returns the object bytes freed. Afterwards no old object is marked. */
+uint64_t grove_old_sweep(grove_old_space *old);
 
 /* Bytes of block memory held. */
 size_t grove_old_space_bytes(const grove_old_space *old);
 
 /* Call fn on every object in old space (verify, heap walks). */
-void grove_old_for_each(grove_heap *heap, void (*fn)(grove_heap *, void *object, void *data),
-                        void *data);
+void grove_old_for_each(grove_old_space *old, void (*fn)(void *object, void *data), void *data);
 
 /* The blocks, sorted by address, for grove_old_contains_object (verify). */
-void grove_old_blocks_sorted(grove_heap *heap, grove_vec *out);
+void grove_old_blocks_sorted(const grove_old_space *old, grove_vec *out);
 /* Is `p` the payload address of an object in one of sorted_blocks? */
 bool grove_old_contains_object(const grove_vec *sorted_blocks, const void *p);
 

@@ -1,11 +1,9 @@
-/* promotion.c — will the nursery's survivors fit under the heap limit?
- *
- * A minor GC cannot stop half-way, so it must not start unless the old-space
- * blocks its survivors need fit under max_heap_size. Far from the limit a
- * cheap upper bound settles it. Near the limit the survivors are counted
- * exactly, per size class, by a marking pass over the young objects that
- * copies nothing; a major GC counts them the same way while it marks. */
+/* promotion.c — the census of the nursery's survivors (promotion.h). */
+#include "promotion.h"
+
 #include "heap.h"
+#include "invariant.h"
+#include "root_visitors.h"
 #include "trace.h"
 
 void grove_young_census_note(grove_heap *heap, grove_young_census *census, void *object)
@@ -35,29 +33,27 @@ static void count_young(grove_tracer *t, void **slot)
     if (*hdr & GROVE__HDR_MARK)
         return;
     *hdr |= GROVE__HDR_MARK;
-    grove_vec_push(&t->heap->gray, *slot);
+    grove_worklist_push(t->worklist, *slot);
     grove_young_census_note(t->heap, t->data, *slot);
 }
 
 bool grove_minor_gc_fits(grove_heap *heap)
 {
-    size_t used = grove_nursery_used(heap);
+    GROVE_ASSERT(heap->in_gc, "root visitors and trace callbacks run: the caller holds in_gc");
+    size_t used = grove_nursery_used(&heap->nursery);
     if (!grove_heap_over_limit(heap, grove_old_growth_bound(used)))
         return true;
 
-    heap->in_gc = true; /* root visitors and trace callbacks run */
-    grove_nursery_arm(heap);
+    /* The minor GC's traversal without the copying: roots, the remembered
+     * set, then the drain. */
     grove_young_census census = {{0}};
     grove_tracer t;
-    grove_tracer_init(&t, heap, count_young, true);
-    t.data = &census;
+    grove_tracer_init(&t, heap, count_young, GROVE_TRACE_YOUNG, &census);
     grove_visit_roots(heap, &t);
-    for (size_t i = 0; i < heap->remembered.objects.len; i++)
-        grove_trace_object(&t, heap->remembered.objects.items[i], count_young);
-    while (heap->gray.len)
-        grove_trace_object(&t, grove_vec_pop(&heap->gray), count_young);
+    const grove_vec *log = &heap->remembered.objects;
+    for (size_t i = 0; i < log->len; i++)
+        grove_trace_object(&t, log->items[i], count_young, GROVE_TRACE_YOUNG);
+    grove_drain(&t, count_young, GROVE_TRACE_YOUNG, SIZE_MAX);
     grove_young_census_clear(heap);
-    heap->in_gc = false;
-    grove_nursery_arm(heap);
     return grove_young_census_fits(heap, &census);
 }

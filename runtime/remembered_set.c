@@ -1,23 +1,17 @@
-/* remembered_set.c — the write barrier's slow path. */
+/* remembered_set.c — the log of old objects holding young pointers. */
 #include "remembered_set.h"
 
-#include <string.h>
-
-#include "heap.h"
-#include "nursery.h"
-
-void grove__remember(grove_heap *heap, void *object)
+void grove_remembered_keep_marked(grove_remembered_set *rs)
 {
-    *grove__header(object) |= GROVE__HDR_LOGGED;
-    grove_vec_push(&heap->remembered.objects, object);
+    grove_vec *log = &rs->objects;
+    size_t kept = 0;
+    for (size_t i = 0; i < log->len; i++)
+        if (*grove__header(log->items[i]) & GROVE__HDR_MARK)
+            log->items[kept++] = log->items[i];
+    log->len = kept;
 }
 
-void grove_write_n(grove_heap *heap, void *object, void **dst, void *const *src, size_t n)
+void grove_remembered_free(grove_remembered_set *rs)
 {
-    memmove(dst, src, n * sizeof *dst); /* ranges may overlap (array shifts) */
-    bool young = false;
-    for (size_t i = 0; i < n; i++)
-        young |= grove_in_nursery(heap, dst[i]);
-    if (young && !grove_in_nursery(heap, object) && !(*grove__header(object) & GROVE__HDR_LOGGED))
-        grove__remember(heap, object);
+    grove_vec_free(&rs->objects);
 }

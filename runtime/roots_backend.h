@@ -5,6 +5,8 @@
 #ifndef GROVE_ROOTS_BACKEND_H
 #define GROVE_ROOTS_BACKEND_H
 
+#include <stdlib.h>
+
 #include "errors.h"
 #include "trace.h"
 
@@ -20,8 +22,21 @@ size_t grove_roots_visit(grove_heap *heap, grove_tracer *tracer);
  * the current collection does not care about (old objects in a minor GC). */
 static inline void grove_trace_root(grove_tracer *t, void **slot)
 {
-    if (grove_tracer_wants(t, *slot))
+    if (grove_tracer_wants(t, t->filter, *slot))
         t->visit(t, slot);
+}
+
+/* Make room for one more open-scope record (both backends' scope checks keep
+ * one 32-bit record per nesting level). Fatal on failure: grove_scope_enter
+ * has no way to report an error, and the checks need the record. */
+static inline void grove_roots_grow_scope_records(uint32_t **records, uint32_t *cap)
+{
+    uint32_t n = *cap ? *cap * 2 : 64;
+    uint32_t *grown = n > *cap ? realloc(*records, (size_t)n * sizeof *grown) : NULL;
+    if (!grown)
+        grove_fatal("out of memory recording %u open scopes", *cap + 1);
+    *records = grown;
+    *cap = n;
 }
 
 #endif

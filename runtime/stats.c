@@ -77,10 +77,10 @@ static grove_pause_stats summarize(const grove_pause_log *log)
 void grove_get_stats(grove_heap *heap, grove_stats *out)
 {
     *out = heap->stats.counters;
-    out->bytes_allocated += grove_nursery_used(heap);
+    out->bytes_allocated += grove_nursery_used(&heap->nursery);
     out->live_bytes = out->bytes_promoted + out->bytes_large - out->bytes_freed;
     out->heap_bytes = grove_heap_bytes(heap);
-    out->remembered_set_size = heap->remembered.objects.len;
+    out->remembered_set_size = grove_remembered_count(&heap->remembered);
     out->minor = summarize(&heap->stats.minor);
     out->major = summarize(&heap->stats.major);
 }

@@ -1,35 +1,38 @@
-/* trace.h — walking an object's slots, shared by minor GC, major GC and
- * verify.
+/* trace.h — walking an object's slots, shared by minor GC, major GC,
+ * the census and verify; and draining the worklist.
  *
- * grove_trace_object is always inlined with a constant `visit`, so each
- * collector gets a specialised walker: RECORD, ARRAY and BYTES layouts are
- * walked without any indirect call; only CUSTOM types call out, and their
- * callback comes back through grove_trace_slot and tracer->visit. */
+ * grove_trace_object is always inlined with a constant `visit` and a
+ * constant filter, so each collector gets a specialised walker: RECORD,
+ * ARRAY and BYTES layouts are walked without any indirect call; only CUSTOM
+ * types call out, and their callback comes back through grove_trace_slot,
+ * which filters with the tracer's (run-time) filter. */
 #ifndef GROVE_TRACE_H
 #define GROVE_TRACE_H
 
-#include "heap.h"
 #include "object.h"
+#include "types.h"
+#include "worklist.h"
 
 typedef void (*grove_visit_fn)(grove_tracer *tracer, void **slot);
+
+/* Which slots reach `visit`: those holding a young object (a minor GC and
+ * its census), or every heap pointer (a major GC, verify). Immediates never
+ * do. */
+typedef enum grove_trace_filter {
+    GROVE_TRACE_YOUNG,
+    GROVE_TRACE_ALL
+} grove_trace_filter;
 
 struct grove_tracer {
     grove_heap *heap;
     grove_visit_fn visit;
-    /* Slots whose value v has (v - filter_lo) < filter_len and no tag bits
-     * reach visit: the nursery for a minor GC, everything but NULL else. */
-    uintptr_t filter_lo;
-    uintptr_t filter_len;
-    uint64_t slots_visited; /* through grove_trace_slot: roots and custom types */
-    void *data;             /* the collector's own state */
+    grove_trace_filter filter;
+    const struct grove__heap_fast *fast; /* what "young" is, for the filter */
+    const grove_type_info *types;        /* the heap's registered types */
+    grove_worklist *worklist;            /* where visit queues objects to scan */
+    uint64_t slots_visited;              /* through grove_trace_slot: roots and custom types */
+    void *data;                          /* the visitor's own state */
 };
-
-static inline bool grove_tracer_wants(const grove_tracer *t, const void *v)
-{
-    return (uintptr_t)v - t->filter_lo < t->filter_len && ((uintptr_t)v & 7u) == 0;
-}
-
-void grove_tracer_init(grove_tracer *t, grove_heap *heap, grove_visit_fn visit, bool young_only);
 
 #if defined(__GNUC__)
 #define GROVE_ALWAYS_INLINE inline __attribute__((always_inline))
@@ -37,12 +40,24 @@ void grove_tracer_init(grove_tracer *t, grove_heap *heap, grove_visit_fn visit, 
 #define GROVE_ALWAYS_INLINE inline
 #endif
 
+static GROVE_ALWAYS_INLINE bool grove_tracer_wants(const grove_tracer *t,
+                                                   grove_trace_filter filter, const void *v)
+{
+    if (grove_is_immediate(v))
+        return false;
+    return filter == GROVE_TRACE_ALL || grove__is_young(t->fast, v);
+}
+
+void grove_tracer_init(grove_tracer *t, grove_heap *heap, grove_visit_fn visit,
+                       grove_trace_filter filter, void *data);
+
 static GROVE_ALWAYS_INLINE void grove_trace_object(grove_tracer *t, void *object,
-                                                   grove_visit_fn visit)
+                                                   grove_visit_fn visit,
+                                                   grove_trace_filter filter)
 {
     uint64_t hdr = *grove__header(object);
     size_t words = grove_hdr_words(hdr) - 1;
-    const grove_type_info *info = &t->heap->types.info[grove_hdr_type(hdr)];
+    const grove_type_info *info = &t->types[grove_hdr_type(hdr)];
     void **slots = (void **)object;
     switch (info->layout) {
     case GROVE_LAYOUT_RECORD: {
@@ -51,7 +66,7 @@ static GROVE_ALWAYS_INLINE void grove_trace_object(grove_tracer *t, void *object
             map &= ((uint64_t)1 << words) - 1; /* never read past the object */
         while (map) {
             unsigned i = (unsigned)__builtin_ctzll(map);
-            if (grove_tracer_wants(t, slots[i]))
+            if (grove_tracer_wants(t, filter, slots[i]))
                 visit(t, &slots[i]);
             map &= map - 1;
         }
@@ -59,7 +74,7 @@ static GROVE_ALWAYS_INLINE void grove_trace_object(grove_tracer *t, void *object
     }
     case GROVE_LAYOUT_ARRAY:
         for (size_t i = 0; i < words; i++)
-            if (grove_tracer_wants(t, slots[i]))
+            if (grove_tracer_wants(t, filter, slots[i]))
                 visit(t, &slots[i]);
         break;
     case GROVE_LAYOUT_CUSTOM:
@@ -68,6 +83,18 @@ static GROVE_ALWAYS_INLINE void grove_trace_object(grove_tracer *t, void *object
     case GROVE_LAYOUT_BYTES:
         break;
     }
+}
+
+/* Trace objects from the worklist until it is empty or `budget` objects
+ * were scanned (SIZE_MAX: no budget). Returns true when the worklist is
+ * empty: everything pushed so far has been scanned. */
+static GROVE_ALWAYS_INLINE bool grove_drain(grove_tracer *t, grove_visit_fn visit,
+                                            grove_trace_filter filter, size_t budget)
+{
+    grove_worklist *w = t->worklist;
+    for (size_t n = 0; n < budget && !grove_worklist_empty(w); n++)
+        grove_trace_object(t, grove_worklist_pop(w), visit, filter);
+    return grove_worklist_empty(w);
 }
 
 #endif

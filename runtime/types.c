@@ -6,7 +6,6 @@
 
 #include "errors.h"
 #include "heap.h"
-#include "object.h"
 
 static grove_error check_desc(grove_heap *heap, const grove_type_desc *d)
 {
@@ -43,6 +42,11 @@ static grove_error check_desc(grove_heap *heap, const grove_type_desc *d)
 
 grove_type_id grove_register_type(grove_heap *heap, const grove_type_desc *desc)
 {
+    if (heap->in_gc) {
+        /* The tracer reads the registry the collection started with. */
+        grove_misuse(heap, GROVE_E_IN_GC, "type registered during a collection");
+        return GROVE_TYPE_INVALID;
+    }
     if (check_desc(heap, desc) != GROVE_OK)
         return GROVE_TYPE_INVALID;
     grove_type_registry *t = &heap->types;
@@ -69,7 +73,6 @@ grove_type_id grove_register_type(grove_heap *heap, const grove_type_desc *desc)
     strcpy(copy, name);
     t->info[t->count] = (grove_type_info){
         .layout = desc->layout,
-        .record_words = (uint32_t)((desc->size + 7) / 8),
         .pointer_map = desc->layout == GROVE_LAYOUT_RECORD ? desc->pointer_map : 0,
         .trace = desc->trace,
         .name = copy,

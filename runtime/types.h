@@ -6,7 +6,6 @@
 
 typedef struct grove_type_info {
     grove_layout layout;
-    uint32_t record_words;  /* RECORD: payload words */
     uint64_t pointer_map;   /* RECORD */
     grove_trace_fn trace;   /* CUSTOM */
     char *name;

@@ -1,6 +1,6 @@
-/* vec.h — a growable array of pointers: worklists, the remembered set, the
- * mark stack. Growth failure is fatal: it happens only inside a collection,
- * which cannot be abandoned half-way. */
+/* vec.h — a growable array of pointers: the remembered set, the census's
+ * marked objects, verify's lists. Growth failure is fatal: it happens only
+ * inside a collection or verify, which cannot be abandoned half-way. */
 #ifndef GROVE_VEC_H
 #define GROVE_VEC_H
 

@@ -10,6 +10,8 @@
  * A violation aborts with a message naming the object and the slot. */
 #include "errors.h"
 #include "heap.h"
+#include "invariant.h"
+#include "root_visitors.h"
 #include "trace.h"
 
 typedef struct verify_state {
@@ -21,7 +23,7 @@ typedef struct verify_state {
     grove_vec work;
 } verify_state;
 
-static const char *type_name(grove_heap *heap, const void *object)
+static const char *type_name(const grove_heap *heap, const void *object)
 {
     grove_type_id t = grove_object_type(object);
     return t < heap->types.count ? heap->types.info[t].name : "(invalid type)";
@@ -60,24 +62,23 @@ static void check_young(grove_tracer *t, void **slot)
                            "(a store without grove_write or grove_barrier)");
 }
 
-static void check_old_object(grove_heap *heap, void *object, void *data)
+static void check_old_object(void *object, void *data)
 {
     grove_tracer *t = data;
     ((verify_state *)t->data)->holder = object;
-    (void)heap;
-    grove_trace_object(t, object, check_young);
+    grove_trace_object(t, object, check_young, GROVE_TRACE_YOUNG);
 }
 
 void grove_verify_remembered(grove_heap *heap)
 {
+    GROVE_ASSERT(heap->in_gc, "verify runs visitors: the caller holds in_gc");
     verify_state v = {.when = "before minor GC"};
     collect_nursery_objects(heap, &v.nursery);
     grove_tracer t;
-    grove_tracer_init(&t, heap, check_young, true);
-    t.data = &v;
+    grove_tracer_init(&t, heap, check_young, GROVE_TRACE_YOUNG, &v);
     grove_visit_roots(heap, &t);
-    grove_old_for_each(heap, check_old_object, &t);
-    grove_large_for_each(heap, check_old_object, &t);
+    grove_old_for_each(&heap->old, check_old_object, &t);
+    grove_large_for_each(&heap->large, check_old_object, &t);
     grove_vec_free(&v.nursery);
 }
 
@@ -87,7 +88,7 @@ static void check_reachable(grove_tracer *t, void **slot)
 {
     verify_state *v = t->data;
     void *p = *slot;
-    if (grove_in_nursery(t->heap, p)) {
+    if (grove__is_young(t->fast, p)) {
         if (!v->nursery.len)
             violation(t, slot, "points into the evacuated nursery (a stale pointer)");
         if (!grove_vec_find_sorted(&v->nursery, p))
@@ -109,35 +110,35 @@ static void check_reachable(grove_tracer *t, void **slot)
     }
 }
 
-static void clear_visited(grove_heap *heap, void *object, void *data)
+static void clear_visited(void *object, void *data)
 {
-    (void)heap;
     (void)data;
     *grove__header(object) &= ~GROVE__HDR_VISITED;
 }
 
 void grove_verify_heap(grove_heap *heap, const char *when)
 {
+    GROVE_ASSERT(heap->in_gc, "verify runs visitors: the caller holds in_gc");
     verify_state v = {.when = when};
     /* A major GC that could not evacuate the nursery leaves it populated. */
     collect_nursery_objects(heap, &v.nursery);
-    if (!v.nursery.len && heap->remembered.objects.len)
+    size_t logged = grove_remembered_count(&heap->remembered);
+    if (!v.nursery.len && logged)
         grove_fatal("verify (%s): remembered set holds %zu objects with an empty nursery", when,
-                    heap->remembered.objects.len);
-    grove_old_blocks_sorted(heap, &v.blocks);
-    grove_large_payloads_sorted(heap, &v.large);
+                    logged);
+    grove_old_blocks_sorted(&heap->old, &v.blocks);
+    grove_large_payloads_sorted(&heap->large, &v.large);
     grove_tracer t;
-    grove_tracer_init(&t, heap, check_reachable, false);
-    t.data = &v;
+    grove_tracer_init(&t, heap, check_reachable, GROVE_TRACE_ALL, &v);
     grove_visit_roots(heap, &t);
     while (v.work.len) {
         v.holder = grove_vec_pop(&v.work);
-        grove_trace_object(&t, v.holder, check_reachable);
+        grove_trace_object(&t, v.holder, check_reachable, GROVE_TRACE_ALL);
     }
-    grove_old_for_each(heap, clear_visited, NULL);
-    grove_large_for_each(heap, clear_visited, NULL);
+    grove_old_for_each(&heap->old, clear_visited, NULL);
+    grove_large_for_each(&heap->large, clear_visited, NULL);
     for (size_t i = 0; i < v.nursery.len; i++)
-        clear_visited(heap, v.nursery.items[i], NULL);
+        clear_visited(v.nursery.items[i], NULL);
     grove_vec_free(&v.nursery);
     grove_vec_free(&v.blocks);
     grove_vec_free(&v.large);

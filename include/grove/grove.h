@@ -181,7 +181,7 @@ typedef struct grove_config {
     size_t max_heap_size;   /**< nursery + old-space blocks + large objects, never
                                exceeded (default: no limit) */
     double growth_factor;   /**< major GC when old space exceeds live-after-last-major
-                               times this (default 2.0; > 1.0) */
+                               times this (default 2.0; in (1.0, 1000]) */
     size_t major_min_bytes; /**< never trigger a major GC below this old-space size
                                (default 16 MiB) */
     unsigned debug;         /**< GROVE_DEBUG_* flags */
@@ -198,9 +198,42 @@ typedef struct grove_config {
 GROVE_API void grove_config_init(grove_config *config);
 
 /**
- * Create a heap. The environment variable GROVE_DEBUG (comma separated:
- * "verify", "poison", "zeal-minor=N", "zeal-major=M") adds debug modes to
- * any heap, for whole test runs.
+ * Apply an options string to @p config, strictly: a comma-separated list of
+ * `key=value` settings, applied left to right (a later setting of the same
+ * key wins). On any error nothing is applied and @p error names the
+ * offending setting.
+ *
+ * | key               | value                               | sets                          |
+ * |-------------------|-------------------------------------|-------------------------------|
+ * | `nursery-size`    | bytes, with an optional K, M, G or T | grove_config::nursery_size    |
+ * | `max-heap-size`   | bytes as above, or `none`           | grove_config::max_heap_size   |
+ * | `growth-factor`   | a decimal number                    | grove_config::growth_factor   |
+ * | `major-min-bytes` | bytes as above                      | grove_config::major_min_bytes |
+ * | `verify`, `poison`| `on` or `off` (alone: on)           | grove_config::debug flags     |
+ * | `zeal-minor`, `zeal-major` | a whole number, 0 = off    | grove_config::zeal_minor / zeal_major |
+ *
+ * Suffixes are binary (K = 1024). Numbers are decimal, without sign; an
+ * unknown key, an empty or malformed value, a number out of range or
+ * trailing characters are GROVE_E_BAD_CONFIG. Whether the values together
+ * make a valid heap is checked by grove_heap_create().
+ *
+ * Example: `"nursery-size=8M,max-heap-size=1G,growth-factor=1.5"`.
+ *
+ * @param config  the configuration to change (e.g. from grove_config_init())
+ * @param options the options string (NULL or "" changes nothing)
+ * @param error   if not NULL, receives the reason on failure
+ * @return GROVE_OK or GROVE_E_BAD_CONFIG
+ */
+GROVE_API grove_error grove_config_parse(grove_config *config, const char *options,
+                                         grove_error_info *error);
+
+/**
+ * Create a heap. Two environment variables adjust every heap, so a deployed
+ * runtime can be tuned and a whole test run debugged without recompiling;
+ * both are parsed by grove_config_parse() and applied over @p config, first
+ * GROVE_OPTIONS (e.g. "nursery-size=16M,growth-factor=1.5"), then
+ * GROVE_DEBUG (e.g. "verify,poison,zeal-minor=7,zeal-major=97"). A
+ * malformed variable makes creation fail with GROVE_E_BAD_CONFIG naming it.
  *
  * @param config the configuration, or NULL for the defaults
  * @param error  if not NULL, receives the reason when creation fails
@@ -293,6 +326,8 @@ static inline bool grove_is_immediate(const void *value)
  *   bit 0      1 for an object; 0 means the word is a forwarding pointer
  *   bit 1      marked (major GC)
  *   bit 2      logged in the remembered set
+ *   bit 3      visited (verify mode only; clear outside verify)
+ *   bits 4-7   free (planned together in docs/design.md before use)
  *   bits 8-23  type id
  *   bits 24-63 total size in words, header included */
 #define GROVE__HDR_LIVE ((uint64_t)1)
@@ -322,6 +357,14 @@ struct grove__heap_fast {
 static inline struct grove__heap_fast *grove__fast(grove_heap *heap)
 {
     return (struct grove__heap_fast *)(void *)heap;
+}
+
+/* "Is this address young?" — the one definition of the young generation,
+ * used by the barrier below and by the runtime's tracer filter, verify and
+ * census. Today young is the nursery's address range. */
+static inline bool grove__is_young(const struct grove__heap_fast *f, const void *p)
+{
+    return (uintptr_t)p - f->nursery_start < f->nursery_size;
 }
 
 static inline uint64_t *grove__header(const void *object)
@@ -436,8 +479,7 @@ static inline size_t grove_object_size(const void *object)
 static inline void grove_barrier(grove_heap *heap, void *object, const void *value)
 {
     const struct grove__heap_fast *f = grove__fast(heap);
-    if ((uintptr_t)value - f->nursery_start < f->nursery_size &&
-        (uintptr_t)object - f->nursery_start >= f->nursery_size &&
+    if (grove__is_young(f, value) && !grove__is_young(f, object) &&
         !(*grove__header(object) & GROVE__HDR_LOGGED))
         grove__remember(heap, object);
 }
@@ -565,7 +607,18 @@ GROVE_API grove_error grove_remove_root_visitor(grove_heap *heap, grove_root_vis
  * @{
  */
 
-/** Pause times of one kind of collection. */
+/**
+ * Pause times of one kind of collection, over the heap's whole life.
+ *
+ * count, total_ns and max_ns are exact. p50_ns and p99_ns are nearest-rank
+ * percentiles read from a log-bucketed histogram with 32 linear sub-buckets
+ * per power of two: each is the middle of the bucket holding the exact
+ * nearest-rank pause, clamped to the shortest and longest pause seen, so it
+ * differs from the exact value v by at most v / 64 (1.6 %). They are exact
+ * for pauses under 64 ns, for a single pause and when all pauses are equal.
+ * The histogram has a fixed size: however long the heap runs, recording a
+ * pause never allocates.
+ */
 typedef struct grove_pause_stats {
     uint64_t count;    /**< collections of this kind */
     uint64_t total_ns; /**< sum of their pauses */
@@ -607,13 +660,21 @@ typedef enum grove_collection_kind {
 } grove_collection_kind;
 
 /**
- * Copy up to cap pause times (ns, in collection order) of one kind into out.
- * For pause distributions.
+ * Copy the most recent pause times (ns) of one kind into out, oldest first.
+ *
+ * For pause distributions. The heap keeps the last 4096 pauses of each kind
+ * in a fixed ring (older ones still count in grove_pause_stats). The call
+ * copies the min(cap, stored) most recent of them in collection order and
+ * returns how many are stored, whatever cap is: so a first call with cap 0
+ * sizes the buffer, and a second call with that cap fills it (the number
+ * stored never goes down).
  * @param heap the heap
  * @param kind minor or major
- * @param out  receives at most @p cap samples (may be NULL if cap is 0)
+ * @param out  receives min(@p cap, the return value) samples (may be NULL if
+ *             cap is 0)
  * @param cap  capacity of @p out
- * @return how many samples there are in all
+ * @return how many samples are stored: the number of collections of that
+ *         kind so far, at most 4096
  */
 GROVE_API size_t grove_pause_samples(grove_heap *heap, grove_collection_kind kind,
                                      uint64_t *out, size_t cap);
@@ -626,6 +687,112 @@ GROVE_API size_t grove_pause_samples(grove_heap *heap, grove_collection_kind kin
  * @return the length needed, excluding the terminator
  */
 GROVE_API size_t grove_stats_json(const grove_stats *stats, char *buf, size_t cap);
+
+/** @} */
+
+/* ------------------------------------------------------------------------ */
+/* Collection events                                                        */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * @defgroup grove_events Collection events
+ * @brief A listener told when each collection and each of its phases
+ *        starts and ends: the hook for profilers, tracing and devtools.
+ *
+ * Listeners run inside the collection, synchronously, on the thread that
+ * collects: they must not allocate, collect, create or drop roots, or touch
+ * objects (allocation there is misuse, GROVE_E_IN_GC, as in a root visitor).
+ * With no listener registered, a collection builds no event and reads no
+ * extra clock.
+ * @{
+ */
+
+/** What happened. */
+typedef enum grove_event_type {
+    GROVE_EVENT_COLLECTION_START = 0, /**< a collection begins (before its first phase) */
+    GROVE_EVENT_PHASE_START,          /**< one of its phases begins */
+    GROVE_EVENT_PHASE_END,            /**< that phase ends */
+    GROVE_EVENT_COLLECTION_END        /**< the collection ends; its pause is duration_ns */
+} grove_event_type;
+
+/** The phases of a collection, in the order they run. */
+typedef enum grove_phase {
+    GROVE_PHASE_NONE = 0,   /**< not a phase event */
+    GROVE_PHASE_ROOTS,      /**< the backend's roots and the embedder's root visitors */
+    GROVE_PHASE_REMEMBERED, /**< minor: old objects logged by the write barrier */
+    GROVE_PHASE_DRAIN,      /**< tracing until the worklist is empty */
+    GROVE_PHASE_WEAK,       /**< weak references (nothing to do yet) */
+    GROVE_PHASE_SWEEP,      /**< major: freeing unmarked old and large objects */
+    GROVE_PHASE_RESET       /**< minor: emptying the nursery; major: unmarking it */
+} grove_phase;
+
+/** Why a collection runs. */
+typedef enum grove_gc_reason {
+    GROVE_REASON_NURSERY_FULL = 0, /**< an allocation found the nursery full */
+    GROVE_REASON_EXPLICIT,         /**< grove_collect_minor() / grove_collect_major() */
+    GROVE_REASON_ZEAL,             /**< zeal mode's schedule */
+    GROVE_REASON_OLD_THRESHOLD,    /**< old space passed its growth threshold */
+    GROVE_REASON_HEAP_LIMIT,       /**< the nursery's survivors would not fit under
+                                        max_heap_size without a full collection */
+    GROVE_REASON_LARGE_OBJECT,     /**< a large allocation would pass the threshold or limit */
+    GROVE_REASON_AFTER_MAJOR       /**< the nursery evacuated at the end of a major GC */
+} grove_gc_reason;
+
+/** One event. Byte counts are those of the heap at the moment of the event. */
+typedef struct grove_event {
+    grove_event_type type;      /**< what happened */
+    grove_collection_kind kind; /**< minor or major */
+    grove_gc_reason reason;     /**< why this collection runs */
+    grove_phase phase;          /**< for phase events, else GROVE_PHASE_NONE */
+    uint64_t collection;        /**< this collection's number on its heap, from 1 */
+    uint64_t time_ns;           /**< CLOCK_MONOTONIC time of the event */
+    uint64_t duration_ns;       /**< end events: time since the matching start, else 0 */
+    uint64_t heap_bytes;        /**< memory held (as grove_stats::heap_bytes) */
+    uint64_t bytes_promoted;    /**< end events: copied out of the nursery so far in this
+                                     collection */
+    uint64_t bytes_freed;       /**< end events: old and large bytes freed so far in this
+                                     collection */
+} grove_event;
+
+/**
+ * Receives collection events.
+ * @param heap  the heap collecting
+ * @param event the event (valid during the call)
+ * @param data  the pointer given at registration
+ */
+typedef void (*grove_event_listener)(grove_heap *heap, const grove_event *event, void *data);
+
+/**
+ * Register a listener; listeners are called in registration order.
+ * Adding or removing one during a collection is misuse (GROVE_E_IN_GC).
+ * @param heap   the heap
+ * @param listen the listener
+ * @param data   passed to every call of @p listen
+ * @return GROVE_OK, GROVE_E_OOM or GROVE_E_IN_GC
+ */
+GROVE_API grove_error grove_add_event_listener(grove_heap *heap, grove_event_listener listen,
+                                               void *data);
+/**
+ * Remove the registration with this exact (listen, data).
+ * @param heap   the heap
+ * @param listen the listener
+ * @param data   its data pointer
+ * @return GROVE_OK, GROVE_E_NOT_FOUND if none, or GROVE_E_IN_GC
+ */
+GROVE_API grove_error grove_remove_event_listener(grove_heap *heap, grove_event_listener listen,
+                                                  void *data);
+
+/**
+ * Stable names for messages and logs.
+ * @param phase a phase
+ * @return e.g. "roots"; "unknown" outside the enum
+ */
+GROVE_API const char *grove_phase_name(grove_phase phase);
+/**
+ * @param reason a reason
+ * @return e.g. "nursery-full"; "unknown" outside the enum
+ */
+GROVE_API const char *grove_gc_reason_name(grove_gc_reason reason);
 
 /** @} */
 

@@ -1,0 +1,65 @@
+/* alloc.c — the allocation slow path: checks, zeal, nursery refills and
+ * large objects. What to collect when memory runs short is policy.c's. */
+#include "errors.h"
+#include "heap.h"
+#include "object.h"
+#include "policy.h"
+
+static void *alloc_large(grove_heap *heap, grove_type_id type, size_t bytes)
+{
+    size_t footprint = grove_large_footprint(&heap->large, bytes);
+    if (!grove_policy_room_for_large(heap, footprint)) {
+        grove_fail(heap, GROVE_E_OOM,
+                   "heap limit reached: a %zu-byte object does not fit (heap holds %zu of "
+                   "%zu bytes after a full collection)",
+                   bytes, grove_heap_bytes(heap), heap->config.max_heap_size);
+        return NULL;
+    }
+    void *object = grove_large_alloc(&heap->large, type, bytes);
+    if (!object) {
+        grove_fail(heap, GROVE_E_OOM, "out of memory: the system refused %zu bytes", bytes);
+        return NULL;
+    }
+    heap->stats.counters.bytes_large += bytes;
+    heap->stats.counters.bytes_allocated += bytes;
+    grove_stats_note_heap_size(heap);
+    return object;
+}
+
+void *grove__alloc_slow(grove_heap *heap, grove_type_id type, size_t size)
+{
+    if (heap->in_gc) {
+        grove_misuse(heap, GROVE_E_IN_GC,
+                     "allocation during a collection (from a trace callback, root visitor or "
+                     "event listener)");
+        return NULL;
+    }
+    if (type >= heap->fast.type_count) {
+        grove_misuse(heap, GROVE_E_BAD_TYPE, "allocation of unknown type id %u (%u registered)",
+                     type, heap->fast.type_count);
+        return NULL;
+    }
+    if (size > (GROVE_MAX_OBJECT_WORDS - 1) * 8) {
+        grove_fail(heap, GROVE_E_TOO_LARGE, "object of %zu bytes requested (type '%s'); at most %llu",
+                   size, heap->types.info[type].name,
+                   (unsigned long long)((GROVE_MAX_OBJECT_WORDS - 1) * 8));
+        return NULL;
+    }
+    if (heap->config.zeal_minor || heap->config.zeal_major)
+        grove_policy_zeal_tick(heap);
+
+    size_t bytes = grove__object_bytes(size);
+    if (size > GROVE_MAX_SMALL_PAYLOAD)
+        return alloc_large(heap, type, bytes);
+
+    uint64_t *cell = grove_nursery_alloc_slow(&heap->nursery, bytes);
+    if (!cell) {
+        if (grove_policy_make_room(heap, GROVE_REASON_NURSERY_FULL) != GROVE_OK) {
+            grove_policy_fail_nursery_stays(heap);
+            return NULL;
+        }
+        cell = grove_nursery_alloc_slow(&heap->nursery, bytes);
+    }
+    *cell = grove_make_header(type, bytes / 8);
+    return cell + 1;
+}

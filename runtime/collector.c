@@ -1,0 +1,115 @@
+/* collector.c — running a plan's phases as one pause. */
+#include "collector.h"
+
+#include "events.h"
+#include "heap.h"
+#include "invariant.h"
+#include "policy.h"
+#include "root_visitors.h"
+#include "stats.h"
+
+static grove_event event_of(const grove_collection *c, grove_event_type type, grove_phase phase,
+                            uint64_t now, uint64_t since)
+{
+    return (grove_event){
+        .type = type,
+        .kind = c->plan->kind,
+        .reason = c->reason,
+        .phase = phase,
+        .collection = c->number,
+        .time_ns = now,
+        .duration_ns = since ? now - since : 0,
+        .heap_bytes = grove_heap_bytes(c->heap),
+        .bytes_promoted = c->bytes_promoted,
+        .bytes_freed = c->bytes_freed,
+    };
+}
+
+static void run_phase(grove_collection *c, grove_phase phase, grove_phase_fn fn)
+{
+    uint64_t start = 0;
+    if (c->events) {
+        start = grove_now_ns();
+        grove_event e = event_of(c, GROVE_EVENT_PHASE_START, phase, start, 0);
+        grove_events_emit(c->heap, &e);
+    }
+    fn(c);
+    if (c->events) {
+        grove_event e = event_of(c, GROVE_EVENT_PHASE_END, phase, grove_now_ns(), start);
+        grove_events_emit(c->heap, &e);
+    }
+}
+
+/* Roots: every root slot has been offered to the plan's visitor, so every
+ * object a root refers to (minor: every young one) is copied or marked and
+ * queued on the worklist. */
+static void phase_roots(grove_collection *c)
+{
+    c->heap->stats.counters.roots_scanned += grove_visit_roots(c->heap, &c->tracer);
+}
+
+/* Weak processing runs once the strong graph is complete: there are no
+ * weak references yet, so it has nothing to do. */
+static void phase_weak(grove_collection *c)
+{
+    GROVE_ASSERT(grove_worklist_empty(c->tracer.worklist),
+                 "weak processing starts with the strong graph fully traced");
+}
+
+static void record(grove_collection *c, uint64_t end_ns)
+{
+    grove_heap *heap = c->heap;
+    grove_stats *s = &heap->stats.counters;
+    uint64_t pause = end_ns - c->start_ns;
+    s->bytes_promoted += c->bytes_promoted;
+    s->bytes_freed += c->bytes_freed;
+    if (c->plan->kind == GROVE_MINOR) {
+        s->minor_collections++;
+        grove_pause_record(&heap->stats.minor, pause);
+    } else {
+        s->major_collections++;
+        grove_pause_record(&heap->stats.major, pause);
+    }
+    grove_stats_note_heap_size(heap);
+}
+
+void grove_collection_run(grove_heap *heap, const grove_plan *plan, grove_gc_reason reason,
+                          grove_collection *c)
+{
+    GROVE_ASSERT(heap->in_gc, "a collection runs with in_gc set");
+    GROVE_ASSERT(grove_worklist_empty(&heap->worklist), "the worklist is empty between collections");
+    *c = (grove_collection){
+        .heap = heap,
+        .plan = plan,
+        .reason = reason,
+        .number = ++heap->collections,
+        .heap_bytes_before = grove_heap_bytes(heap),
+        .events = grove_events_wanted(&heap->listeners),
+    };
+    grove_tracer_init(&c->tracer, heap, plan->visit, plan->filter, c);
+    c->start_ns = grove_now_ns();
+    if (c->events) {
+        grove_event e = event_of(c, GROVE_EVENT_COLLECTION_START, GROVE_PHASE_NONE, c->start_ns, 0);
+        grove_events_emit(heap, &e);
+    }
+
+    run_phase(c, GROVE_PHASE_ROOTS, phase_roots);
+    if (plan->remembered)
+        run_phase(c, GROVE_PHASE_REMEMBERED, plan->remembered);
+    run_phase(c, GROVE_PHASE_DRAIN, plan->drain);
+    GROVE_ASSERT(grove_worklist_empty(&heap->worklist), "the drain leaves the worklist empty");
+    run_phase(c, GROVE_PHASE_WEAK, phase_weak);
+    if (plan->sweep)
+        run_phase(c, GROVE_PHASE_SWEEP, plan->sweep);
+    run_phase(c, GROVE_PHASE_RESET, plan->reset);
+
+    /* Part of the pause: returning memory after a major GC costs the
+     * mutator as much as the sweep. The policy decides; it is told here. */
+    grove_policy_collection_done(heap, c);
+    uint64_t end = grove_now_ns();
+    record(c, end);
+    if (c->events) {
+        grove_event e = event_of(c, GROVE_EVENT_COLLECTION_END, GROVE_PHASE_NONE, end, c->start_ns);
+        grove_events_emit(heap, &e);
+    }
+}

@@ -1,0 +1,148 @@
+/* policy.c — when to collect, what, and when to return memory (policy.h). */
+#include "policy.h"
+
+#include "collector.h"
+#include "errors.h"
+#include "heap.h"
+#include "invariant.h"
+
+void grove_policy_init(grove_policy *policy, const grove_config *config)
+{
+    *policy = (grove_policy){.major_threshold = config->major_min_bytes};
+}
+
+static size_t old_and_large_bytes(const grove_heap *heap)
+{
+    return grove_old_space_bytes(&heap->old) + heap->large.bytes;
+}
+
+static bool major_due(const grove_heap *heap)
+{
+    return old_and_large_bytes(heap) > heap->policy.major_threshold;
+}
+
+/* The functions below that take the heap in GC assume in_gc is held. */
+
+static grove_error full_collection_in_gc(grove_heap *heap, grove_gc_reason reason)
+{
+    grove_young_census census;
+    grove_major_gc(heap, reason, &census);
+    if (grove_young_census_fits(heap, &census)) {
+        grove_minor_gc(heap, GROVE_REASON_AFTER_MAJOR); /* verifies after, in verify mode */
+        return GROVE_OK;
+    }
+    if (heap->config.debug & GROVE_DEBUG_VERIFY)
+        grove_verify_heap(heap, "after major GC");
+    return GROVE_E_OOM;
+}
+
+static grove_error make_room_in_gc(grove_heap *heap, grove_gc_reason reason)
+{
+    if (!grove_minor_gc_fits(heap))
+        return full_collection_in_gc(heap, GROVE_REASON_HEAP_LIMIT);
+    grove_minor_gc(heap, reason);
+    if (major_due(heap))
+        full_collection_in_gc(heap, GROVE_REASON_OLD_THRESHOLD); /* nothing left to promote */
+    return GROVE_OK;
+}
+
+grove_error grove_policy_make_room(grove_heap *heap, grove_gc_reason reason)
+{
+    grove_heap_enter_gc(heap);
+    grove_error e = make_room_in_gc(heap, reason);
+    grove_heap_leave_gc(heap);
+    return e;
+}
+
+grove_error grove_policy_full_collection(grove_heap *heap, grove_gc_reason reason)
+{
+    grove_heap_enter_gc(heap);
+    grove_error e = full_collection_in_gc(heap, reason);
+    grove_heap_leave_gc(heap);
+    return e;
+}
+
+bool grove_policy_room_for_large(grove_heap *heap, size_t footprint)
+{
+    if (major_due(heap) || grove_heap_over_limit(heap, footprint))
+        grove_policy_full_collection(heap, GROVE_REASON_LARGE_OBJECT);
+    return !grove_heap_over_limit(heap, footprint);
+}
+
+/* The nursery is not full here, so a collection that cannot evacuate it is
+ * no failure. */
+void grove_policy_zeal_tick(grove_heap *heap)
+{
+    uint64_t n = ++heap->policy.zeal_ticks;
+    if (heap->config.zeal_major && n % heap->config.zeal_major == 0)
+        grove_policy_full_collection(heap, GROVE_REASON_ZEAL);
+    else if (heap->config.zeal_minor && n % heap->config.zeal_minor == 0)
+        grove_policy_make_room(heap, GROVE_REASON_ZEAL);
+}
+
+/* Next major GC when old space has grown by the growth factor (at most
+ * SIZE_MAX: growth_factor is bounded, the product need not be). */
+static size_t next_threshold(const grove_heap *heap)
+{
+    double next = (double)old_and_large_bytes(heap) * heap->config.growth_factor;
+    if (next >= (double)SIZE_MAX)
+        return SIZE_MAX;
+    size_t floor = heap->config.major_min_bytes;
+    return next > (double)floor ? (size_t)next : floor;
+}
+
+/* Give freed pages back to the system now when what the sweeps released
+ * since the last purge outweighs what the heap holds: after a peak dies,
+ * the process shrinks with the heap. Otherwise jemalloc's decay returns
+ * them over time, and a heap in steady state does not fault the same
+ * pages back in at every cycle. Counted by the heap itself, so deciding
+ * costs nothing and reads no process-wide statistics. */
+static void return_memory(grove_heap *heap, const grove_collection *c)
+{
+    size_t held = grove_heap_bytes(heap);
+    GROVE_ASSERT(held <= c->heap_bytes_before, "a major GC does not grow the heap");
+    grove_policy *p = &heap->policy;
+    p->released_since_purge += c->heap_bytes_before - held;
+    if (p->released_since_purge > held) {
+        grove_arena_purge(&heap->arena);
+        p->released_since_purge = 0;
+    } else {
+        grove_arena_decay(&heap->arena);
+    }
+}
+
+void grove_policy_collection_done(grove_heap *heap, const grove_collection *c)
+{
+    if (c->plan->kind != GROVE_MAJOR)
+        return;
+    heap->policy.major_threshold = next_threshold(heap);
+    return_memory(heap, c);
+}
+
+grove_error grove_policy_fail_nursery_stays(grove_heap *heap)
+{
+    return grove_fail(heap, GROVE_E_OOM,
+                      "heap limit reached: the nursery's survivors do not fit in %zu bytes "
+                      "(%zu held after a full collection)",
+                      heap->config.max_heap_size, grove_heap_bytes(heap));
+}
+
+/* ---- explicit collections ------------------------------------------------ */
+
+grove_error grove_collect_minor(grove_heap *heap)
+{
+    if (heap->in_gc)
+        return grove_misuse(heap, GROVE_E_IN_GC, "grove_collect_minor during a collection");
+    if (grove_policy_make_room(heap, GROVE_REASON_EXPLICIT) != GROVE_OK)
+        return grove_policy_fail_nursery_stays(heap);
+    return GROVE_OK;
+}
+
+grove_error grove_collect_major(grove_heap *heap)
+{
+    if (heap->in_gc)
+        return grove_misuse(heap, GROVE_E_IN_GC, "grove_collect_major during a collection");
+    if (grove_policy_full_collection(heap, GROVE_REASON_EXPLICIT) != GROVE_OK)
+        return grove_policy_fail_nursery_stays(heap);
+    return GROVE_OK;
+}

@@ -1,0 +1,55 @@
+/* policy.h — every decision about when to collect, what, and when to give
+ * memory back. The mechanisms (collectors, spaces) never decide: they are
+ * run by these functions and report to grove_policy_collection_done.
+ *
+ *   nursery full      minor GC if its survivors fit under the limit, else
+ *                     a major GC; then a major GC if old space passed its
+ *                     threshold
+ *   large object      a major GC first if it would pass the threshold or
+ *                     the limit
+ *   after a major GC  evacuate the nursery if its survivors fit; next
+ *                     threshold = max(major_min_bytes, held × growth);
+ *                     purge the arena when what the GC released since the
+ *                     last purge outweighs the heap, else let it decay
+ *   zeal              a major GC every zeal_major allocations, else a
+ *                     nursery collection every zeal_minor */
+#ifndef GROVE_POLICY_H
+#define GROVE_POLICY_H
+
+#include <grove/grove.h>
+
+typedef struct grove_collection grove_collection;
+
+typedef struct grove_policy {
+    size_t major_threshold;      /* old + large bytes that trigger a major GC */
+    size_t released_since_purge; /* bytes the sweeps gave back to the arena since its last purge */
+    uint64_t zeal_ticks;         /* slow-path allocations counted in zeal mode */
+} grove_policy;
+
+void grove_policy_init(grove_policy *policy, const grove_config *config);
+
+/* Empty the nursery, collecting whatever is needed (the table above).
+ * GROVE_E_OOM if its survivors cannot fit under the limit even after a
+ * full collection; the nursery is then left as it is, consistent. */
+grove_error grove_policy_make_room(grove_heap *heap, grove_gc_reason reason);
+
+/* A major GC, then the nursery's evacuation if it fits; GROVE_E_OOM if it
+ * does not (not recorded as an error: the caller decides). */
+grove_error grove_policy_full_collection(grove_heap *heap, grove_gc_reason reason);
+
+/* Before a large allocation of `footprint` bytes: collect if the table says
+ * so. Returns false if the object still does not fit under the limit. */
+bool grove_policy_room_for_large(grove_heap *heap, size_t footprint);
+
+/* Zeal mode: count one slow-path allocation and collect on schedule. */
+void grove_policy_zeal_tick(grove_heap *heap);
+
+/* Record GROVE_E_OOM for a nursery whose survivors do not fit under the
+ * limit even after a full collection; returns GROVE_E_OOM. */
+grove_error grove_policy_fail_nursery_stays(grove_heap *heap);
+
+/* Called by the collector at the end of every collection, inside its
+ * pause: thresholds and memory return. */
+void grove_policy_collection_done(grove_heap *heap, const grove_collection *c);
+
+#endif
