@@ -28,6 +28,7 @@ void grove_roots_destroy(grove_heap *heap)
 {
     struct grove__root_table *t = grove__table(heap);
     free(t->lifo);
+    free(t->scope_gens);
     free(t->manual);
     free(t);
     grove__fast(heap)->roots = NULL;
@@ -127,17 +128,29 @@ static void report(grove_heap *heap, grove_error code)
 
 /* ---- scopes --------------------------------------------------------------- */
 
+void grove__grow_scope_records(grove_heap *heap)
+{
+    struct grove__root_table *t = grove__table(heap);
+    grove_roots_grow_scope_records(&t->scope_gens, &t->scope_cap);
+}
+
 grove_error grove_scope_try_exit(grove_heap *heap, grove_scope s)
 {
     struct grove__root_table *t = grove__table(heap);
     if (s.heap != t->heap_id)
         return grove_fail(heap, GROVE_E_BAD_SCOPE, "scope of heap #%u exited on heap #%u", s.heap,
                           t->heap_id);
-    if (s.depth == 0 || s.depth > t->depth || s.top > t->lifo_top)
+    if (s.depth == 0 || s.depth > t->depth)
         return grove_fail(heap, GROVE_E_BAD_SCOPE,
                           "scope at depth %u exited, but only %u scopes are open (exited twice, "
-                          "or out of order)",
+                          "or after an outer scope)",
                           s.depth, t->depth);
+    if (t->scope_gens[s.depth - 1] != s.gen)
+        return grove_fail(heap, GROVE_E_BAD_SCOPE,
+                          "scope at depth %u, generation %u exited, but the scope open at that "
+                          "depth is a later one (generation %u): this scope was closed already, by "
+                          "its exit or an outer scope's",
+                          s.depth, s.gen, t->scope_gens[s.depth - 1]);
     /* Exiting an outer scope also closes inner ones left open by a longjmp. */
     t->lifo_top = s.top;
     t->depth = s.depth - 1;

@@ -18,6 +18,7 @@ bool grove_roots_init(grove_heap *heap)
 
 void grove_roots_destroy(grove_heap *heap)
 {
+    free(grove__lists(heap)->scope_gens);
     free(grove__lists(heap));
     grove__fast(heap)->roots = NULL;
 }
@@ -38,19 +39,34 @@ size_t grove_roots_visit(grove_heap *heap, grove_tracer *tracer)
 }
 
 #if GROVE_ROOT_CHECKS
-bool grove__check_scope_exit(grove_heap *heap, grove_scope scope)
+void grove__grow_scope_records(grove_heap *heap)
+{
+    struct grove__root_lists *l = grove__lists(heap);
+    grove_roots_grow_scope_records(&l->scope_gens, &l->scope_cap);
+}
+
+void grove__report_bad_scope(grove_heap *heap, grove_scope scope)
 {
     struct grove__root_lists *l = grove__lists(heap);
     if (scope.heap != heap)
         grove_misuse(heap, GROVE_E_BAD_SCOPE, "scope of another heap exited on this heap");
-    else if (scope.depth > l->depth)
+    else if (scope.level == 0 || scope.level > l->open)
+        grove_misuse(heap, GROVE_E_BAD_SCOPE,
+                     "scope exit: the scope at level %u is not open (%u scopes are): exited "
+                     "twice, or after an outer scope",
+                     scope.level, l->open);
+    else if (l->scope_gens[scope.level - 1] != scope.gen)
+        grove_misuse(heap, GROVE_E_BAD_SCOPE,
+                     "scope exit: the scope open at level %u is a later one (entered after %u "
+                     "scope exits, this one after %u): this scope was closed already, by its "
+                     "exit or an outer scope's",
+                     scope.level, l->scope_gens[scope.level - 1], scope.gen);
+    else
         grove_misuse(heap, GROVE_E_BAD_SCOPE,
                      "scope exit: the scope's saved head is no longer on the root list (%zu "
-                     "nodes at its entry, %zu now): exited twice, or after an outer scope",
+                     "nodes at its entry, %zu now): a node linked before the scope was popped "
+                     "inside it",
                      scope.depth, l->depth);
-    else
-        return true;
-    return false;
 }
 #endif
 

@@ -1,12 +1,10 @@
-/* stats.c — counters, pause percentiles and their JSON form. */
+/* stats.c — counters, pause histograms and recent pauses, and their JSON form. */
 #include "stats.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "errors.h"
 #include "heap.h"
 
 uint64_t grove_now_ns(void)
@@ -16,26 +14,38 @@ uint64_t grove_now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-void grove_pause_record(grove_pause_log *log, uint64_t ns)
+/* Histogram bucket of a pause: values below GROVE_PAUSE_SUB_BUCKETS are
+ * their own bucket; above, the power of two picks a row and the next
+ * GROVE_PAUSE_SUB_BUCKET_BITS bits below the leading one the sub-bucket. */
+static unsigned bucket_of(uint64_t ns)
 {
-    if (log->count == log->cap) {
-        size_t cap = log->cap ? log->cap * 2 : 64;
-        uint64_t *s = realloc(log->samples_ns, cap * sizeof *s);
-        if (!s)
-            grove_fatal("out of memory recording a pause time");
-        log->samples_ns = s;
-        log->cap = cap;
-    }
-    log->samples_ns[log->count++] = ns;
-    log->total_ns += ns;
-    if (ns > log->max_ns)
-        log->max_ns = ns;
+    if (ns < GROVE_PAUSE_SUB_BUCKETS)
+        return (unsigned)ns;
+    unsigned shift = 63u - (unsigned)__builtin_clzll(ns) - GROVE_PAUSE_SUB_BUCKET_BITS;
+    unsigned sub_bucket = (unsigned)(ns >> shift) - GROVE_PAUSE_SUB_BUCKETS;
+    return (shift + 1) * GROVE_PAUSE_SUB_BUCKETS + sub_bucket;
 }
 
-void grove_stats_free(grove_stats_state *stats)
+/* The value a bucket stands for: the middle of the range bucket_of maps to it. */
+static uint64_t bucket_midpoint(unsigned bucket)
 {
-    free(stats->minor.samples_ns);
-    free(stats->major.samples_ns);
+    if (bucket < GROVE_PAUSE_SUB_BUCKETS)
+        return bucket;
+    unsigned shift = bucket / GROVE_PAUSE_SUB_BUCKETS - 1;
+    uint64_t low = (uint64_t)(GROVE_PAUSE_SUB_BUCKETS + bucket % GROVE_PAUSE_SUB_BUCKETS) << shift;
+    return low + ((((uint64_t)1 << shift) - 1) >> 1);
+}
+
+void grove_pause_record(grove_pause_log *log, uint64_t ns)
+{
+    log->recent_ns[log->count % GROVE_PAUSE_RECENT_CAPACITY] = ns;
+    log->buckets[bucket_of(ns)]++;
+    if (log->count == 0 || ns < log->min_ns)
+        log->min_ns = ns;
+    if (ns > log->max_ns)
+        log->max_ns = ns;
+    log->total_ns += ns;
+    log->count++;
 }
 
 void grove_stats_note_heap_size(grove_heap *heap)
@@ -45,33 +55,52 @@ void grove_stats_note_heap_size(grove_heap *heap)
         heap->stats.counters.peak_heap_bytes = now;
 }
 
-static int compare_u64(const void *a, const void *b)
+/* Nearest rank of the pct-th percentile of n samples, ceil(n * pct / 100)
+ * and at least 1, without overflowing n * pct. */
+static uint64_t nearest_rank(uint64_t n, unsigned pct)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
+    uint64_t rank = n / 100 * pct + (n % 100 * pct + 99) / 100;
+    return rank ? rank : 1;
 }
 
-/* Nearest-rank percentile of sorted samples. */
-static uint64_t percentile(const uint64_t *sorted, size_t n, unsigned pct)
+/* The bucket holding the sample of that rank says where it is to within the
+ * bucket's width; the observed extremes bound it too, which makes one sample
+ * or all-equal samples exact. */
+static uint64_t percentile(const grove_pause_log *log, unsigned pct)
 {
-    size_t rank = (n * pct + 99) / 100;
-    return sorted[rank ? rank - 1 : 0];
+    uint64_t rank = nearest_rank(log->count, pct), seen = 0;
+    unsigned bucket = 0;
+    while (bucket < GROVE_PAUSE_BUCKETS - 1 && (seen += log->buckets[bucket]) < rank)
+        bucket++;
+    uint64_t ns = bucket_midpoint(bucket);
+    if (ns < log->min_ns)
+        return log->min_ns;
+    return ns > log->max_ns ? log->max_ns : ns;
 }
 
-static grove_pause_stats summarize(const grove_pause_log *log)
+grove_pause_stats grove_pause_summary(const grove_pause_log *log)
 {
     grove_pause_stats p = {.count = log->count, .total_ns = log->total_ns, .max_ns = log->max_ns};
-    if (!log->count)
-        return p;
-    uint64_t *sorted = malloc(log->count * sizeof *sorted);
-    if (!sorted)
-        return p; /* percentiles left 0 rather than failing a stats read */
-    memcpy(sorted, log->samples_ns, log->count * sizeof *sorted);
-    qsort(sorted, log->count, sizeof *sorted, compare_u64);
-    p.p50_ns = percentile(sorted, log->count, 50);
-    p.p99_ns = percentile(sorted, log->count, 99);
-    free(sorted);
+    if (log->count) {
+        p.p50_ns = percentile(log, 50);
+        p.p99_ns = percentile(log, 99);
+    }
     return p;
+}
+
+size_t grove_pause_recent(const grove_pause_log *log, uint64_t *out, size_t cap)
+{
+    size_t stored = log->count < GROVE_PAUSE_RECENT_CAPACITY ? (size_t)log->count
+                                                              : GROVE_PAUSE_RECENT_CAPACITY;
+    size_t n = cap < stored ? cap : stored;
+    /* Pauses count - n .. count - 1, in at most two runs of the ring. */
+    size_t first = (size_t)((log->count - n) % GROVE_PAUSE_RECENT_CAPACITY);
+    size_t run = GROVE_PAUSE_RECENT_CAPACITY - first < n ? GROVE_PAUSE_RECENT_CAPACITY - first : n;
+    if (run)
+        memcpy(out, log->recent_ns + first, run * sizeof *out);
+    if (n > run)
+        memcpy(out + run, log->recent_ns, (n - run) * sizeof *out);
+    return stored;
 }
 
 void grove_get_stats(grove_heap *heap, grove_stats *out)
@@ -81,18 +110,15 @@ void grove_get_stats(grove_heap *heap, grove_stats *out)
     out->live_bytes = out->bytes_promoted + out->bytes_large - out->bytes_freed;
     out->heap_bytes = grove_heap_bytes(heap);
     out->remembered_set_size = grove_remembered_count(&heap->remembered);
-    out->minor = summarize(&heap->stats.minor);
-    out->major = summarize(&heap->stats.major);
+    out->minor = grove_pause_summary(&heap->stats.minor);
+    out->major = grove_pause_summary(&heap->stats.major);
 }
 
 size_t grove_pause_samples(grove_heap *heap, grove_collection_kind kind, uint64_t *out,
                            size_t cap)
 {
-    const grove_pause_log *log = kind == GROVE_MAJOR ? &heap->stats.major : &heap->stats.minor;
-    size_t n = log->count < cap ? log->count : cap;
-    if (n)
-        memcpy(out, log->samples_ns, n * sizeof *out);
-    return log->count;
+    return grove_pause_recent(kind == GROVE_MAJOR ? &heap->stats.major : &heap->stats.minor, out,
+                              cap);
 }
 
 static int pause_json(char *buf, size_t cap, const char *name, const grove_pause_stats *p)

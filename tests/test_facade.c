@@ -1,5 +1,5 @@
 /* test_facade.c — the portable rooting facade: scopes, GROVE_LOCAL,
- * persistent roots, and leaving scopes by longjmp. */
+ * persistent roots, leaving scopes by longjmp, and stale scope exits. */
 #include "support.h"
 
 #include <setjmp.h>
@@ -364,6 +364,122 @@ START_TEST(longjmp_repeated)
 }
 END_TEST
 
+/* ---- scope misuse ----------------------------------------------------------- */
+
+#if GROVE_ROOTING_INDEXED || GROVE_ROOT_CHECKS
+/* A stale scope exit is refused however the roots and scopes declared since
+ * line up with it, and drops nothing: as many root slots are scanned after
+ * it as before, and every local still holds its object. */
+
+/* Root slots a collection offers to the tracer now. */
+static uint64_t root_slots(grove_heap *h)
+{
+    uint64_t before = test_stats(h).roots_scanned;
+    ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    return test_stats(h).roots_scanned - before;
+}
+
+/* Exit `stale`, which is not open: refused, with no root dropped. */
+static void expect_stale_exit(grove_heap *h, test_errors *rec, grove_scope stale)
+{
+    const uint64_t slots = root_slots(h);
+    grove_scope_exit(h, stale);
+    ASSERT_REPORTED(rec, GROVE_E_BAD_SCOPE);
+    ck_assert_uint_eq(root_slots(h), slots);
+}
+
+/* Exit an inner scope, declare a local in the outer one: the local sits
+ * where the inner scope's roots were. Exiting the inner scope again must
+ * not drop it. */
+START_TEST(stale_exit_after_local_in_outer)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    grove_scope outer = grove_scope_enter(h);
+    GROVE_LOCAL(h, struct pair *, a, test_cons(h, FIX(1), NULL));
+    grove_scope inner = grove_scope_enter(h);
+    GROVE_LOCAL(h, void *, b, FIX(2));
+    (void)b;
+    grove_scope_exit(h, inner);
+    GROVE_LOCAL(h, struct pair *, c, test_cons(h, FIX(3), NULL));
+    expect_stale_exit(h, &rec, inner);
+    ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+    ck_assert_ptr_eq(GROVE_GET(h, a)->car, FIX(1));
+    ck_assert_ptr_eq(GROVE_GET(h, c)->car, FIX(3));
+    grove_scope_exit(h, outer);
+    ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+    ck_assert_uint_eq(test_stats(h).live_bytes, 0);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+/* Exit an outer scope (closing the inner one), open a new scope with new
+ * locals: exiting the stale inner scope must not touch them. */
+START_TEST(stale_inner_exit_after_outer_exit)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    grove_scope outer = grove_scope_enter(h);
+    GROVE_LOCAL(h, void *, a, FIX(1));
+    grove_scope inner = grove_scope_enter(h);
+    GROVE_LOCAL(h, void *, b, FIX(2));
+    (void)a;
+    (void)b;
+    grove_scope_exit(h, outer);
+    grove_scope fresh = grove_scope_enter(h);
+    GROVE_LOCAL(h, struct pair *, x, test_cons(h, FIX(3), NULL));
+    GROVE_LOCAL(h, struct pair *, y, test_cons(h, FIX(4), NULL));
+    expect_stale_exit(h, &rec, inner);
+    ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+    ck_assert_ptr_eq(GROVE_GET(h, x)->car, FIX(3));
+    ck_assert_ptr_eq(GROVE_GET(h, y)->car, FIX(4));
+    grove_scope_exit(h, fresh);
+    ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+    ck_assert_uint_eq(test_stats(h).live_bytes, 0);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+/* Exit s1, enter s2 at the same depth: exiting s1 again must leave s2 and
+ * its local alone, and s2's own exit must then work. Both at the outermost
+ * depth and nested. */
+static void exit_s1_enter_s2_exit_s1(grove_heap *h, test_errors *rec)
+{
+    grove_scope s1 = grove_scope_enter(h);
+    GROVE_LOCAL(h, void *, a, FIX(1));
+    (void)a;
+    grove_scope_exit(h, s1);
+    const uint64_t before_s2 = root_slots(h);
+    grove_scope s2 = grove_scope_enter(h);
+    GROVE_LOCAL(h, struct pair *, p, test_cons(h, FIX(2), NULL));
+    expect_stale_exit(h, rec, s1);
+    ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+    ck_assert_ptr_eq(GROVE_GET(h, p)->car, FIX(2));
+    grove_scope_exit(h, s2);
+    ASSERT_NOT_REPORTED(rec);
+    ck_assert_uint_eq(root_slots(h), before_s2);
+}
+
+START_TEST(stale_exit_same_depth)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    exit_s1_enter_s2_exit_s1(h, &rec);
+    grove_scope outer = grove_scope_enter(h);
+    GROVE_LOCAL(h, struct pair *, keep, test_cons(h, FIX(9), NULL));
+    exit_s1_enter_s2_exit_s1(h, &rec);
+    ck_assert_ptr_eq(GROVE_GET(h, keep)->car, FIX(9));
+    grove_scope_exit(h, outer);
+    ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+    ck_assert_uint_eq(test_stats(h).live_bytes, 0);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+#endif
+
 static Suite *facade_suite(void)
 {
     Suite *s = suite_create("facade");
@@ -379,6 +495,12 @@ static Suite *facade_suite(void)
     tc = test_tcase(s, "longjmp");
     tcase_add_test(tc, longjmp_out_of_scopes);
     tcase_add_test(tc, longjmp_repeated);
+#if GROVE_ROOTING_INDEXED || GROVE_ROOT_CHECKS
+    tc = test_tcase(s, "scope misuse");
+    tcase_add_test(tc, stale_exit_after_local_in_outer);
+    tcase_add_test(tc, stale_inner_exit_after_outer_exit);
+    tcase_add_test(tc, stale_exit_same_depth);
+#endif
     return s;
 }
 

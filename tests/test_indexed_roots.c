@@ -178,6 +178,49 @@ START_TEST(scope_exited_twice)
 }
 END_TEST
 
+/* Depth alone cannot tell s1 from s2 once s1 exited and s2 was entered at
+ * the same depth: exiting s1 again is refused, inline or slow path (with a
+ * deeper scope open), and s2 keeps its roots until its own exit. */
+START_TEST(scope_reentered_at_same_depth)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    grove_scope base = grove_scope_enter(h);
+    grove_scope s1 = grove_scope_enter(h);
+    (void)grove_root(h, FIX(1));
+    grove_scope_exit(h, s1);
+    grove_scope s2 = grove_scope_enter(h);
+    grove_rooted r2 = grove_root(h, FIX(2));
+    ck_assert_uint_eq(grove_scope_depth(h), 2);
+
+    grove_scope_exit(h, s1);
+    ASSERT_REPORTED(&rec, GROVE_E_BAD_SCOPE);
+    ck_assert_ptr_nonnull(strstr(grove_last_error_message(h), "is a later one"));
+    ASSERT_CODE(grove_scope_try_exit(h, s1), GROVE_E_BAD_SCOPE);
+    ck_assert_uint_eq(grove_scope_depth(h), 2);
+    ck_assert_ptr_eq(grove_rooted_get(h, r2), FIX(2));
+
+    grove_scope s3 = grove_scope_enter(h);
+    grove_rooted r3 = grove_root(h, FIX(3));
+    grove_scope_exit(h, s1); /* not the innermost depth: the slow path */
+    ASSERT_REPORTED(&rec, GROVE_E_BAD_SCOPE);
+    ASSERT_CODE(grove_scope_try_exit(h, s1), GROVE_E_BAD_SCOPE);
+    ck_assert_uint_eq(grove_scope_depth(h), 3);
+    ck_assert_ptr_eq(grove_rooted_get(h, r2), FIX(2));
+    ck_assert_ptr_eq(grove_rooted_get(h, r3), FIX(3));
+
+    grove_scope_exit(h, s3);
+    grove_scope_exit(h, s2);
+    ASSERT_NOT_REPORTED(&rec);
+    ck_assert_uint_eq(grove_scope_depth(h), 1);
+    expect_rooted_misuse(h, &rec, r2, GROVE_E_STALE_HANDLE);
+    grove_scope_exit(h, base);
+    ck_assert_uint_eq(grove_scope_depth(h), 0);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
 START_TEST(root_without_scope)
 {
     test_errors rec;
@@ -589,6 +632,7 @@ static Suite *indexed_suite(void)
     tcase_add_test(tc, manual_slot_reuse);
     tc = test_tcase(s, "misuse");
     tcase_add_test(tc, scope_exited_twice);
+    tcase_add_test(tc, scope_reentered_at_same_depth);
     tcase_add_test(tc, root_without_scope);
     tcase_add_test(tc, bad_handles);
     tcase_add_test(tc, foreign_handles);

@@ -373,6 +373,22 @@ START_TEST(local_in_loop_without_scope)
 }
 END_TEST
 
+/* Exiting a scope that is not open is refused, names why, and leaves the
+ * list as it was ("if it returns, the failing operation has done nothing"). */
+static void expect_stale_exit(grove_heap *h, test_errors *rec, grove_scope stale,
+                              const char *why)
+{
+    const size_t nodes = grove_stack_root_nodes(h);
+    grove_scope_exit(h, stale);
+    ck_assert_msg(rec->count == 1 && strstr(rec->message, why) != NULL,
+                  "expected one GROVE_E_BAD_SCOPE report saying \"%s\", got %u (last: %s)", why,
+                  rec->count, rec->message);
+    ASSERT_REPORTED(rec, GROVE_E_BAD_SCOPE);
+    ck_assert_msg(grove_stack_root_nodes(h) == nodes,
+                  "a refused scope exit changed the stack list (%zu nodes, expected %zu)",
+                  grove_stack_root_nodes(h), nodes);
+}
+
 START_TEST(scope_exit_twice)
 {
     test_errors rec;
@@ -380,24 +396,99 @@ START_TEST(scope_exit_twice)
     const size_t base = grove_stack_root_nodes(h);
     grove_scope outer = grove_scope_enter(h);
     GROVE_ROOTED(h, void *, a, FIX(1));
-    grove_scope inner = grove_scope_enter(h); /* saves a's node */
+    grove_scope inner = grove_scope_enter(h);
     GROVE_ROOTED(h, void *, b, FIX(2));
     grove_scope_exit(h, inner);
     grove_scope_exit(h, outer);
     ASSERT_NOT_REPORTED(&rec);
     ck_assert_uint_eq(grove_stack_root_nodes(h), base);
-    /* inner's saved head (a's node) is no longer on the list. */
-    grove_scope_exit(h, inner);
-    ASSERT_REPORTED(&rec, GROVE_E_BAD_SCOPE);
-    /* "If it returns, the failing operation has done nothing." */
-    ck_assert_msg(grove_stack_root_nodes(h) == base,
-                  "a refused scope exit changed the stack list (%zu nodes, expected %zu)",
-                  grove_stack_root_nodes(h), base);
-    grove_scope_exit(h, outer); /* restore a sane list whatever happened */
+    expect_stale_exit(h, &rec, inner, "is not open");
+    expect_stale_exit(h, &rec, outer, "is not open");
     ck_assert_ptr_eq(a.ptr, FIX(1));
     ck_assert_ptr_eq(b.ptr, FIX(2));
     ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
     ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+/* A scope's depth alone cannot tell it is stale: each sequence below leaves
+ * the list at least as deep as at the stale scope's entry. */
+START_TEST(stale_exit_after_new_local)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    const size_t base = grove_stack_root_nodes(h);
+
+    /* The only scope, exited; a local declared with no scope; exited again. */
+    grove_scope s = grove_scope_enter(h);
+    GROVE_ROOTED(h, void *, a, FIX(1));
+    grove_scope_exit(h, s);
+    GROVE_ROOTED(h, struct pair *, lone, test_cons(h, FIX(2), NULL));
+    expect_stale_exit(h, &rec, s, "is not open");
+    struct pair *before = lone.ptr;
+    ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    ck_assert_ptr_ne(lone.ptr, before); /* still linked: its slot was updated */
+    ck_assert_ptr_eq(lone.ptr->car, FIX(2));
+    grove_root_pop(h, &lone.link);
+    ck_assert_uint_eq(grove_stack_root_nodes(h), base);
+
+    /* Inner scope exited, a local declared in the outer one, inner exited again. */
+    grove_scope outer = grove_scope_enter(h);
+    GROVE_ROOTED(h, void *, b, FIX(3));
+    grove_scope inner = grove_scope_enter(h);
+    GROVE_ROOTED(h, void *, c, FIX(4));
+    grove_scope_exit(h, inner);
+    GROVE_ROOTED(h, void *, d, FIX(5));
+    ck_assert_uint_eq(grove_stack_root_nodes(h), base + 2);
+    expect_stale_exit(h, &rec, inner, "is not open");
+
+    /* Outer scope exited (closing inner), new locals in a new scope, the
+     * stale inner scope exited. */
+    grove_scope_exit(h, outer);
+    grove_scope fresh = grove_scope_enter(h);
+    GROVE_ROOTED(h, void *, e, FIX(6));
+    GROVE_ROOTED(h, void *, f, FIX(7));
+    expect_stale_exit(h, &rec, inner, "is not open");
+    grove_scope_exit(h, fresh);
+    ck_assert_uint_eq(grove_stack_root_nodes(h), base);
+
+    /* s1 exited, s2 entered at the same level, s1 exited again: s2 and its
+     * local stay, and s2's exit works. */
+    grove_scope s1 = grove_scope_enter(h);
+    grove_scope_exit(h, s1);
+    grove_scope s2 = grove_scope_enter(h);
+    GROVE_ROOTED(h, void *, g, FIX(8));
+    expect_stale_exit(h, &rec, s1, "is a later one");
+    ck_assert_uint_eq(grove_stack_root_nodes(h), base + 1);
+    grove_scope_exit(h, s2);
+    ck_assert_uint_eq(grove_stack_root_nodes(h), base);
+
+    ck_assert_ptr_eq(a.ptr, FIX(1));
+    ck_assert_ptr_eq(b.ptr, FIX(3));
+    ck_assert_ptr_eq(c.ptr, FIX(4));
+    ck_assert_ptr_eq(d.ptr, FIX(5));
+    ck_assert_ptr_eq(e.ptr, FIX(6));
+    ck_assert_ptr_eq(f.ptr, FIX(7));
+    ck_assert_ptr_eq(g.ptr, FIX(8));
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+/* A node linked before a scope and popped inside it: the scope's saved head
+ * is gone, so its exit is refused. */
+START_TEST(scope_exit_after_pop_below_it)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    const size_t base = grove_stack_root_nodes(h);
+    GROVE_ROOTED(h, void *, a, FIX(1));
+    grove_scope s = grove_scope_enter(h); /* saves a's node */
+    grove_root_pop(h, &a.link);
+    ASSERT_NOT_REPORTED(&rec);
+    expect_stale_exit(h, &rec, s, "no longer on the root list");
+    ck_assert_uint_eq(grove_stack_root_nodes(h), base);
     grove_heap_destroy(h);
 }
 END_TEST
@@ -500,11 +591,15 @@ static Suite *intrusive_suite(void)
     tcase_add_test(tc, pop_out_of_order);
     tcase_add_test(tc, local_in_loop_without_scope);
     tcase_add_test(tc, scope_exit_twice);
+    tcase_add_test(tc, stale_exit_after_new_local);
+    tcase_add_test(tc, scope_exit_after_pop_below_it);
     tcase_add_test(tc, scope_exit_foreign);
 #else
     (void)pop_out_of_order;
     (void)local_in_loop_without_scope;
     (void)scope_exit_twice;
+    (void)stale_exit_after_new_local;
+    (void)scope_exit_after_pop_below_it;
     (void)scope_exit_foreign;
 #endif
     return s;

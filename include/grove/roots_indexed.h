@@ -21,7 +21,8 @@
  * zeroed, forged or passed to another heap is reported every time through
  * the heap's error handler (default: print and abort), never dereferenced.
  * The `try_` forms return the error code instead. Generations are 32 bits:
- * a stale handle could only alias a live slot after 2^32 scope exits.
+ * a stale handle (or scope) could only alias a live one after 2^32 scope
+ * exits.
  *
  * Handles are plain values: copy them, store them, send them to another
  * thread; they are only usable with the heap that made them.
@@ -32,6 +33,7 @@
 #ifndef GROVE_ROOTS_INDEXED_H
 #define GROVE_ROOTS_INDEXED_H
 
+#include <grove/config.h>
 #include <grove/grove.h>
 
 #ifdef __cplusplus
@@ -67,6 +69,8 @@ typedef struct grove_scope {
     uint32_t top;   /**< LIFO table top at entry */
     uint32_t depth; /**< nesting depth, 1 for the outermost scope */
     uint32_t heap;  /**< id of the heap */
+    uint32_t gen;   /**< the table's generation at entry: with `depth`, it
+                         identifies the scope */
 } grove_scope;
 
 /** @} */
@@ -86,6 +90,8 @@ struct grove__root_table {
     uint32_t lifo_gen;   /* bumped at every scope exit */
     uint32_t depth;      /* open scopes */
     uint32_t heap_id;
+    uint32_t *scope_gens; /* scope_gens[i]: gen of the open scope at depth i + 1 */
+    uint32_t scope_cap;   /* entries in scope_gens */
     struct grove__root_entry *manual;
     uint32_t manual_count;
     uint32_t manual_cap;
@@ -98,6 +104,7 @@ static inline struct grove__root_table *grove__table(grove_heap *heap)
     return (struct grove__root_table *)grove__fast(heap)->roots;
 }
 
+GROVE_API void grove__grow_scope_records(grove_heap *heap);
 GROVE_API grove_rooted grove__root_slow(grove_heap *heap, void *object);
 GROVE_API void *grove__rooted_get_slow(grove_heap *heap, grove_rooted r);
 GROVE_API void *grove__manual_get_slow(grove_heap *heap, grove_manual m);
@@ -108,16 +115,22 @@ GROVE_API void *grove__manual_get_slow(grove_heap *heap, grove_manual m);
 /* ---- scopes ------------------------------------------------------------ */
 
 /**
- * Open a scope. Scopes nest; exit them in LIFO order.
+ * Open a scope. Scopes nest; exit them in LIFO order. The table records
+ * which scope is open at each depth (its generation), so that an exit can
+ * tell this scope from any other entered at the same depth.
  * @param heap the heap
  * @return the scope, to pass to grove_scope_exit()
  */
 static inline grove_scope grove_scope_enter(grove_heap *heap)
 {
     struct grove__root_table *t = grove__table(heap);
-    t->depth++;
+    if (GROVE_UNLIKELY(t->depth == t->scope_cap))
+        grove__grow_scope_records(heap);
+    /* Two scopes entered at one depth see different generations: the first
+     * must exit before the second enters, and every exit bumps lifo_gen. */
+    t->scope_gens[t->depth++] = t->lifo_gen;
     t->lifo_limit = t->lifo_cap;
-    grove_scope s = {t->lifo_top, t->depth, t->heap_id};
+    grove_scope s = {t->lifo_top, t->depth, t->heap_id, t->lifo_gen};
     return s;
 }
 
@@ -134,16 +147,18 @@ GROVE_API void grove__scope_exit_slow(grove_heap *heap, grove_scope scope);
 /**
  * Close @p scope and every scope opened inside it that is still open (after a
  * longjmp out of them): every grove_rooted created since it was entered dies.
- * Exiting a scope twice or one from another heap is misuse (GROVE_E_BAD_SCOPE).
- * Inline for the common case, the innermost scope.
+ * Exiting a scope that is not open is misuse (GROVE_E_BAD_SCOPE) and changes
+ * nothing: a scope exited already, or after an outer scope, even if another
+ * scope has been entered at its depth since; a zeroed scope; a scope of
+ * another heap. Inline for the common case, the innermost scope.
  * @param heap  the heap
  * @param scope the scope from grove_scope_enter()
  */
 static inline void grove_scope_exit(grove_heap *heap, grove_scope scope)
 {
     struct grove__root_table *t = grove__table(heap);
-    if (GROVE_LIKELY(scope.depth == t->depth && scope.heap == t->heap_id &&
-                     scope.top <= t->lifo_top && scope.depth != 0)) {
+    if (GROVE_LIKELY(scope.depth == t->depth && scope.depth != 0 &&
+                     scope.heap == t->heap_id && t->scope_gens[scope.depth - 1] == scope.gen)) {
         t->lifo_top = scope.top;
         t->depth--;
         t->lifo_gen++;

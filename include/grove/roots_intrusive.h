@@ -21,8 +21,9 @@
  * linked (a missing scope exit) is a dangling pointer the collector will
  * follow. After a longjmp, exit the scope open at the setjmp before anything
  * can collect. With GROVE_ROOT_CHECKS (on in debug builds) the backend
- * catches what it can, in O(1): an unlink out of LIFO order, a scope exited
- * twice or after an outer scope, a scope of another heap, a persistent node
+ * catches what it can, in O(1): an unlink out of LIFO order, the exit of a
+ * scope that is not open (exited twice or after an outer scope, even once
+ * new roots or scopes took its place; another heap's), a persistent node
  * removed twice or never added.
  *
  * Include <grove/roots.h> (which includes this header when the library was
@@ -67,28 +68,33 @@ typedef struct grove_persistent_node {
 /** Initializer of an unlinked grove_persistent_node. */
 #define GROVE_PERSISTENT_NODE_INIT {NULL, NULL, NULL, NULL}
 
-/** An open scope, from grove_scope_enter(); pass it to grove_scope_exit(). */
+/** An open scope, from grove_scope_enter(); pass it to grove_scope_exit().
+ *  Its layout does not depend on GROVE_ROOT_CHECKS; only `saved` is set
+ *  without the checks. */
 typedef struct grove_scope {
     grove_root_link *saved; /**< head of the stack list at entry */
-#if GROVE_ROOT_CHECKS
-    size_t depth;     /**< nodes on the stack list at entry */
-    grove_heap *heap; /**< the heap (checks only) */
-#endif
+    grove_heap *heap;       /**< the heap (checks only, as the fields below) */
+    size_t depth;           /**< nodes on the stack list at entry */
+    uint32_t level;         /**< scopes open once this one is, 1 for the outermost */
+    uint32_t gen;           /**< scope exits on the heap before this entry: with
+                                 `level`, it identifies the scope */
 } grove_scope;
 
 /** @} */
 
-/* Backend state (not API). */
+/* Backend state (not API). The fields after persistent_count are kept only
+ * with GROVE_ROOT_CHECKS; they exist either way, so the layout is the same. */
 struct grove__root_lists {
     grove_root_link *head;          /* top of the stack list */
     grove_persistent_node sentinel; /* circular persistent list */
     size_t persistent_count;
-#if GROVE_ROOT_CHECKS
-    /* Nodes on the stack list. Checks compare it with a scope's depth
-     * instead of walking the list: after a longjmp the list still runs
-     * through dead frames until the outer scope exits. */
-    size_t depth;
-#endif
+    /* The checks compare counts and records, never walk the list: after a
+     * longjmp it still runs through dead frames until the outer scope exits. */
+    size_t depth;         /* nodes on the stack list */
+    uint32_t *scope_gens; /* scope_gens[i]: gen of the open scope at level i + 1 */
+    uint32_t open;        /* open scopes */
+    uint32_t scope_cap;   /* entries in scope_gens */
+    uint32_t scope_gen;   /* scope exits so far (wraps at 2^32) */
 };
 
 static inline struct grove__root_lists *grove__lists(grove_heap *heap)
@@ -96,9 +102,20 @@ static inline struct grove__root_lists *grove__lists(grove_heap *heap)
     return (struct grove__root_lists *)grove__fast(heap)->roots;
 }
 
-GROVE_API bool grove__check_scope_exit(grove_heap *heap, grove_scope scope);
+GROVE_API void grove__grow_scope_records(grove_heap *heap);
+GROVE_API void grove__report_bad_scope(grove_heap *heap, grove_scope scope);
 GROVE_API void grove__report_root_order(grove_heap *heap, grove_root_link *link);
 GROVE_API void grove__report_root_twice(grove_heap *heap, grove_root_link *link);
+
+/* Whether @p scope is open on this heap: its level is open and was opened
+ * by this very scope (a later scope at the same level has another gen), and
+ * no node from before it was popped since. */
+static inline bool grove__scope_is_open(const struct grove__root_lists *l, grove_heap *heap,
+                                        grove_scope scope)
+{
+    return scope.heap == heap && scope.level - 1u < l->open &&
+           l->scope_gens[scope.level - 1u] == scope.gen && scope.depth <= l->depth;
+}
 
 /** @addtogroup grove_intrusive
  *  @{ */
@@ -106,38 +123,53 @@ GROVE_API void grove__report_root_twice(grove_heap *heap, grove_root_link *link)
 /* ---- scopes ------------------------------------------------------------ */
 
 /**
- * Open a scope: remember the head of the stack list.
+ * Open a scope: remember the head of the stack list. With GROVE_ROOT_CHECKS,
+ * also record which scope is open at its level, in O(1).
  * @param heap the heap
  * @return the scope, to pass to grove_scope_exit()
  */
 static inline grove_scope grove_scope_enter(grove_heap *heap)
 {
     struct grove__root_lists *l = grove__lists(heap);
+    grove_scope s = {l->head, NULL, 0, 0, 0};
 #if GROVE_ROOT_CHECKS
-    grove_scope s = {l->head, l->depth, heap};
-#else
-    grove_scope s = {l->head};
+    if (GROVE_UNLIKELY(l->open == l->scope_cap))
+        grove__grow_scope_records(heap);
+    l->scope_gens[l->open++] = l->scope_gen;
+    s.heap = heap;
+    s.depth = l->depth;
+    s.level = l->open;
+    s.gen = l->scope_gen;
 #endif
     return s;
 }
 
 /**
- * Unlink every stack root declared since @p scope was entered, including
- * those of inner scopes skipped by a longjmp. With GROVE_ROOT_CHECKS, a
- * scope whose saved head can no longer be on the list (it was already
- * exited, or an outer scope was) or that belongs to another heap is
- * GROVE_E_BAD_SCOPE and leaves the list alone.
+ * Unlink every stack root declared since @p scope was entered, and close the
+ * scopes opened inside it that are still open (skipped by a longjmp).
+ *
+ * With GROVE_ROOT_CHECKS this is GROVE_E_BAD_SCOPE, and leaves the list
+ * alone, whenever @p scope is not open: it was exited already, or an outer
+ * scope was (even if roots or scopes were declared since at the same depth),
+ * it belongs to another heap, or a node linked before it was popped since.
+ * All in O(1). Scopes are told apart by a 32-bit count of exits: a stale
+ * scope could pass for a live one only after 2^32 scope exits.
  * @param heap  the heap
  * @param scope the scope from grove_scope_enter()
  */
 static inline void grove_scope_exit(grove_heap *heap, grove_scope scope)
 {
+    struct grove__root_lists *l = grove__lists(heap);
 #if GROVE_ROOT_CHECKS
-    if (GROVE_UNLIKELY(!grove__check_scope_exit(heap, scope)))
+    if (GROVE_UNLIKELY(!grove__scope_is_open(l, heap, scope))) {
+        grove__report_bad_scope(heap, scope);
         return;
-    grove__lists(heap)->depth = scope.depth;
+    }
+    l->depth = scope.depth;
+    l->open = scope.level - 1u;
+    l->scope_gen++;
 #endif
-    grove__lists(heap)->head = scope.saved;
+    l->head = scope.saved;
 }
 
 /* ---- stack roots ------------------------------------------------------- */
