@@ -15,6 +15,9 @@ grove_heap *bench_heap_create(void)
     grove_heap *heap = grove_heap_create(&config, &error);
     if (!heap)
         bench_fail("grove_heap_create: %s: %s", grove_error_name(error.code), error.message);
+    const char *pauses = getenv("GROVE_BENCH_PAUSES");
+    if (pauses && *pauses)
+        bench_grove_record_pauses(heap);
     return heap;
 }
 
@@ -44,5 +47,5 @@ void bench_grove_report(bench_json *j, grove_heap *heap)
 
     const char *path = getenv("GROVE_BENCH_PAUSES");
     if (path && *path)
-        bench_grove_write_pauses(heap, path);
+        bench_grove_write_pauses(path);
 }

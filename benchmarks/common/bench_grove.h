@@ -10,7 +10,8 @@
 #include "bench.h"
 
 /* Create a heap with the default configuration (nursery size overridable
- * with GROVE_BENCH_NURSERY=<bytes> for experiments) or fail loudly. */
+ * with GROVE_BENCH_NURSERY=<bytes> for experiments) or fail loudly. With
+ * $GROVE_BENCH_PAUSES set, every pause of the heap is recorded. */
 grove_heap *bench_heap_create(void);
 
 /* Register a type or fail loudly. */
@@ -22,9 +23,13 @@ grove_type_id bench_register(grove_heap *heap, const char *name, grove_layout la
  * destroying the heap. */
 void bench_grove_report(bench_json *j, grove_heap *heap);
 
-/* Every pause sample the heap recorded, written as one JSON object
- * {"minor":[ns...],"major":[ns...]} to `path`. See pause_samples.c. */
-void bench_grove_write_pauses(grove_heap *heap, const char *path);
+/* Record every pause of `heap` from its collection events, for
+ * bench_grove_write_pauses. See pause_samples.c. */
+void bench_grove_record_pauses(grove_heap *heap);
+
+/* Every pause recorded, written as one JSON object
+ * {"minor":[ns...],"major":[ns...]} to `path`. */
+void bench_grove_write_pauses(const char *path);
 
 /* Tagged integers: an immediate the collector never traces. */
 static inline void *bench_fixnum(intptr_t v)
