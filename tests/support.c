@@ -1,9 +1,15 @@
 /* support.c — shared helpers for Grove's Check suites (see support.h). */
+#define _POSIX_C_SOURCE 200809L /* fork, pipe, waitpid */
 #include "support.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 struct test_types tt = {GROVE_TYPE_INVALID, GROVE_TYPE_INVALID, GROVE_TYPE_INVALID,
                         GROVE_TYPE_INVALID, GROVE_TYPE_INVALID};
@@ -219,6 +225,94 @@ size_t test_size(size_t full, size_t reduced)
 {
     return test_reduced() ? reduced : full;
 }
+
+/* ---- aborts ------------------------------------------------------------------ */
+
+/* Exit status of a child whose function returned instead of aborting. */
+#define CHILD_RETURNED 71
+
+/* Whether `text` holds the parts of `pattern` between "..." in order. */
+static bool matches_in_order(const char *text, const char *pattern)
+{
+    static const char gap[] = "...";
+    while (*pattern) {
+        const char *end = strstr(pattern, gap);
+        size_t len = end ? (size_t)(end - pattern) : strlen(pattern);
+        if (len > 0) {
+            char part[256];
+            ck_assert_msg(len < sizeof part, "test_expect_abort: pattern part too long");
+            memcpy(part, pattern, len);
+            part[len] = '\0';
+            const char *found = strstr(text, part);
+            if (!found)
+                return false;
+            text = found + len;
+        }
+        pattern += len + (end ? sizeof gap - 1 : 0);
+    }
+    return true;
+}
+
+/* Read all of fd into buf (NUL-terminated, truncated to cap - 1 bytes),
+ * draining the rest so the writer never blocks. */
+static void read_all(int fd, char *buf, size_t cap)
+{
+    size_t len = 0;
+    for (;;) {
+        char chunk[4096];
+        ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        size_t keep = (size_t)n < cap - 1 - len ? (size_t)n : cap - 1 - len;
+        memcpy(buf + len, chunk, keep);
+        len += keep;
+    }
+    buf[len] = '\0';
+}
+
+void test_expect_abort(void (*fn)(void *arg), void *arg, const char *expected)
+{
+    int fds[2];
+    ck_assert_msg(pipe(fds) == 0, "pipe: %s", strerror(errno));
+    fflush(NULL); /* or the child would write the parent's buffered output again */
+    pid_t pid = fork();
+    ck_assert_msg(pid >= 0, "fork: %s", strerror(errno));
+    if (pid == 0) {
+        close(fds[0]);
+        dup2(fds[1], STDERR_FILENO);
+        close(fds[1]);
+        fn(arg);
+        fprintf(stderr, "test_expect_abort: the function returned without aborting\n");
+        _exit(CHILD_RETURNED); /* no atexit handlers, no leak check of the child */
+    }
+    close(fds[1]);
+    static char output[16384];
+    read_all(fds[0], output, sizeof output);
+    close(fds[0]);
+    int status;
+    pid_t waited;
+    do
+        waited = waitpid(pid, &status, 0);
+    while (waited < 0 && errno == EINTR);
+    ck_assert_msg(waited == pid, "waitpid: %s", strerror(errno));
+
+    const bool aborted = WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT;
+    const bool matched = matches_in_order(output, expected);
+    if (aborted && matched)
+        return;
+    char how[64];
+    if (WIFSIGNALED(status))
+        snprintf(how, sizeof how, "died of signal %d", WTERMSIG(status));
+    else
+        snprintf(how, sizeof how, "exited with status %d", WEXITSTATUS(status));
+    fprintf(stderr, "---- the child's stderr ----\n%s---- end ----\n", output);
+    ck_abort_msg("expected SIGABRT with \"%s\" on stderr; the child %s%s", expected, how,
+                 aborted ? ", without that message" : "");
+}
+
+/* ---- Check ------------------------------------------------------------------- */
 
 TCase *test_tcase(Suite *s, const char *name)
 {

@@ -12,6 +12,7 @@
  *   - heaps whose error handler records (code, message) instead of aborting;
  *   - tagged fixnums (FIX/UNFIX) as immediates;
  *   - sizes scaled down when the run has GROVE_DEBUG zeal enabled;
+ *   - test_expect_abort(): run code in a child that must abort with a message;
  *   - a Check runner: test_tcase() and test_main().
  */
 #ifndef GROVE_TEST_SUPPORT_H
@@ -192,6 +193,16 @@ bool test_reduced(void);
 /* `full` normally, `reduced` when test_reduced(). */
 size_t test_size(size_t full, size_t reduced);
 
+/* ---- aborts ---------------------------------------------------------------- */
+
+/* Run fn(arg) in a child process of its own (whatever CK_FORK says) and
+ * assert that the child died of SIGABRT after writing `expected` to its
+ * stderr. In `expected`, "..." stands for any text: the other parts must
+ * appear in order. On a mismatch the test fails and the child's stderr is
+ * printed. A failed assertion inside fn fails the test too (the child exits
+ * instead of aborting). */
+void test_expect_abort(void (*fn)(void *arg), void *arg, const char *expected);
+
 /* ---- Check ---------------------------------------------------------------- */
 
 /* A test case added to s, with a timeout generous enough for Debug builds
@@ -200,8 +211,8 @@ TCase *test_tcase(Suite *s, const char *name);
 
 /* Run every test in s; returns the process exit status. */
 int test_main(Suite *s);
-/* The same, always forking a process per test (for tests that expect a
- * signal or change the environment), even if CK_FORK=no. */
+/* The same, always forking a process per test (for tests that change the
+ * environment), even if CK_FORK=no. */
 int test_main_fork(Suite *s);
 
 #endif /* GROVE_TEST_SUPPORT_H */

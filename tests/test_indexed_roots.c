@@ -221,6 +221,27 @@ START_TEST(scope_reentered_at_same_depth)
 }
 END_TEST
 
+/* In the child: the same stale exit on a heap with the default handler. */
+static void exit_reentered_scope(void *unused)
+{
+    (void)unused;
+    grove_heap *h = grove_heap_create(NULL, NULL);
+    ck_assert_ptr_nonnull(h);
+    grove_scope s1 = grove_scope_enter(h);
+    grove_scope_exit(h, s1);
+    grove_scope s2 = grove_scope_enter(h);
+    (void)s2;
+    grove_scope_exit(h, s1);
+}
+
+START_TEST(stale_scope_exit_aborts_by_default)
+{
+    test_expect_abort(exit_reentered_scope, NULL,
+                      "grove: GROVE_E_BAD_SCOPE: scope at depth 1, generation 1 exited, but the "
+                      "scope open at that depth is a later one (generation 2)");
+}
+END_TEST
+
 START_TEST(root_without_scope)
 {
     test_errors rec;
@@ -633,6 +654,7 @@ static Suite *indexed_suite(void)
     tc = test_tcase(s, "misuse");
     tcase_add_test(tc, scope_exited_twice);
     tcase_add_test(tc, scope_reentered_at_same_depth);
+    tcase_add_test(tc, stale_scope_exit_aborts_by_default);
     tcase_add_test(tc, root_without_scope);
     tcase_add_test(tc, bad_handles);
     tcase_add_test(tc, foreign_handles);

@@ -493,6 +493,28 @@ START_TEST(scope_exit_after_pop_below_it)
 }
 END_TEST
 
+/* In the child: s1 exited, s2 entered, s1 exited again, with the default
+ * handler. */
+static void exit_reentered_scope(void *unused)
+{
+    (void)unused;
+    grove_heap *h = grove_heap_create(NULL, NULL);
+    ck_assert_ptr_nonnull(h);
+    grove_scope s1 = grove_scope_enter(h);
+    grove_scope_exit(h, s1);
+    grove_scope s2 = grove_scope_enter(h);
+    (void)s2;
+    grove_scope_exit(h, s1);
+}
+
+START_TEST(stale_scope_exit_aborts_by_default)
+{
+    test_expect_abort(exit_reentered_scope, NULL,
+                      "grove: GROVE_E_BAD_SCOPE: scope exit: the scope open at level 1 is a "
+                      "later one (entered after 1 scope exits, this one after 0)");
+}
+END_TEST
+
 START_TEST(scope_exit_foreign)
 {
     test_errors ra, rb;
@@ -593,6 +615,7 @@ static Suite *intrusive_suite(void)
     tcase_add_test(tc, scope_exit_twice);
     tcase_add_test(tc, stale_exit_after_new_local);
     tcase_add_test(tc, scope_exit_after_pop_below_it);
+    tcase_add_test(tc, stale_scope_exit_aborts_by_default);
     tcase_add_test(tc, scope_exit_foreign);
 #else
     (void)pop_out_of_order;
@@ -600,6 +623,7 @@ static Suite *intrusive_suite(void)
     (void)scope_exit_twice;
     (void)stale_exit_after_new_local;
     (void)scope_exit_after_pop_below_it;
+    (void)stale_scope_exit_aborts_by_default;
     (void)scope_exit_foreign;
 #endif
     return s;
