@@ -9,7 +9,7 @@
  * target on that file replays it exactly.
  *
  * GROVE_FUZZ_NO_UNWIND=1 in the environment turns off longjmps out of
- * nested scopes (to look past a known failure there).
+ * nested scopes, to tell whether a crash depends on them.
  *
  * Every input creates and destroys a heap, and with it a jemalloc arena.
  * With jemalloc's default `retain`, a destroyed arena's address ranges and
