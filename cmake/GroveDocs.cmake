@@ -17,12 +17,12 @@ if(GROVE_DOXYGEN)
     COMMAND ${CMAKE_COMMAND}
       -DDOXYGEN=${GROVE_DOXYGEN}
       -DSOURCE_DIR=${PROJECT_SOURCE_DIR}
-      -DCONFIG_DIR=${CMAKE_BINARY_DIR}/generated/${GROVE_ROOTING}
-      -DOUTPUT_DIR=${CMAKE_BINARY_DIR}/docs/api
+      -DCONFIG_DIR=${GROVE_GENERATED_DIR}/${GROVE_ROOTING}
+      -DOUTPUT_DIR=${PROJECT_BINARY_DIR}/docs/api
       -DBACKEND=${GROVE_ROOTING}
       -DVERSION=${PROJECT_VERSION}
       -P ${GROVE_DOXYGEN_SCRIPT}
-    COMMENT "API reference (Doxygen) -> ${CMAKE_BINARY_DIR}/docs/api/html/index.html"
+    COMMENT "API reference (Doxygen) -> ${PROJECT_BINARY_DIR}/docs/api/html/index.html"
     VERBATIM)
 else()
   add_custom_target(grove_docs

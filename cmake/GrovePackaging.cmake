@@ -17,12 +17,7 @@ include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 option(GROVE_BUILD_SHARED "Build libgrove.so (besides libgrove.a) for the selected backend" ON)
-if(CMAKE_SOURCE_DIR STREQUAL PROJECT_SOURCE_DIR)
-  set(_grove_top_level ON)
-else()
-  set(_grove_top_level OFF)
-endif()
-option(GROVE_INSTALL "Generate Grove's install rules" ${_grove_top_level})
+option(GROVE_INSTALL "Generate Grove's install rules" ${PROJECT_IS_TOP_LEVEL})
 set(GROVE_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/grove" CACHE STRING
     "Where groveConfig.cmake is installed (relative to the prefix)")
 set(GROVE_INSTALL_PKGCONFIGDIR "${CMAKE_INSTALL_LIBDIR}/pkgconfig" CACHE STRING
@@ -37,7 +32,7 @@ foreach(_grove_backend ${GROVE_BACKENDS})
 endforeach()
 
 # ---- the installable libraries -------------------------------------------------
-set(_grove_gen "${CMAKE_BINARY_DIR}/generated/${GROVE_ROOTING}")
+set(_grove_gen "${GROVE_GENERATED_DIR}/${GROVE_ROOTING}")
 if(GROVE_ROOT_CHECKS)
   set(GROVE_PACKAGE_ROOT_CHECKS 1)
 else()
@@ -53,6 +48,9 @@ function(_grove_packaged_library target kind)
       $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>
       $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>
     PRIVATE ${PROJECT_SOURCE_DIR}/runtime)
+  # Build-only: the installed package must not carry Grove's own flags.
+  target_link_libraries(${target} PRIVATE
+    $<BUILD_INTERFACE:grove_warnings> $<BUILD_INTERFACE:grove_sanitizers>)
   set_target_properties(${target} PROPERTIES
     OUTPUT_NAME grove
     EXPORT_NAME ${target}
