@@ -235,6 +235,15 @@ typedef struct ctx {
     jmp_buf *catchers[MAXDEPTH];
 
     bool gc_seen; /* set by the root visitor: a collection ran */
+    struct event_state {
+        bool in_collection;      /* between a START and its END */
+        bool in_phase;           /* between a PHASE_START and its PHASE_END */
+        grove_collection_kind kind;
+        grove_phase phase;       /* the last phase started in this collection */
+        uint64_t number;         /* of the collection under way, or the last one */
+        uint64_t ends[2];        /* END events, by kind */
+        uint64_t pause_ns[2];    /* their durations summed, by kind */
+    } ev;
     uint64_t step;
     struct timespec start;
     bool stopped;
@@ -753,9 +762,75 @@ static void compare_object(ctx *c, uint32_t idx)
 
 /* Compare every rooted object's reachable graph with the model, then drop
  * the model objects nothing reaches (they can never be reached again). */
+/* The collection-event protocol: collections numbered from 1 without gaps,
+ * never nested; inside one, phases start and end in pairs, in pipeline
+ * order (the enum's order), each at most once. */
+static void on_event(grove_heap *heap, const grove_event *e, void *data)
+{
+    ctx *c = data;
+    struct event_state *ev = &c->ev;
+    (void)heap;
+    switch (e->type) {
+    case GROVE_EVENT_COLLECTION_START:
+        if (ev->in_collection)
+            fail(c, "event: collection %llu started inside collection %llu",
+                 (unsigned long long)e->collection, (unsigned long long)ev->number);
+        if (e->collection != ev->number + 1)
+            fail(c, "event: collection %llu follows collection %llu",
+                 (unsigned long long)e->collection, (unsigned long long)ev->number);
+        *ev = (struct event_state){.in_collection = true, .kind = e->kind, .phase = e->phase,
+                                   .number = e->collection, .ends = {ev->ends[0], ev->ends[1]},
+                                   .pause_ns = {ev->pause_ns[0], ev->pause_ns[1]}};
+        return;
+    case GROVE_EVENT_PHASE_START:
+        if (!ev->in_collection || ev->in_phase || e->phase <= ev->phase)
+            fail(c, "event: phase %s started out of order (after %s%s)", grove_phase_name(e->phase),
+                 grove_phase_name(ev->phase), ev->in_phase ? ", still open" : "");
+        ev->in_phase = true;
+        ev->phase = e->phase;
+        break;
+    case GROVE_EVENT_PHASE_END:
+        if (!ev->in_phase || e->phase != ev->phase)
+            fail(c, "event: phase %s ended, but %s is the open one", grove_phase_name(e->phase),
+                 grove_phase_name(ev->phase));
+        ev->in_phase = false;
+        break;
+    case GROVE_EVENT_COLLECTION_END:
+        if (!ev->in_collection || ev->in_phase || ev->phase != GROVE_PHASE_RESET)
+            fail(c, "event: collection %llu ended in phase %s", (unsigned long long)e->collection,
+                 grove_phase_name(ev->phase));
+        ev->in_collection = false;
+        ev->ends[e->kind == GROVE_MAJOR]++;
+        ev->pause_ns[e->kind == GROVE_MAJOR] += e->duration_ns;
+        break;
+    }
+    if (e->collection != ev->number || e->kind != ev->kind)
+        fail(c, "event: %s event of collection %llu inside collection %llu",
+             grove_phase_name(e->phase), (unsigned long long)e->collection,
+             (unsigned long long)ev->number);
+}
+
+/* The events and the statistics describe the same collections. */
+static void check_events(ctx *c)
+{
+    grove_stats st;
+    grove_get_stats(c->h, &st);
+    const struct event_state *ev = &c->ev;
+    if (ev->in_collection || ev->ends[0] != st.minor_collections ||
+        ev->ends[1] != st.major_collections || ev->pause_ns[0] != st.minor.total_ns ||
+        ev->pause_ns[1] != st.major.total_ns)
+        fail(c, "events saw %llu minor / %llu major collections pausing %llu / %llu ns; the stats "
+                "say %llu / %llu and %llu / %llu ns",
+             (unsigned long long)ev->ends[0], (unsigned long long)ev->ends[1],
+             (unsigned long long)ev->pause_ns[0], (unsigned long long)ev->pause_ns[1],
+             (unsigned long long)st.minor_collections, (unsigned long long)st.major_collections,
+             (unsigned long long)st.minor.total_ns, (unsigned long long)st.major.total_ns);
+}
+
 static void check(ctx *c, const char *why)
 {
     (void)why;
+    check_events(c);
     if (custom_trace_bad)
         fail(c, "the custom trace callback was handed an object whose size cannot hold its "
                 "slot count (%lu times)",
@@ -1694,6 +1769,72 @@ void stress_params_default(stress_params *p)
     p->verbosity = 1;
 }
 
+/* A byte count as an options value, with a K or M suffix when exact (and
+ * the source likes it), in either case. */
+static void put_bytes(char *buf, size_t cap, size_t v, stress_source *s)
+{
+    static const char suffix[] = "KMkm";
+    unsigned pick = (unsigned)stress_rnd(s, 3);
+    if (pick && v && v % ((size_t)1 << (10 * pick)) == 0)
+        snprintf(buf, cap, "%zu%c", v >> (10 * pick), suffix[pick - 1 + 2 * stress_rnd(s, 2)]);
+    else
+        snprintf(buf, cap, "%zu", v);
+}
+
+/* Make the chosen configuration again from an options string
+ * (grove_config_parse), in a random order, and check it comes out the same:
+ * the heap of every stress run and fuzz input is configured through the
+ * parser. */
+static void config_through_options(grove_config *want, stress_source *s)
+{
+    char parts[8][64], text[512] = "";
+    char b[32];
+    unsigned n = 0;
+    put_bytes(b, sizeof b, want->nursery_size, s);
+    snprintf(parts[n++], sizeof parts[0], "nursery-size=%s", b);
+    put_bytes(b, sizeof b, want->major_min_bytes, s);
+    snprintf(parts[n++], sizeof parts[0], "major-min-bytes=%s", b);
+    if (want->max_heap_size == SIZE_MAX)
+        snprintf(parts[n++], sizeof parts[0], "max-heap-size=none");
+    else {
+        put_bytes(b, sizeof b, want->max_heap_size, s);
+        snprintf(parts[n++], sizeof parts[0], "max-heap-size=%s", b);
+    }
+    snprintf(parts[n++], sizeof parts[0], "growth-factor=%.17g", want->growth_factor);
+    snprintf(parts[n++], sizeof parts[0], "zeal-minor=%u", want->zeal_minor);
+    snprintf(parts[n++], sizeof parts[0], "zeal-major=%u", want->zeal_major);
+    snprintf(parts[n++], sizeof parts[0], "verify%s",
+             (want->debug & GROVE_DEBUG_VERIFY) ? (stress_rnd(s, 2) ? "=on" : "") : "=off");
+    snprintf(parts[n++], sizeof parts[0], "poison=%s",
+             (want->debug & GROVE_DEBUG_POISON) ? "on" : "off");
+    for (unsigned i = n; i > 1; i--) { /* shuffle: the settings are independent */
+        unsigned j = (unsigned)stress_rnd(s, i);
+        char tmp[64];
+        memcpy(tmp, parts[i - 1], sizeof tmp);
+        memcpy(parts[i - 1], parts[j], sizeof tmp);
+        memcpy(parts[j], tmp, sizeof tmp);
+    }
+    for (unsigned i = 0; i < n; i++) {
+        if (i)
+            strcat(text, ",");
+        strcat(text, parts[i]);
+    }
+    grove_config got;
+    grove_config_init(&got);
+    grove_error_info err;
+    if (grove_config_parse(&got, text, &err) != GROVE_OK) {
+        fprintf(stderr, "stress: options '%s' rejected: %s\n", text, err.message);
+        abort();
+    }
+    if (got.nursery_size != want->nursery_size || got.major_min_bytes != want->major_min_bytes ||
+        got.max_heap_size != want->max_heap_size || got.growth_factor != want->growth_factor ||
+        got.zeal_minor != want->zeal_minor || got.zeal_major != want->zeal_major ||
+        got.debug != want->debug) {
+        fprintf(stderr, "stress: options '%s' did not give the configuration they name\n", text);
+        abort();
+    }
+}
+
 void stress_params_randomize(stress_params *p, stress_source *src, bool fuzzing)
 {
     static const size_t nurseries[] = {64 << 10, 96 << 10, 128 << 10, 256 << 10,
@@ -1715,6 +1856,7 @@ void stress_params_randomize(stress_params *p, stress_source *src, bool fuzzing)
          * a few MiB over the nursery is tight enough to be reached. */
         p->config.max_heap_size = p->config.nursery_size + ((1 + stress_rnd(s, 12)) << 20);
     }
+    config_through_options(&p->config, s);
     if (fuzzing) {
         p->steps = 3000;
         p->max_large = (size_t)64 << 10;
@@ -1783,6 +1925,8 @@ void stress_run(const stress_params *p, stress_source *src, stress_totals *total
     register_types(c);
     if (grove_add_root_visitor(c->h, visit_vroots, c) != GROVE_OK)
         fail(c, "grove_add_root_visitor: %s", grove_last_error_message(c->h));
+    if (grove_add_event_listener(c->h, on_event, c) != GROVE_OK)
+        fail(c, "grove_add_event_listener: %s", grove_last_error_message(c->h));
 
     while (!should_stop(c))
         call_frame(c);
