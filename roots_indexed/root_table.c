@@ -28,7 +28,7 @@ void grove_roots_destroy(grove_heap *heap)
 {
     struct grove__root_table *t = grove__table(heap);
     free(t->lifo);
-    free(t->scope_gens);
+    free(t->scopes);
     free(t->manual);
     free(t);
     grove__fast(heap)->roots = NULL;
@@ -131,12 +131,16 @@ static void report(grove_heap *heap, grove_error code)
 void grove__grow_scope_records(grove_heap *heap)
 {
     struct grove__root_table *t = grove__table(heap);
-    grove_roots_grow_scope_records(&t->scope_gens, &t->scope_cap);
+    t->scopes = grove_roots_grow_scope_records(t->scopes, &t->scope_cap, sizeof *t->scopes);
 }
 
 grove_error grove_scope_try_exit(grove_heap *heap, grove_scope s)
 {
     struct grove__root_table *t = grove__table(heap);
+    if (grove__scope_is_open(t, s)) {
+        grove__scope_close(t, s); /* closes inner scopes left open by a longjmp too */
+        return GROVE_OK;
+    }
     if (s.heap != t->heap_id)
         return grove_fail(heap, GROVE_E_BAD_SCOPE, "scope of heap #%u exited on heap #%u", s.heap,
                           t->heap_id);
@@ -145,19 +149,11 @@ grove_error grove_scope_try_exit(grove_heap *heap, grove_scope s)
                           "scope at depth %u exited, but only %u scopes are open (exited twice, "
                           "or after an outer scope)",
                           s.depth, t->depth);
-    if (t->scope_gens[s.depth - 1] != s.gen)
-        return grove_fail(heap, GROVE_E_BAD_SCOPE,
-                          "scope at depth %u, generation %u exited, but the scope open at that "
-                          "depth is a later one (generation %u): this scope was closed already, by "
-                          "its exit or an outer scope's",
-                          s.depth, s.gen, t->scope_gens[s.depth - 1]);
-    /* Exiting an outer scope also closes inner ones left open by a longjmp. */
-    t->lifo_top = s.top;
-    t->depth = s.depth - 1;
-    t->lifo_gen++;
-    if (t->depth == 0)
-        t->lifo_limit = 0;
-    return GROVE_OK;
+    return grove_fail(heap, GROVE_E_BAD_SCOPE,
+                      "scope at depth %u, generation %u exited, but the scope open at that "
+                      "depth is a later one (generation %u): this scope was closed already, by "
+                      "its exit or an outer scope's",
+                      s.depth, s.gen, t->scopes[s.depth - 1].gen);
 }
 
 void grove__scope_exit_slow(grove_heap *heap, grove_scope s)

@@ -42,7 +42,8 @@ size_t grove_roots_visit(grove_heap *heap, grove_tracer *tracer)
 void grove__grow_scope_records(grove_heap *heap)
 {
     struct grove__root_lists *l = grove__lists(heap);
-    grove_roots_grow_scope_records(&l->scope_gens, &l->scope_cap);
+    l->scope_gens = grove_roots_grow_scope_records(l->scope_gens, &l->scope_cap,
+                                                    sizeof *l->scope_gens);
 }
 
 void grove__report_bad_scope(grove_heap *heap, grove_scope scope)

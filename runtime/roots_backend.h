@@ -27,16 +27,18 @@ static inline void grove_trace_root(grove_tracer *t, void **slot)
 }
 
 /* Make room for one more open-scope record (both backends' scope checks keep
- * one 32-bit record per nesting level). Fatal on failure: grove_scope_enter
- * has no way to report an error, and the checks need the record. */
-static inline void grove_roots_grow_scope_records(uint32_t **records, uint32_t *cap)
+ * one record per nesting level, of record_size bytes): doubles *cap and
+ * returns the grown array. Fatal on failure: grove_scope_enter has no way to
+ * report an error, and the checks need the record. */
+static inline void *grove_roots_grow_scope_records(void *records, uint32_t *cap,
+                                                   size_t record_size)
 {
     uint32_t n = *cap ? *cap * 2 : 64;
-    uint32_t *grown = n > *cap ? realloc(*records, (size_t)n * sizeof *grown) : NULL;
+    void *grown = n > *cap ? realloc(records, (size_t)n * record_size) : NULL;
     if (!grown)
         grove_fatal("out of memory recording %u open scopes", *cap + 1);
-    *records = grown;
     *cap = n;
+    return grown;
 }
 
 #endif

@@ -64,9 +64,9 @@ typedef struct grove_manual {
     uint32_t heap;  /**< id of the heap that made it */
 } grove_manual;
 
-/** An open scope, from grove_scope_enter(); pass it to grove_scope_exit(). */
+/** An open scope, from grove_scope_enter(); pass it to grove_scope_exit().
+ *  It names the scope; the table records where its roots start. */
 typedef struct grove_scope {
-    uint32_t top;   /**< LIFO table top at entry */
     uint32_t depth; /**< nesting depth, 1 for the outermost scope */
     uint32_t heap;  /**< id of the heap */
     uint32_t gen;   /**< the table's generation at entry: with `depth`, it
@@ -82,6 +82,12 @@ struct grove__root_entry {
     uint32_t next_free; /* manual only: free-list link */
 };
 
+/* What the table records of the scope open at one depth. */
+struct grove__scope_record {
+    uint32_t gen; /* lifo_gen when it was entered */
+    uint32_t top; /* lifo_top when it was entered */
+};
+
 struct grove__root_table {
     struct grove__root_entry *lifo;
     uint32_t lifo_top;
@@ -90,8 +96,8 @@ struct grove__root_table {
     uint32_t lifo_gen;   /* bumped at every scope exit */
     uint32_t depth;      /* open scopes */
     uint32_t heap_id;
-    uint32_t *scope_gens; /* scope_gens[i]: gen of the open scope at depth i + 1 */
-    uint32_t scope_cap;   /* entries in scope_gens */
+    struct grove__scope_record *scopes; /* scopes[i]: the open scope at depth i + 1 */
+    uint32_t scope_cap;                 /* entries in scopes */
     struct grove__root_entry *manual;
     uint32_t manual_count;
     uint32_t manual_cap;
@@ -128,9 +134,11 @@ static inline grove_scope grove_scope_enter(grove_heap *heap)
         grove__grow_scope_records(heap);
     /* Two scopes entered at one depth see different generations: the first
      * must exit before the second enters, and every exit bumps lifo_gen. */
-    t->scope_gens[t->depth++] = t->lifo_gen;
+    struct grove__scope_record *r = &t->scopes[t->depth++];
+    r->gen = t->lifo_gen;
+    r->top = t->lifo_top;
     t->lifo_limit = t->lifo_cap;
-    grove_scope s = {t->lifo_top, t->depth, t->heap_id, t->lifo_gen};
+    grove_scope s = {t->depth, t->heap_id, t->lifo_gen};
     return s;
 }
 
@@ -144,25 +152,40 @@ static inline grove_scope grove_scope_enter(grove_heap *heap)
 GROVE_API grove_error grove_scope_try_exit(grove_heap *heap, grove_scope scope);
 GROVE_API void grove__scope_exit_slow(grove_heap *heap, grove_scope scope);
 
+/* Whether @p scope is open: its depth is open, and the scope recorded there
+ * is this one (a later scope at that depth has another generation). */
+static inline bool grove__scope_is_open(const struct grove__root_table *t, grove_scope scope)
+{
+    return scope.depth - 1u < t->depth && scope.heap == t->heap_id &&
+           t->scopes[scope.depth - 1u].gen == scope.gen;
+}
+
+/* Close an open @p scope and the scopes inside it. */
+static inline void grove__scope_close(struct grove__root_table *t, grove_scope scope)
+{
+    const uint32_t depth = scope.depth - 1u;
+    t->lifo_top = t->scopes[depth].top;
+    t->depth = depth;
+    t->lifo_gen++;
+    t->lifo_limit = depth ? t->lifo_cap : 0;
+}
+
 /**
  * Close @p scope and every scope opened inside it that is still open (after a
  * longjmp out of them): every grove_rooted created since it was entered dies.
  * Exiting a scope that is not open is misuse (GROVE_E_BAD_SCOPE) and changes
  * nothing: a scope exited already, or after an outer scope, even if another
  * scope has been entered at its depth since; a zeroed scope; a scope of
- * another heap. Inline for the common case, the innermost scope.
+ * another heap. Inline and call-free whenever the scope is open; the slow
+ * path only names the misuse.
  * @param heap  the heap
  * @param scope the scope from grove_scope_enter()
  */
 static inline void grove_scope_exit(grove_heap *heap, grove_scope scope)
 {
     struct grove__root_table *t = grove__table(heap);
-    if (GROVE_LIKELY(scope.depth == t->depth && scope.depth != 0 &&
-                     scope.heap == t->heap_id && t->scope_gens[scope.depth - 1] == scope.gen)) {
-        t->lifo_top = scope.top;
-        t->depth--;
-        t->lifo_gen++;
-        t->lifo_limit = t->depth ? t->lifo_cap : 0;
+    if (GROVE_LIKELY(grove__scope_is_open(t, scope))) {
+        grove__scope_close(t, scope);
         return;
     }
     grove__scope_exit_slow(heap, scope);
