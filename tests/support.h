@@ -199,8 +199,9 @@ size_t test_size(size_t full, size_t reduced);
  * assert that the child died of SIGABRT after writing `expected` to its
  * stderr. In `expected`, "..." stands for any text: the other parts must
  * appear in order. On a mismatch the test fails and the child's stderr is
- * printed. A failed assertion inside fn fails the test too (the child exits
- * instead of aborting). */
+ * printed. A failed assertion inside fn fails the test too: the child exits
+ * instead of aborting (under CK_FORK=no, after running the suite's remaining
+ * tests, as Check resumes there). */
 void test_expect_abort(void (*fn)(void *arg), void *arg, const char *expected);
 
 /* ---- Check ---------------------------------------------------------------- */
