@@ -34,6 +34,14 @@ void grove_roots_destroy(grove_heap *heap)
     grove__fast(heap)->roots = NULL;
 }
 
+void grove_roots_collecting(grove_heap *heap, bool collecting)
+{
+    struct grove__root_table *t = grove__table(heap);
+    t->collecting = collecting;
+    t->open_limit = collecting ? 0 : t->lifo_cap;
+    t->lifo_limit = t->depth ? t->open_limit : 0;
+}
+
 size_t grove_roots_visit(grove_heap *heap, grove_tracer *tracer)
 {
     struct grove__root_table *t = grove__table(heap);
@@ -174,13 +182,18 @@ grove_rooted grove__root_slow(grove_heap *heap, void *object)
 {
     struct grove__root_table *t = grove__table(heap);
     grove_rooted none = {0, 0, 0};
+    if (t->collecting) {
+        grove_misuse(heap, GROVE_E_IN_GC, "grove_root during a collection (from a root visitor "
+                                          "or a trace callback): the root would not be updated");
+        return none;
+    }
     if (t->depth == 0) {
         grove_misuse(heap, GROVE_E_NO_SCOPE, "grove_root with no scope open");
         return none;
     }
     if (!grow(heap, &t->lifo, &t->lifo_cap))
         return none;
-    t->lifo_limit = t->lifo_cap;
+    t->open_limit = t->lifo_limit = t->lifo_cap;
     return grove_root(heap, object);
 }
 
@@ -224,6 +237,13 @@ grove_error grove_rooted_try_set(grove_heap *heap, grove_rooted r, void *object)
 grove_manual grove_manual_root(grove_heap *heap, void *object)
 {
     struct grove__root_table *t = grove__table(heap);
+    if (t->collecting) {
+        grove_misuse(heap, GROVE_E_IN_GC, "grove_manual_root during a collection (from a root "
+                                          "visitor or a trace callback): the root would not be "
+                                          "updated");
+        grove_manual none = {0, 0, 0};
+        return none;
+    }
     uint32_t i = t->manual_free;
     if (i != NO_FREE) {
         t->manual_free = t->manual[i].next_free;

@@ -23,6 +23,11 @@ void grove_roots_destroy(grove_heap *heap)
     grove__fast(heap)->roots = NULL;
 }
 
+void grove_roots_collecting(grove_heap *heap, bool collecting)
+{
+    grove__lists(heap)->collecting = collecting;
+}
+
 size_t grove_roots_visit(grove_heap *heap, grove_tracer *tracer)
 {
     struct grove__root_lists *l = grove__lists(heap);

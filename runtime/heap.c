@@ -25,6 +25,7 @@ void grove_heap_enter_gc(grove_heap *heap)
     GROVE_ASSERT(!heap->in_gc, "collections do not nest");
     heap->in_gc = true;
     grove_nursery_set_slow_only(&heap->nursery, true);
+    grove_roots_collecting(heap, true);
 }
 
 void grove_heap_leave_gc(grove_heap *heap)
@@ -32,6 +33,7 @@ void grove_heap_leave_gc(grove_heap *heap)
     GROVE_ASSERT(heap->in_gc, "leaving a collection that was entered");
     GROVE_ASSERT(heap->marked_young.len == 0, "no nursery object stays marked between collections");
     heap->in_gc = false;
+    grove_roots_collecting(heap, false);
     /* In zeal mode every allocation must reach the slow path to be counted. */
     grove_nursery_set_slow_only(&heap->nursery, zeal(&heap->config));
 }

@@ -14,6 +14,12 @@
 bool grove_roots_init(grove_heap *heap);
 void grove_roots_destroy(grove_heap *heap);
 
+/* Told when a collection starts (true) and ends (false), from
+ * grove_heap_enter_gc / grove_heap_leave_gc: a root made in between (from a
+ * root visitor or a trace callback) would never be updated, so the backend
+ * refuses it with GROVE_E_IN_GC. */
+void grove_roots_collecting(grove_heap *heap, bool collecting);
+
 /* Offer every root slot to the tracer, which may rewrite it in place.
  * Returns the number of slots offered. */
 size_t grove_roots_visit(grove_heap *heap, grove_tracer *tracer);

@@ -91,8 +91,12 @@ struct grove__scope_record {
 struct grove__root_table {
     struct grove__root_entry *lifo;
     uint32_t lifo_top;
-    uint32_t lifo_limit; /* capacity while a scope is open, else 0 */
+    uint32_t lifo_limit; /* open_limit while a scope is open, else 0 */
     uint32_t lifo_cap;
+    /* lifo_cap, or 0 during a collection: grove_root's fast path then falls
+     * into the slow path, which refuses it, at no cost to the fast path. */
+    uint32_t open_limit;
+    bool collecting;     /* set by grove_roots_collecting */
     uint32_t lifo_gen;   /* bumped at every scope exit */
     uint32_t depth;      /* open scopes */
     uint32_t heap_id;
@@ -137,7 +141,7 @@ static inline grove_scope grove_scope_enter(grove_heap *heap)
     struct grove__scope_record *r = &t->scopes[t->depth++];
     r->gen = t->lifo_gen;
     r->top = t->lifo_top;
-    t->lifo_limit = t->lifo_cap;
+    t->lifo_limit = t->open_limit;
     grove_scope s = {t->depth, t->heap_id, t->lifo_gen};
     return s;
 }
@@ -167,7 +171,7 @@ static inline void grove__scope_close(struct grove__root_table *t, grove_scope s
     t->lifo_top = t->scopes[depth].top;
     t->depth = depth;
     t->lifo_gen++;
-    t->lifo_limit = depth ? t->lifo_cap : 0;
+    t->lifo_limit = depth ? t->open_limit : 0;
 }
 
 /**

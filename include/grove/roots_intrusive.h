@@ -95,6 +95,7 @@ struct grove__root_lists {
     uint32_t open;        /* open scopes */
     uint32_t scope_cap;   /* entries in scope_gens */
     uint32_t scope_gen;   /* scope exits so far (wraps at 2^32) */
+    bool collecting;      /* a collection is running: set by grove_roots_collecting */
 };
 
 static inline struct grove__root_lists *grove__lists(grove_heap *heap)
