@@ -11,12 +11,18 @@ bool grove_nursery_init(grove_nursery *n, struct grove__heap_fast *fast,
     void *mem = grove_arena_alloc(arena, size, 4096, false);
     if (!mem)
         return false;
+    void *spare = NULL;
+    if (poison && !(spare = grove_arena_alloc(arena, size, 4096, false))) {
+        grove_arena_free(arena, mem);
+        return false;
+    }
     *n = (grove_nursery){
         .fast = fast,
         .arena = arena,
         .start = (uintptr_t)mem,
         .end = (uintptr_t)mem + size,
         .zeroed_end = (uintptr_t)mem,
+        .spare = (uintptr_t)spare,
         .poison = poison,
     };
     fast->nursery_start = n->start;
@@ -25,6 +31,8 @@ bool grove_nursery_init(grove_nursery *n, struct grove__heap_fast *fast,
     /* Untouched nursery memory is treated like evacuated memory: ASan must
      * see no access before the slow path zeroes it. */
     GROVE_ASAN_POISON(mem, size);
+    if (spare)
+        grove_poison(spare, size);
     grove_nursery_set_slow_only(n, false);
     return true;
 }
@@ -33,9 +41,14 @@ void grove_nursery_free(grove_nursery *n)
 {
     if (!n->start)
         return;
-    GROVE_ASAN_UNPOISON((void *)n->start, n->end - n->start);
+    size_t size = n->end - n->start;
+    GROVE_ASAN_UNPOISON((void *)n->start, size);
     grove_arena_free(n->arena, (void *)n->start);
-    n->start = n->end = n->zeroed_end = 0;
+    if (n->spare) {
+        GROVE_ASAN_UNPOISON((void *)n->spare, size);
+        grove_arena_free(n->arena, (void *)n->spare);
+    }
+    n->start = n->end = n->zeroed_end = n->spare = 0;
 }
 
 static void arm(grove_nursery *n)
@@ -78,6 +91,13 @@ void grove_nursery_reset(grove_nursery *n)
         grove_poison((void *)n->start, used);
     else
         GROVE_ASAN_POISON((void *)n->start, used);
+    if (n->spare) { /* allocate from the other region; this one stays poisoned */
+        uintptr_t size = n->end - n->start, evacuated = n->start;
+        n->start = n->spare;
+        n->end = n->spare + size;
+        n->spare = evacuated;
+        n->fast->nursery_start = n->start;
+    }
     n->fast->alloc_ptr = n->start;
     n->zeroed_end = n->start;
     arm(n);

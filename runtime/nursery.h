@@ -6,7 +6,15 @@
  * and limit live in the heap's fast-path struct (grove.h), which the
  * nursery updates: the inline fast path allocates up to fast->alloc_limit,
  * the slow path zeroes the next chunk. Objects in [start, alloc_ptr) are
- * dense: a heap walk can step from header to header. */
+ * dense: a heap walk can step from header to header.
+ *
+ * In poison mode the nursery alternates between two regions: each minor GC
+ * poisons the region it evacuated and moves allocation to the other one, so
+ * a young pointer kept across a collection (the classic unrooted-pointer
+ * bug) lands on poison — and, under ASan, on poisoned memory — instead of
+ * silently aliasing the next object allocated at the same address. The
+ * spare region is debug-only memory and does not count against
+ * max_heap_size. */
 #ifndef GROVE_NURSERY_H
 #define GROVE_NURSERY_H
 
@@ -22,6 +30,7 @@ typedef struct grove_nursery {
     uintptr_t start;
     uintptr_t end;
     uintptr_t zeroed_end; /* [alloc_ptr, zeroed_end) is zero and unpoisoned */
+    uintptr_t spare;      /* poison mode: the other region, poisoned; else 0 */
     bool slow_only;       /* every allocation must take the slow path (zeal, in GC) */
     bool poison;          /* fill evacuated memory with the poison pattern */
 } grove_nursery;

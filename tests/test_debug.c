@@ -95,6 +95,99 @@ START_TEST(env_verify_catches_missing_barrier)
 }
 END_TEST
 
+/* ---- the classic mistake: a raw young pointer kept across a collection -- */
+
+#if defined(__SANITIZE_ADDRESS__)
+#define TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TEST_ASAN 1
+#endif
+#endif
+
+static grove_heap *verify_poison_heap(void)
+{
+    grove_config c;
+    test_default_config(&c);
+    c.debug = GROVE_DEBUG_VERIFY | GROVE_DEBUG_POISON;
+    return test_heap_config(&c, NULL);
+}
+
+/* An unrooted pair, then a collection (as any allocation may run): the
+ * pair was garbage and is gone. */
+static struct pair *stale_pair(grove_heap *h)
+{
+    struct pair *p = grove_alloc(h, tt.pair, sizeof *p);
+    ck_assert_ptr_nonnull(p);
+    p->car = FIX(1);
+    p->cdr = FIX(2);
+    ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    return p;
+}
+
+/* In poison mode the nursery restarts in its other region after a minor
+ * GC, so the stale pointer does not alias the next object allocated: it
+ * points at poison (under ASan, at poisoned memory). */
+START_TEST(stale_young_pointer_does_not_alias)
+{
+    grove_heap *h = verify_poison_heap();
+    struct pair *stale = stale_pair(h);
+    struct pair *next = grove_alloc(h, tt.pair, sizeof *next);
+    ck_assert_ptr_nonnull(next);
+    ck_assert_ptr_ne(stale, next);
+    ck_assert_ptr_eq(next->car, NULL); /* the new object is intact and zeroed */
+#ifndef TEST_ASAN
+    ck_assert_uint_eq((uintptr_t)stale->car, (uintptr_t)0xdbdbdbdbdbdbdbdbull);
+    ck_assert_uint_eq((uintptr_t)stale->cdr, (uintptr_t)0xdbdbdbdbdbdbdbdbull);
+#endif
+    /* And again after the next collection: the regions keep alternating. */
+    struct pair *stale2 = stale_pair(h);
+    ck_assert_ptr_ne(stale2, grove_alloc(h, tt.pair, sizeof *next));
+    grove_heap_destroy(h);
+}
+END_TEST
+
+#ifdef TEST_ASAN
+/* In the child: reading through the stale pointer. */
+static void read_stale_pointer(void *unused)
+{
+    (void)unused;
+    grove_heap *h = verify_poison_heap();
+    struct pair *stale = stale_pair(h);
+    ck_assert_ptr_nonnull(grove_alloc(h, tt.pair, sizeof *stale));
+    printf("%p\n", stale->car); /* ASan stops here */
+}
+
+START_TEST(stale_young_pointer_read_caught_by_asan)
+{
+    test_expect_abort(read_stale_pointer, NULL, "AddressSanitizer: use-after-poison");
+}
+END_TEST
+#endif
+
+/* In the child: the stale pointer stored into a live object. */
+static void store_stale_pointer(void *unused)
+{
+    (void)unused;
+    grove_heap *h = verify_poison_heap();
+    grove_scope s = grove_scope_enter(h);
+    GROVE_LOCAL(h, void **, keep, grove_alloc_array(h, tt.array, 1));
+    struct pair *stale = stale_pair(h);
+    void **k = GROVE_GET(h, keep);
+    grove_write(h, k, &k[0], stale);
+    grove_collect_minor(h); /* verify aborts: the regions alternate, so this one is
+                             * the nursery just evacuated again */
+    grove_scope_exit(h, s);
+}
+
+START_TEST(stale_young_pointer_stored_caught_by_verify)
+{
+    test_expect_abort(store_stale_pointer, NULL,
+                      "grove: fatal: verify (after minor GC): object ... of type 'array', slot 0, "
+                      "holds ...: points into the evacuated nursery (a stale pointer)");
+}
+END_TEST
+
 /* A varied workload under verify + poison: nothing trips. */
 START_TEST(verify_and_poison_workload)
 {
@@ -307,6 +400,11 @@ static Suite *debug_suite(void)
     tcase_add_test(tc, verify_passes_with_barrier);
     tcase_add_test(tc, verify_and_poison_workload);
     tcase_add_test(tc, poison_allocations_still_zeroed);
+    tcase_add_test(tc, stale_young_pointer_does_not_alias);
+    tcase_add_test(tc, stale_young_pointer_stored_caught_by_verify);
+#ifdef TEST_ASAN
+    tcase_add_test(tc, stale_young_pointer_read_caught_by_asan);
+#endif
     tc = test_tcase(s, "zeal");
     tcase_add_test(tc, zeal_from_config);
     tcase_add_test(tc, zeal_from_env);

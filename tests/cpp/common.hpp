@@ -69,12 +69,15 @@ struct Fixture {
         f->last = code;
     }
 
+    // car and cdr stay rooted across the allocation, which may collect: the
+    // caller's own copies of them are stale afterwards.
     Pair *cons(void *car, void *cdr)
     {
+        grove::Rooted<void *> rooted_car(heap, car), rooted_cdr(heap, cdr);
         Pair *p = heap.alloc<Pair>(pair);
         CHECK(p != nullptr);
-        p->car = car; // p is new: no barrier needed
-        p->cdr = cdr;
+        p->car = rooted_car.get(); // p is new: no barrier needed
+        p->cdr = rooted_cdr.get();
         return p;
     }
 };
