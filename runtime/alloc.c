@@ -1,13 +1,35 @@
 /* alloc.c — the allocation slow path: checks, zeal, nursery refills and
  * large objects. What to collect when memory runs short is policy.c's. */
+#include <unistd.h>
+
 #include "errors.h"
 #include "heap.h"
 #include "object.h"
 #include "policy.h"
 
+/* The machine's RAM; SIZE_MAX if the system does not say. */
+static size_t physical_memory(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || page <= 0 || (unsigned long)pages > SIZE_MAX / (unsigned long)page)
+        return SIZE_MAX;
+    return (size_t)pages * (size_t)page;
+}
+
 static void *alloc_large(grove_heap *heap, grove_type_id type, size_t bytes)
 {
     size_t footprint = grove_large_footprint(&heap->large, bytes);
+    /* With overcommit the system would "give" such an object and kill the
+     * process when it is touched (zeroing it does). No heap limit is no
+     * licence for that: one object larger than the machine is refused. */
+    size_t ram = physical_memory();
+    if (footprint > ram) {
+        grove_fail(heap, GROVE_E_OOM,
+                   "out of memory: a %zu-byte object is larger than this machine's %zu bytes "
+                   "of physical memory",
+                   bytes, ram);
+        return NULL;
+    }
     if (!grove_policy_room_for_large(heap, footprint)) {
         grove_fail(heap, GROVE_E_OOM,
                    "heap limit reached: a %zu-byte object does not fit (heap holds %zu of "
@@ -26,7 +48,7 @@ static void *alloc_large(grove_heap *heap, grove_type_id type, size_t bytes)
     return object;
 }
 
-void *grove__alloc_slow(grove_heap *heap, grove_type_id type, size_t size)
+static void *alloc_slow(grove_heap *heap, grove_type_id type, size_t size)
 {
     if (heap->in_gc) {
         grove_misuse(heap, GROVE_E_IN_GC,
@@ -62,4 +84,13 @@ void *grove__alloc_slow(grove_heap *heap, grove_type_id type, size_t size)
     }
     *cell = grove_make_header(type, bytes / 8);
     return cell + 1;
+}
+
+void *grove__alloc_slow(grove_heap *heap, grove_type_id type, size_t size)
+{
+    if (!grove_heap_claim(heap))
+        return NULL;
+    void *object = alloc_slow(heap, type, size);
+    grove_heap_release(heap);
+    return object;
 }

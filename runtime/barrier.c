@@ -5,7 +5,10 @@
 
 void grove__remember(grove_heap *heap, void *object)
 {
+    if (!grove_heap_claim(heap))
+        return;
     grove_remembered_add(&heap->remembered, object);
+    grove_heap_release(heap);
 }
 
 void grove_write_n(grove_heap *heap, void *object, void **dst, void *const *src, size_t n)

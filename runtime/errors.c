@@ -23,6 +23,7 @@ static const char *const error_names[] = {
     [GROVE_E_ROOT_ORDER] = "GROVE_E_ROOT_ORDER",
     [GROVE_E_BAD_NODE] = "GROVE_E_BAD_NODE",
     [GROVE_E_NOT_FOUND] = "GROVE_E_NOT_FOUND",
+    [GROVE_E_CONCURRENT_USE] = "GROVE_E_CONCURRENT_USE",
 };
 
 const char *grove_error_name(grove_error code)
@@ -53,6 +54,9 @@ grove_error grove_misuse(grove_heap *heap, grove_error code, const char *fmt, ..
     va_start(ap, fmt);
     record(heap, code, fmt, ap);
     va_end(ap);
+    /* The handler may longjmp out of the operation: it must not leave the
+     * heap claimed by this thread. */
+    grove_heap_unclaim(heap);
     if (heap->config.error_handler) {
         heap->config.error_handler(heap, code, heap->last_message, heap->config.error_data);
         return code;

@@ -1,8 +1,11 @@
 /* heap.c — heap lifecycle and the heap-wide helpers. */
 #include "heap.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "errors.h"
 #include "invariant.h"
@@ -19,6 +22,61 @@ static bool zeal(const grove_config *c)
 {
     return c->zeal_minor || c->zeal_major;
 }
+
+/* ---- one thread at a time ------------------------------------------------ */
+
+static uintptr_t current_thread(void)
+{
+    /* pthread_t is an integer or a pointer on every platform Grove builds on. */
+    return (uintptr_t)pthread_self();
+}
+
+static long current_tid(void)
+{
+#ifdef SYS_gettid
+    return (long)syscall(SYS_gettid);
+#else
+    return (long)getpid();
+#endif
+}
+
+bool grove_heap_claim(grove_heap *heap)
+{
+    uintptr_t me = current_thread(), holder = 0;
+    if (atomic_compare_exchange_strong(&heap->user, &holder, me)) {
+        heap->user_depth = 1;
+        heap->user_tid = current_tid();
+        return true;
+    }
+    if (holder == me) {
+        heap->user_depth++;
+        return true;
+    }
+    grove_misuse(heap, GROVE_E_CONCURRENT_USE,
+                 "heap used by thread %ld while thread %ld is using it (a heap is used by one "
+                 "thread at a time)",
+                 current_tid(), heap->user_tid);
+    return false;
+}
+
+void grove_heap_release(grove_heap *heap)
+{
+    if (atomic_load(&heap->user) != current_thread())
+        return; /* dropped by grove_heap_unclaim before a misuse handler */
+    GROVE_ASSERT(heap->user_depth > 0, "a release follows a claim");
+    if (--heap->user_depth == 0)
+        atomic_store(&heap->user, 0);
+}
+
+void grove_heap_unclaim(grove_heap *heap)
+{
+    if (atomic_load(&heap->user) != current_thread())
+        return;
+    heap->user_depth = 0;
+    atomic_store(&heap->user, 0);
+}
+
+/* ---- collections ------------------------------------------------------------ */
 
 void grove_heap_enter_gc(grove_heap *heap)
 {
@@ -95,8 +153,8 @@ void grove_heap_destroy(grove_heap *heap)
     grove_remembered_free(&heap->remembered);
     grove_worklist_free(&heap->worklist);
     grove_vec_free(&heap->marked_young);
-    grove_root_visitors_free(&heap->visitors);
-    grove_event_listeners_free(&heap->listeners);
+    grove_callbacks_free(&heap->visitors);
+    grove_callbacks_free(&heap->listeners);
     free(heap);
 }
 

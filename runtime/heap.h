@@ -10,13 +10,12 @@
 #include <grove/grove.h>
 
 #include "arena.h"
-#include "events.h"
+#include "callbacks.h"
 #include "large_object_space.h"
 #include "nursery.h"
 #include "old_space.h"
 #include "policy.h"
 #include "remembered_set.h"
-#include "root_visitors.h"
 #include "stats.h"
 #include "types.h"
 #include "vec.h"
@@ -32,6 +31,9 @@ struct grove_heap {
     grove_error last_error;  /* errors.c */
     char last_message[256];  /* errors.c */
     bool in_gc;              /* heap.c: held for a collection and its verify passes */
+    _Atomic(uintptr_t) user; /* heap.c: the thread inside a runtime operation, 0 if none */
+    unsigned user_depth;     /* heap.c: nested claims by that thread */
+    long user_tid;           /* heap.c: its thread id, for messages */
     uint64_t collections;    /* collector.c: collections run, both kinds */
 
     grove_arena arena;              /* arena.c: all block, large-object and nursery memory */
@@ -40,8 +42,8 @@ struct grove_heap {
     grove_old_space old;            /* old_space.c */
     grove_large_space large;        /* large_object_space.c */
     grove_remembered_set remembered; /* remembered_set.c, barrier.c */
-    grove_root_visitors visitors;   /* root_visitors.c */
-    grove_event_listeners listeners; /* events.c */
+    grove_callbacks visitors;       /* root_visitors.c */
+    grove_callbacks listeners;      /* events.c */
     grove_worklist worklist;        /* the tracing phases (collector.h) */
     grove_vec marked_young;         /* promotion.c: nursery objects a census marked */
     grove_policy policy;            /* policy.c */
@@ -52,6 +54,16 @@ struct grove_heap {
 size_t grove_heap_bytes(const grove_heap *heap);
 /* Would holding `extra` more bytes pass max_heap_size? */
 bool grove_heap_over_limit(const grove_heap *heap, size_t extra);
+
+/* Claim the heap for the calling thread for one operation (nested claims
+ * by the same thread are fine). If another thread holds it, report
+ * GROVE_E_CONCURRENT_USE naming both threads and return false: the caller
+ * does nothing. Every successful claim is paired with grove_heap_release. */
+bool grove_heap_claim(grove_heap *heap);
+void grove_heap_release(grove_heap *heap);
+/* Drop every claim the calling thread holds (before a misuse handler that
+ * may longjmp out of the operation). No-op if it holds none. */
+void grove_heap_unclaim(grove_heap *heap);
 
 /* Hold in_gc around a collection (and its verify passes): allocation,
  * collection requests and root or listener changes are refused meanwhile,

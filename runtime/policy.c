@@ -129,20 +129,31 @@ grove_error grove_policy_fail_nursery_stays(grove_heap *heap)
 
 /* ---- explicit collections ------------------------------------------------ */
 
-grove_error grove_collect_minor(grove_heap *heap)
+static grove_error collect(grove_heap *heap, grove_collection_kind kind)
 {
     if (heap->in_gc)
-        return grove_misuse(heap, GROVE_E_IN_GC, "grove_collect_minor during a collection");
-    if (grove_policy_make_room(heap, GROVE_REASON_EXPLICIT) != GROVE_OK)
-        return grove_policy_fail_nursery_stays(heap);
-    return GROVE_OK;
+        return grove_misuse(heap, GROVE_E_IN_GC, "grove_collect_%s during a collection",
+                            kind == GROVE_MINOR ? "minor" : "major");
+    grove_error e = kind == GROVE_MINOR ? grove_policy_make_room(heap, GROVE_REASON_EXPLICIT)
+                                        : grove_policy_full_collection(heap, GROVE_REASON_EXPLICIT);
+    return e == GROVE_OK ? GROVE_OK : grove_policy_fail_nursery_stays(heap);
+}
+
+static grove_error claimed_collect(grove_heap *heap, grove_collection_kind kind)
+{
+    if (!grove_heap_claim(heap))
+        return GROVE_E_CONCURRENT_USE;
+    grove_error e = collect(heap, kind);
+    grove_heap_release(heap);
+    return e;
+}
+
+grove_error grove_collect_minor(grove_heap *heap)
+{
+    return claimed_collect(heap, GROVE_MINOR);
 }
 
 grove_error grove_collect_major(grove_heap *heap)
 {
-    if (heap->in_gc)
-        return grove_misuse(heap, GROVE_E_IN_GC, "grove_collect_major during a collection");
-    if (grove_policy_full_collection(heap, GROVE_REASON_EXPLICIT) != GROVE_OK)
-        return grove_policy_fail_nursery_stays(heap);
-    return GROVE_OK;
+    return claimed_collect(heap, GROVE_MAJOR);
 }

@@ -40,7 +40,7 @@ static grove_error check_desc(grove_heap *heap, const grove_type_desc *d)
                       (int)d->layout);
 }
 
-grove_type_id grove_register_type(grove_heap *heap, const grove_type_desc *desc)
+static grove_type_id register_type(grove_heap *heap, const grove_type_desc *desc)
 {
     if (heap->in_gc) {
         /* The tracer reads the registry the collection started with. */
@@ -80,6 +80,15 @@ grove_type_id grove_register_type(grove_heap *heap, const grove_type_desc *desc)
     /* Publish last: the allocation fast path trusts ids below type_count. */
     heap->fast.type_count = ++t->count;
     return t->count - 1;
+}
+
+grove_type_id grove_register_type(grove_heap *heap, const grove_type_desc *desc)
+{
+    if (!grove_heap_claim(heap))
+        return GROVE_TYPE_INVALID;
+    grove_type_id id = register_type(heap, desc);
+    grove_heap_release(heap);
+    return id;
 }
 
 void grove_types_free(grove_type_registry *types)

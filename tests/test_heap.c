@@ -1,11 +1,16 @@
-/* test_heap.c — heap lifecycle, configuration, errors, independent heaps. */
+/* test_heap.c — heap lifecycle, configuration, errors, independent heaps,
+ * one heap shared by threads one at a time and misused by two at once. */
+#define _DEFAULT_SOURCE /* syscall(SYS_gettid) */
 #include "support.h"
 
 #include <math.h>
 #include <pthread.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 START_TEST(config_defaults)
 {
@@ -347,6 +352,164 @@ START_TEST(destroy_with_live_roots)
 }
 END_TEST
 
+/* ---- one heap, two threads --------------------------------------------------- */
+
+/* The main thread collects; inside the collection its root visitor lets a
+ * second thread try to use the heap and waits until it has. */
+typedef struct overlap {
+    grove_heap *heap;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    int stage;          /* 0 waiting, 1 the intruder may go, 2 it is done */
+    long collector_tid; /* thread ids, to find in the messages */
+    long intruder_tid;
+    void *alloc_result;
+    grove_error collect_result;
+    grove_type_id register_result;
+    test_errors rec; /* written by the intruder's misuse reports only */
+} overlap;
+
+static long this_tid(void)
+{
+    return (long)syscall(SYS_gettid);
+}
+
+static void set_stage(overlap *o, int stage)
+{
+    pthread_mutex_lock(&o->lock);
+    o->stage = stage;
+    pthread_cond_broadcast(&o->cond);
+    pthread_mutex_unlock(&o->lock);
+}
+
+static void wait_stage(overlap *o, int stage)
+{
+    pthread_mutex_lock(&o->lock);
+    while (o->stage < stage)
+        pthread_cond_wait(&o->cond, &o->lock);
+    pthread_mutex_unlock(&o->lock);
+}
+
+static void *intruder(void *arg)
+{
+    overlap *o = arg;
+    wait_stage(o, 1);
+    o->intruder_tid = this_tid();
+    o->alloc_result = grove_alloc(o->heap, tt.pair, sizeof(struct pair));
+    o->collect_result = grove_collect_major(o->heap);
+    grove_type_desc d = {.name = "intruding", .layout = GROVE_LAYOUT_BYTES};
+    o->register_result = grove_register_type(o->heap, &d);
+    set_stage(o, 2);
+    return NULL;
+}
+
+static void hold_collection_open(grove_heap *heap, grove_tracer *tracer, void *data)
+{
+    (void)heap;
+    (void)tracer;
+    overlap *o = data;
+    if (o->stage != 0)
+        return; /* only the first collection waits */
+    set_stage(o, 1);
+    wait_stage(o, 2);
+}
+
+START_TEST(two_threads_at_once_reported)
+{
+    overlap o = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
+    o.heap = test_heap(&o.rec);
+    o.collector_tid = this_tid();
+    grove_scope s = grove_scope_enter(o.heap);
+    GROVE_LOCAL(o.heap, struct pair *, l, test_list(o.heap, 1000, 0));
+    ck_assert_int_eq(grove_add_root_visitor(o.heap, hold_collection_open, &o), GROVE_OK);
+    pthread_t th;
+    ck_assert_int_eq(pthread_create(&th, NULL, intruder, &o), 0);
+    ck_assert_int_eq(grove_collect_minor(o.heap), GROVE_OK);
+    ck_assert_int_eq(pthread_join(th, NULL), 0);
+
+    /* Each of the intruder's three operations was refused and reported. */
+    ck_assert_ptr_null(o.alloc_result);
+    ck_assert_int_eq(o.collect_result, GROVE_E_CONCURRENT_USE);
+    ck_assert_uint_eq(o.register_result, GROVE_TYPE_INVALID);
+    ck_assert_uint_eq(o.rec.count, 3);
+    ck_assert_int_eq(o.rec.code, GROVE_E_CONCURRENT_USE);
+    char intruder_name[64], collector_name[64];
+    snprintf(intruder_name, sizeof intruder_name, "heap used by thread %ld ", o.intruder_tid);
+    snprintf(collector_name, sizeof collector_name, "while thread %ld is using it",
+             o.collector_tid);
+    ck_assert_msg(strstr(o.rec.message, intruder_name) && strstr(o.rec.message, collector_name),
+                  "message: %s", o.rec.message);
+    test_errors_reset(&o.rec);
+
+    /* The collection was not disturbed and the heap works on. */
+    ck_assert_uint_eq(test_list_check(GROVE_GET(o.heap, l), 1000, 0), 1000);
+    ck_assert_int_eq(grove_remove_root_visitor(o.heap, hold_collection_open, &o), GROVE_OK);
+    ck_assert_int_eq(grove_collect_major(o.heap), GROVE_OK);
+    ck_assert_uint_eq(test_list_check(GROVE_GET(o.heap, l), 1000, 0), 1000);
+    ASSERT_NOT_REPORTED(&o.rec);
+    grove_scope_exit(o.heap, s);
+    grove_heap_destroy(o.heap);
+}
+END_TEST
+
+/* One thread after another is fine, including after a misuse handler that
+ * longjmps out of the middle of an operation. */
+static jmp_buf misuse_escape;
+
+static void escaping_handler(grove_heap *heap, grove_error code, const char *message, void *data)
+{
+    test_record_handler(heap, code, message, data);
+    longjmp(misuse_escape, 1);
+}
+
+static void misuse_and_escape(grove_heap *h)
+{
+    if (setjmp(misuse_escape) == 0)
+        grove_alloc(h, 9999, 16); /* unknown type: the handler jumps back */
+}
+
+typedef struct relay {
+    grove_heap *heap;
+    size_t n;
+    size_t checked;
+} relay;
+
+static void *relay_leg(void *arg)
+{
+    relay *r = arg;
+    grove_scope s = grove_scope_enter(r->heap);
+    GROVE_LOCAL(r->heap, struct pair *, l, test_list(r->heap, r->n, 0));
+    ck_assert_int_eq(grove_collect_major(r->heap), GROVE_OK);
+    r->checked = test_list_check(GROVE_GET(r->heap, l), r->n, 0);
+    grove_scope_exit(r->heap, s);
+    return NULL;
+}
+
+START_TEST(threads_one_after_another)
+{
+    test_errors rec;
+    relay r = {.heap = test_heap(&rec), .n = test_size(20000, 2000)};
+    /* A misuse on this thread first, escaped by longjmp: it must not leave
+     * the heap claimed by this thread. */
+    grove_set_error_handler(r.heap, escaping_handler, &rec);
+    misuse_and_escape(r.heap);
+    ASSERT_REPORTED(&rec, GROVE_E_BAD_TYPE);
+    grove_set_error_handler(r.heap, test_record_handler, &rec);
+    for (int leg = 0; leg < 3; leg++) {
+        pthread_t th;
+        r.checked = 0;
+        ck_assert_int_eq(pthread_create(&th, NULL, relay_leg, &r), 0);
+        ck_assert_int_eq(pthread_join(th, NULL), 0);
+        ck_assert_uint_eq(r.checked, r.n);
+        ASSERT_NOT_REPORTED(&rec);
+    }
+    relay_leg(&r); /* and back on the main thread */
+    ck_assert_uint_eq(r.checked, r.n);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(r.heap);
+}
+END_TEST
+
 static Suite *heap_suite(void)
 {
     Suite *s = suite_create("heap");
@@ -365,6 +528,8 @@ static Suite *heap_suite(void)
     tc = test_tcase(s, "lifecycle");
     tcase_add_test(tc, two_heaps_independent);
     tcase_add_test(tc, heaps_on_threads);
+    tcase_add_test(tc, two_threads_at_once_reported);
+    tcase_add_test(tc, threads_one_after_another);
     tcase_add_test(tc, destroy_with_live_roots);
     return s;
 }

@@ -1,9 +1,11 @@
 /* test_limits.c — max_heap_size: allocation fails with GROVE_E_OOM when a
  * collection cannot make room, the heap stays consistent, and dropping
  * roots makes allocation work again. */
+#define _DEFAULT_SOURCE /* sysconf(_SC_PHYS_PAGES) */
 #include "support.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #define NURSERY ((size_t)256 << 10)
 #define MAX_HEAP ((size_t)4 << 20)
@@ -215,6 +217,35 @@ START_TEST(oom_large_request)
 }
 END_TEST
 
+/* With no heap limit, one object larger than the machine's memory is still
+ * refused cleanly (it used to "succeed" through overcommit). */
+START_TEST(oom_beyond_physical_memory)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    ck_assert_int_gt(pages, 0);
+    size_t ram = (size_t)pages * (size_t)page;
+    grove_stats before = test_stats(h);
+    const size_t requests[] = {ram + ((size_t)1 << 20), 2 * ram, (size_t)4 << 40, (size_t)7 << 40};
+    for (size_t i = 0; i < sizeof requests / sizeof requests[0]; i++) {
+        grove_clear_error(h);
+        ck_assert_ptr_null(grove_alloc(h, tt.bytes, requests[i]));
+        ASSERT_LAST_ERROR(h, GROVE_E_OOM);
+        ck_assert_ptr_nonnull(strstr(grove_last_error_message(h), "physical memory"));
+    }
+    ASSERT_NOT_REPORTED(&rec);
+    grove_stats after = test_stats(h);
+    ck_assert_uint_eq(after.heap_bytes, before.heap_bytes);
+    ck_assert_uint_eq(after.peak_heap_bytes, before.peak_heap_bytes);
+    /* The heap works on. */
+    grove_clear_error(h);
+    ck_assert_ptr_nonnull(grove_alloc(h, tt.bytes, (size_t)1 << 20));
+    ck_assert_int_eq(grove_last_error(h), GROVE_OK);
+    grove_heap_destroy(h);
+}
+END_TEST
+
 /* Filling the limit with large objects, then with small ones after dropping
  * them. */
 START_TEST(oom_large_objects)
@@ -281,6 +312,7 @@ static Suite *limits_suite(void)
     tcase_add_test(tc, oom_then_recover_persistent);
     tcase_add_test(tc, oom_then_recover_scope);
     tcase_add_test(tc, oom_large_request);
+    tcase_add_test(tc, oom_beyond_physical_memory);
     tcase_add_test(tc, oom_large_objects);
     tcase_add_test(tc, peak_within_limit);
     return s;

@@ -13,8 +13,12 @@
  * read a small struct at the start of every heap (struct grove__heap_fast).
  * Its fields are not API: touch them only through these functions.
  *
- * A heap is used by one thread at a time; separate heaps may run in
- * parallel on different threads.
+ * A heap is used by one thread at a time (any thread, one after another);
+ * separate heaps may run in parallel on different threads. Overlapping use
+ * of one heap by two threads is misuse, GROVE_E_CONCURRENT_USE naming both
+ * threads, wherever it reaches the runtime: an allocation that refills or
+ * collects, a collection, the barrier's logging, registering types,
+ * visitors or listeners. The inline fast paths cannot see it.
  */
 #ifndef GROVE_GROVE_H
 #define GROVE_GROVE_H
@@ -99,7 +103,8 @@ typedef enum grove_error {
     GROVE_E_BAD_SCOPE,      /**< scope exited twice, out of order, or foreign */
     GROVE_E_ROOT_ORDER,     /**< stack root unlinked out of LIFO order */
     GROVE_E_BAD_NODE,       /**< persistent node removed twice or never added */
-    GROVE_E_NOT_FOUND       /**< removing a root visitor that is not registered */
+    GROVE_E_NOT_FOUND,      /**< removing a root visitor or listener that is not registered */
+    GROVE_E_CONCURRENT_USE  /**< the heap used by a second thread while one is using it */
 } grove_error;
 
 /** A heap: an opaque handle created by grove_heap_create(). */
@@ -179,7 +184,8 @@ enum {
 typedef struct grove_config {
     size_t nursery_size;    /**< bytes of nursery (default 4 MiB; >= 64 KiB) */
     size_t max_heap_size;   /**< nursery + old-space blocks + large objects, never
-                               exceeded (default: no limit) */
+                               exceeded (default: no limit, but one object larger
+                               than the machine's physical memory is refused) */
     double growth_factor;   /**< major GC when old space exceeds live-after-last-major
                                times this (default 2.0; in (1.0, 1000]) */
     size_t major_min_bytes; /**< never trigger a major GC below this old-space size
