@@ -12,7 +12,9 @@
  *
  * Operands of a call are evaluated onto the VM stack, which the collector
  * traces through a root visitor; a primitive gets them there as argv, and a
- * closure call copies them into a fresh frame.
+ * closure call copies them into a fresh frame. C code calls a procedure the
+ * same way (apply_at): it pushes the procedure and its arguments and enters
+ * eval's loop at the application step.
  *
  * After any call that may collect (eval, cons, make_frame, ...), raw
  * pointers read before it are stale: this file re-reads GROVE_GET(H, x)
@@ -203,13 +205,15 @@ static void arity_error(obj f, int argc)
 static obj eval_simple_call(obj a, obj env)
 {
     obj head = car(a);
-    if (!is_symbol(head) || SYM(head)->special != mk_fixnum(SF_NONE))
+    /* the operator: a variable, or a primitive itself (in the code
+     * define-record-type generates) */
+    if (!is_prim(head) && (!is_symbol(head) || SYM(head)->special != mk_fixnum(SF_NONE)))
         return NULL;
     obj args = cdr(a);
     for (obj p = args; p != NIL; p = cdr(p))
         if (!is_pair(p) || is_pair(car(p)))
             return NULL;
-    obj f = lookup(head, env);
+    obj f = is_prim(head) ? head : lookup(head, env);
     if (!is_prim(f) || f == prim_apply_obj)
         return NULL;
     struct primitive *prim = &prim_table[prim_index(f)];
@@ -226,6 +230,9 @@ static obj eval_simple_call(obj a, obj env)
     return result;
 }
 
+static obj eval_in(obj expr, obj env, size_t call_base);
+#define NO_CALL SIZE_MAX
+
 /* Evaluate an operand: variables, constants and simple primitive calls
  * inline, the rest by a (non-tail) recursive eval. */
 static inline obj eval_operand(obj a, obj env)
@@ -237,15 +244,18 @@ static inline obj eval_operand(obj a, obj env)
     obj v = eval_simple_call(a, env);
     if (v != NULL)
         return v;
-    return eval(a, env);
+    return eval_in(a, env, NO_CALL);
 }
 
 /* ---- eval ----------------------------------------------------------------- */
 
-obj eval(obj expr, obj env)
+/* Evaluate expr in env; or, when call_base is not NO_CALL, apply the
+ * procedure at sc.stack[call_base] to the values above it (apply_at), which
+ * enters the loop at the application step below. */
+static obj eval_in(obj expr, obj env, size_t call_base)
 {
     if (GROVE_UNLIKELY(!depth_ok()))
-        scm_error("recursion too deep (%ld nested evaluations)", sc.depth);
+        scm_resource_error("recursion too deep (%ld nested evaluations)", sc.depth);
 
     grove_scope scope = grove_scope_enter(H);
     GROVE_LOCAL(H, obj, x, expr); /* the expression being evaluated */
@@ -253,6 +263,10 @@ obj eval(obj expr, obj env)
     GROVE_LOCAL(H, obj, t, NIL);  /* a cursor: operands, bindings, body */
     obj result;
     size_t base;
+    if (call_base != NO_CALL) {
+        base = call_base;
+        goto apply; /* into the loop: apply uses only base and the locals above */
+    }
 
     for (;;) {
         obj xv = GROVE_GET(H, x);
@@ -270,7 +284,20 @@ obj eval(obj expr, obj env)
             case SF_NONE:
             case SF_ELSE:
             case SF_ARROW:
+            case SF_UNQUOTE:
+            case SF_UNQUOTE_SPLICING:
                 break;
+
+            case SF_QUASIQUOTE:
+                if (!is_pair(cdr(xv)) || cdr(cdr(xv)) != NIL)
+                    syntax_error(xv);
+                result = quasiquote(car(cdr(xv)), GROVE_GET(H, e));
+                goto done;
+
+            case SF_DEFINE_RECORD_TYPE:
+                /* evaluate the definitions it stands for, in place */
+                GROVE_SET(H, x, record_type_expand(xv));
+                continue;
 
             case SF_QUOTE:
                 if (!is_pair(cdr(xv)) || cdr(cdr(xv)) != NIL)
@@ -666,6 +693,8 @@ obj eval(obj expr, obj env)
             sc.sp = base;
             goto done;
         }
+        if (is_continuation(f))
+            continuation_throw(f, argc, &sc.stack[base + 1]);
         if (!is_closure(f)) {
             char *s = value_to_cstr(f);
             char text[256];
@@ -720,4 +749,38 @@ done:
     grove_scope_exit(H, scope);
     sc.depth--;
     return result;
+}
+
+obj eval(obj expr, obj env)
+{
+    return eval_in(expr, env, NO_CALL);
+}
+
+obj apply_at(size_t base)
+{
+    return eval_in(NIL, NIL, base);
+}
+
+obj call0(obj f)
+{
+    size_t base = sc.sp;
+    push(f);
+    return apply_at(base);
+}
+
+obj call1(obj f, obj a)
+{
+    size_t base = sc.sp;
+    push(f);
+    push(a);
+    return apply_at(base);
+}
+
+obj call2(obj f, obj a, obj b)
+{
+    size_t base = sc.sp;
+    push(f);
+    push(a);
+    push(b);
+    return apply_at(base);
 }

@@ -20,6 +20,18 @@ static const grove_type_desc type_descs[T_COUNT] = {
     [T_VECTOR] = {"vector", GROVE_LAYOUT_ARRAY, 0, 0, NULL},
     [T_CLOSURE] = {"closure", GROVE_LAYOUT_RECORD, sizeof(struct closure), 0xf, NULL},
     [T_FRAME] = {"frame", GROVE_LAYOUT_ARRAY, 0, 0, NULL},
+    /* A double has no pointers: never scanned, only copied when it
+     * survives. */
+    [T_FLONUM] = {"flonum", GROVE_LAYOUT_BYTES, 0, 0, NULL},
+    [T_BYTEVECTOR] = {"bytevector", GROVE_LAYOUT_BYTES, 0, 0, NULL},
+    [T_RECORD_TYPE] = {"record-type", GROVE_LAYOUT_RECORD, sizeof(struct record_type), 0x3, NULL},
+    /* Instances vary in size with their type: an ARRAY whose every word
+     * (the type, then the fields) is a slot. */
+    [T_RECORD] = {"record", GROVE_LAYOUT_ARRAY, 0, 0, NULL},
+    /* Only a fixnum: no slots. */
+    [T_CONTINUATION] = {"continuation", GROVE_LAYOUT_RECORD, sizeof(struct continuation), 0, NULL},
+    [T_ERROR] = {"error-object", GROVE_LAYOUT_RECORD, sizeof(struct error_object), 0x6, NULL},
+    [T_PORT] = {"port", GROVE_LAYOUT_RECORD, sizeof(struct port), 0x6, NULL},
 };
 
 #define VM_STACK_SLOTS ((size_t)1 << 20)
@@ -71,11 +83,15 @@ bool heap_init(size_t nursery_size, size_t max_heap_size)
         return false;
     }
     symbols_init();
+    control_init();
+    ports_init();
     return true;
 }
 
 void heap_shutdown(void)
 {
+    ports_shutdown();
+    control_shutdown();
     grove_persistent_drop(H, &sc.symtab);
     grove_remove_root_visitor(H, visit_vm_stack, &sc);
     grove_heap_destroy(H);
@@ -95,13 +111,13 @@ void alloc_failed(void)
     fprintf(stderr, "scheme: %s\n", grove_last_error_message(H));
     grove_clear_error(H);
     if (code == GROVE_E_TOO_LARGE)
-        scm_error("object too large (%s)", grove_error_name(code));
-    scm_error("out of memory (%s)", grove_error_name(code));
+        scm_resource_error("object too large (%s)", grove_error_name(code));
+    scm_resource_error("out of memory (%s)", grove_error_name(code));
 }
 
 void stack_overflow(void)
 {
-    scm_error("stack overflow: more than %zu values on the VM stack", sc.stack_cap);
+    scm_resource_error("stack overflow: more than %zu values on the VM stack", sc.stack_cap);
 }
 
 /* ---- constructors --------------------------------------------------------- */
@@ -174,4 +190,30 @@ obj make_frame(intptr_t count)
     for (intptr_t i = 0; i < count; i++)
         f->vals[i] = UNASSIGNED;
     return f;
+}
+
+obj make_flonum(double value)
+{
+    struct flonum *f = scm_alloc(T_FLONUM, sizeof *f);
+    f->value = value;
+    return f;
+}
+
+obj make_bytevector(intptr_t length)
+{
+    if (length < 0 || (uintmax_t)length > SIZE_MAX / 2)
+        scm_error("make-bytevector: bad length %jd", (intmax_t)length);
+    struct bytevector *b = scm_alloc(T_BYTEVECTOR, sizeof *b + (size_t)length);
+    b->length = length;
+    return b; /* grove_alloc returns zeroed memory */
+}
+
+obj stack_to_list(size_t base, obj tail)
+{
+    obj r = tail;
+    while (sc.sp > base) {
+        r = cons(sc.stack[sc.sp - 1], r); /* cons roots r; the stack is rooted */
+        sc.sp--;
+    }
+    return r;
 }

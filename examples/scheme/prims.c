@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-#define MAX_PRIMS 256
+#define MAX_PRIMS 512
 
 struct primitive prim_table[MAX_PRIMS];
 size_t prim_count;
@@ -45,6 +45,12 @@ void prims_init(void)
     prims_strings_init();
     prims_vectors_init();
     prims_system_init();
+    prims_math_init();
+    prims_bytevectors_init();
+    prims_records_init();
+    prims_control_init();
+    prims_exceptions_init();
+    prims_ports_init();
 }
 
 /* ---- argument checks -------------------------------------------------------- */
@@ -74,6 +80,13 @@ obj arg_vector(const char *who, obj v)
 {
     if (!is_vector(v))
         type_error(who, "a vector", v);
+    return v;
+}
+
+obj arg_procedure(const char *who, obj v)
+{
+    if (!is_procedure(v))
+        type_error(who, "a procedure", v);
     return v;
 }
 
@@ -120,7 +133,10 @@ obj scm_reverse(obj list)
 
 bool scm_eqv(obj a, obj b)
 {
-    return a == b; /* fixnums and chars are immediates: equal values, equal words */
+    /* fixnums and chars are immediates: equal values, equal words. Flonums
+     * are boxed: the same bits (so 0.0 and -0.0 differ, a NaN is itself). */
+    return a == b || (is_flonum(a) && is_flonum(b) &&
+                      memcmp(&FLO(a)->value, &FLO(b)->value, sizeof(double)) == 0);
 }
 
 bool scm_equal(obj a, obj b)
@@ -137,6 +153,11 @@ bool scm_equal(obj a, obj b)
             a = cdr(a);
             b = cdr(b);
             continue;
+        case T_FLONUM:
+            return scm_eqv(a, b);
+        case T_BYTEVECTOR:
+            return BVEC(a)->length == BVEC(b)->length &&
+                   memcmp(BVEC(a)->bytes, BVEC(b)->bytes, (size_t)BVEC(a)->length) == 0;
         case T_STRING:
             return STR(a)->length == STR(b)->length &&
                    memcmp(STR(a)->chars, STR(b)->chars, (size_t)STR(a)->length) == 0;

@@ -37,19 +37,44 @@ static obj cxr(const char *name, obj v)
     return v;
 }
 
-#define CXR(fn, name)                                                                           \
-    static obj fn(int argc, obj *argv)                                                          \
+/* Every c[ad]{2,4}r accessor: one function each, so that an error names
+ * the accessor the program called. */
+#define CXR_NAMES(X) \
+    X(caar) \
+    X(cadr) \
+    X(cdar) \
+    X(cddr) \
+    X(caaar) \
+    X(caadr) \
+    X(cadar) \
+    X(caddr) \
+    X(cdaar) \
+    X(cdadr) \
+    X(cddar) \
+    X(cdddr) \
+    X(caaaar) \
+    X(caaadr) \
+    X(caadar) \
+    X(caaddr) \
+    X(cadaar) \
+    X(cadadr) \
+    X(caddar) \
+    X(cadddr) \
+    X(cdaaar) \
+    X(cdaadr) \
+    X(cdadar) \
+    X(cdaddr) \
+    X(cddaar) \
+    X(cddadr) \
+    X(cdddar) \
+    X(cddddr)
+#define CXR_DEFINE(name)                                                                        \
+    static obj prim_##name(int argc, obj *argv)                                                 \
     {                                                                                           \
         (void)argc;                                                                             \
-        return cxr(name, argv[0]);                                                              \
+        return cxr(#name, argv[0]);                                                             \
     }
-CXR(prim_caar, "caar")
-CXR(prim_cadr, "cadr")
-CXR(prim_cdar, "cdar")
-CXR(prim_cddr, "cddr")
-CXR(prim_caddr, "caddr")
-CXR(prim_cdddr, "cdddr")
-CXR(prim_cadddr, "cadddr")
+CXR_NAMES(CXR_DEFINE)
 
 static obj prim_set_car(int argc, obj *argv)
 {
@@ -148,12 +173,60 @@ static obj prim_memq(int argc, obj *argv)
     return FALSE_OBJ;
 }
 
+static obj prim_memv(int argc, obj *argv)
+{
+    (void)argc;
+    for (obj l = argv[1]; is_pair(l); l = cdr(l))
+        if (scm_eqv(car(l), argv[0]))
+            return l;
+    return FALSE_OBJ;
+}
+
 static obj prim_assq(int argc, obj *argv)
 {
     (void)argc;
     for (obj l = argv[1]; is_pair(l); l = cdr(l))
         if (is_pair(car(l)) && car(car(l)) == argv[0])
             return car(l);
+    return FALSE_OBJ;
+}
+
+static obj prim_assv(int argc, obj *argv)
+{
+    (void)argc;
+    for (obj l = argv[1]; is_pair(l); l = cdr(l))
+        if (is_pair(car(l)) && scm_eqv(car(car(l)), argv[0]))
+            return car(l);
+    return FALSE_OBJ;
+}
+
+/* (member x list [compare]) and (assoc key alist [compare]). With a Scheme
+ * predicate each test is a call that may collect, so the cursor lives on
+ * the VM stack (argv[1] itself) and is re-read after each call. */
+static bool same(int argc, obj *argv, obj item)
+{
+    if (argc < 3)
+        return scm_equal(argv[0], item);
+    return call2(argv[2], argv[0], item) != FALSE_OBJ;
+}
+
+static obj prim_member(int argc, obj *argv)
+{
+    if (argc > 2)
+        arg_procedure("member", argv[2]);
+    for (; is_pair(argv[1]); argv[1] = cdr(argv[1]))
+        if (same(argc, argv, car(argv[1])))
+            return argv[1];
+    return FALSE_OBJ;
+}
+
+static obj prim_assoc(int argc, obj *argv)
+{
+    if (argc > 2)
+        arg_procedure("assoc", argv[2]);
+    for (; is_pair(argv[1]); argv[1] = cdr(argv[1]))
+        if (is_pair(car(argv[1])) && same(argc, argv, car(car(argv[1]))))
+            return car(argv[1]);
     return FALSE_OBJ;
 }
 
@@ -180,13 +253,8 @@ void prims_lists_init(void)
     define_primitive("cons", prim_cons, 2, 2);
     define_primitive("car", prim_car, 1, 1);
     define_primitive("cdr", prim_cdr, 1, 1);
-    define_primitive("caar", prim_caar, 1, 1);
-    define_primitive("cadr", prim_cadr, 1, 1);
-    define_primitive("cdar", prim_cdar, 1, 1);
-    define_primitive("cddr", prim_cddr, 1, 1);
-    define_primitive("caddr", prim_caddr, 1, 1);
-    define_primitive("cdddr", prim_cdddr, 1, 1);
-    define_primitive("cadddr", prim_cadddr, 1, 1);
+#define CXR_REGISTER(name) define_primitive(#name, prim_##name, 1, 1);
+    CXR_NAMES(CXR_REGISTER)
     define_primitive("set-car!", prim_set_car, 2, 2);
     define_primitive("set-cdr!", prim_set_cdr, 2, 2);
     define_primitive("list", prim_list, 0, -1);
@@ -196,9 +264,11 @@ void prims_lists_init(void)
     define_primitive("list-tail", prim_list_tail, 2, 2);
     define_primitive("list-ref", prim_list_ref, 2, 2);
     define_primitive("memq", prim_memq, 2, 2);
-    define_primitive("memv", prim_memq, 2, 2);
+    define_primitive("memv", prim_memv, 2, 2);
+    define_primitive("member", prim_member, 2, 3);
     define_primitive("assq", prim_assq, 2, 2);
-    define_primitive("assv", prim_assq, 2, 2);
+    define_primitive("assv", prim_assv, 2, 2);
+    define_primitive("assoc", prim_assoc, 2, 3);
     define_primitive("null?", prim_null_p, 1, 1);
     define_primitive("pair?", prim_pair_p, 1, 1);
     define_primitive("list?", prim_list_p, 1, 1);

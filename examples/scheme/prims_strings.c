@@ -195,29 +195,6 @@ static obj prim_symbol_p(int argc, obj *argv)
     return mk_bool(is_symbol(argv[0]));
 }
 
-static obj prim_number_to_string(int argc, obj *argv)
-{
-    (void)argc;
-    char buf[32];
-    int n = snprintf(buf, sizeof buf, "%jd", (intmax_t)arg_fixnum("number->string", argv[0]));
-    return make_string(buf, (size_t)n);
-}
-
-static obj prim_string_to_number(int argc, obj *argv)
-{
-    (void)argc;
-    obj s = arg_string("string->number", argv[0]);
-    const char *p = STR(s)->chars;
-    if (*p == '\0')
-        return FALSE_OBJ;
-    char *end;
-    errno = 0;
-    long long v = strtoll(p, &end, 10);
-    if (*end != '\0' || errno == ERANGE || v > FIXNUM_MAX || v < FIXNUM_MIN || isspace((unsigned char)*p))
-        return FALSE_OBJ;
-    return mk_fixnum((intptr_t)v);
-}
-
 /* ---- characters ---- */
 
 static uint32_t arg_char(const char *who, obj c)
@@ -310,8 +287,6 @@ void prims_strings_init(void)
     define_primitive("string->symbol", prim_string_to_symbol, 1, 1);
     define_primitive("symbol->string", prim_symbol_to_string, 1, 1);
     define_primitive("symbol?", prim_symbol_p, 1, 1);
-    define_primitive("number->string", prim_number_to_string, 1, 1);
-    define_primitive("string->number", prim_string_to_number, 1, 1);
     define_primitive("char?", prim_char_p, 1, 1);
     define_primitive("char->integer", prim_char_to_integer, 1, 1);
     define_primitive("integer->char", prim_integer_to_char, 1, 1);

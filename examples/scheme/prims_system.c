@@ -1,6 +1,6 @@
 /*
- * prims_system.c — equality and type predicates, output, errors, exit, and
- * a window on the collector (collect, gc-stat).
+ * prims_system.c — equality and type predicates, exit, and a window on the
+ * collector (collect, gc-stat).
  */
 #include "scheme.h"
 
@@ -11,6 +11,12 @@ static obj prim_eq_p(int argc, obj *argv)
 {
     (void)argc;
     return mk_bool(argv[0] == argv[1]); /* identity survives moves */
+}
+
+static obj prim_eqv_p(int argc, obj *argv)
+{
+    (void)argc;
+    return mk_bool(scm_eqv(argv[0], argv[1]));
 }
 
 static obj prim_equal_p(int argc, obj *argv)
@@ -29,63 +35,6 @@ static obj prim_boolean_p(int argc, obj *argv)
 {
     (void)argc;
     return mk_bool(argv[0] == TRUE_OBJ || argv[0] == FALSE_OBJ);
-}
-
-static obj prim_procedure_p(int argc, obj *argv)
-{
-    (void)argc;
-    return mk_bool(is_prim(argv[0]) || is_closure(argv[0]));
-}
-
-static obj prim_display(int argc, obj *argv)
-{
-    (void)argc;
-    print_value(sc.out, argv[0], false);
-    return UNSPEC;
-}
-
-static obj prim_write(int argc, obj *argv)
-{
-    (void)argc;
-    print_value(sc.out, argv[0], true);
-    return UNSPEC;
-}
-
-static obj prim_newline(int argc, obj *argv)
-{
-    (void)argc;
-    (void)argv;
-    putc('\n', sc.out);
-    return UNSPEC;
-}
-
-static obj prim_write_char(int argc, obj *argv)
-{
-    (void)argc;
-    if (!is_char(argv[0]))
-        type_error("write-char", "a character", argv[0]);
-    print_value(sc.out, argv[0], false);
-    return UNSPEC;
-}
-
-/* (error message irritant ...) */
-static obj prim_error(int argc, obj *argv)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&buf, &len);
-    if (!m)
-        scm_error("error (and no memory to format it)");
-    print_value(m, argv[0], false);
-    for (int i = 1; i < argc; i++) {
-        putc(' ', m);
-        print_value(m, argv[i], true);
-    }
-    fclose(m);
-    char text[900];
-    snprintf(text, sizeof text, "%s", buf);
-    free(buf);
-    scm_error("%s", text);
 }
 
 static obj prim_exit(int argc, obj *argv)
@@ -152,16 +101,10 @@ static obj prim_eval_depth(int argc, obj *argv)
 void prims_system_init(void)
 {
     define_primitive("eq?", prim_eq_p, 2, 2);
-    define_primitive("eqv?", prim_eq_p, 2, 2);
+    define_primitive("eqv?", prim_eqv_p, 2, 2);
     define_primitive("equal?", prim_equal_p, 2, 2);
     define_primitive("not", prim_not, 1, 1);
     define_primitive("boolean?", prim_boolean_p, 1, 1);
-    define_primitive("procedure?", prim_procedure_p, 1, 1);
-    define_primitive("display", prim_display, 1, 1);
-    define_primitive("write", prim_write, 1, 1);
-    define_primitive("newline", prim_newline, 0, 0);
-    define_primitive("write-char", prim_write_char, 1, 1);
-    define_primitive("error", prim_error, 1, -1);
     define_primitive("exit", prim_exit, 0, 1);
     define_primitive("collect", prim_collect, 0, 0);
     define_primitive("collect-minor", prim_collect_minor, 0, 0);

@@ -11,9 +11,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Characters come from a C stream, or from the string of the port in the
+ * rooted slot *r->port, re-read at every character: reading allocates, and
+ * the port and its string move. */
 static int next_char(struct reader *r)
 {
-    int c = getc(r->in);
+    int c;
+    if (r->in) {
+        c = getc(r->in);
+    } else {
+        struct port *p = PORT(*r->port);
+        intptr_t pos = fixnum_val(p->pos);
+        if (pos >= STR(p->data)->length)
+            return EOF;
+        c = (unsigned char)STR(p->data)->chars[pos];
+        p->pos = mk_fixnum(pos + 1); /* a fixnum: no barrier */
+    }
     if (c == '\n')
         r->line++;
     return c;
@@ -21,16 +34,31 @@ static int next_char(struct reader *r)
 
 static int peek_char(struct reader *r)
 {
+    if (!r->in) {
+        struct port *p = PORT(*r->port);
+        intptr_t pos = fixnum_val(p->pos);
+        return pos < STR(p->data)->length ? (unsigned char)STR(p->data)->chars[pos] : EOF;
+    }
     int c = getc(r->in);
     if (c != EOF)
         ungetc(c, r->in);
     return c;
 }
 
+/* Put back `c`, the character just read (never a newline). */
+static void unread_char(struct reader *r, int c)
+{
+    if (r->in)
+        ungetc(c, r->in);
+    else
+        PORT(*r->port)->pos = mk_fixnum(fixnum_val(PORT(*r->port)->pos) - 1);
+}
+
 static void read_error(struct reader *r, const char *what) SCM_NORETURN;
 static void read_error(struct reader *r, const char *what)
 {
-    scm_error("read error: %s:%d: %s", r->name, r->line, what);
+    const char *name = r->in ? r->name : STR(PORT(*r->port)->name)->chars;
+    scm_error_of(ERR_READ, "read error: %s:%d: %s", name, r->line, what);
 }
 
 void reader_skip_line(struct reader *r)
@@ -72,7 +100,7 @@ static int skip_atmosphere(struct reader *r)
                     prev = e;
                 }
             } else {
-                ungetc('#', r->in);
+                unread_char(r, '#');
                 return '#';
             }
         } else {
@@ -116,24 +144,17 @@ static void read_token(struct reader *r, int first)
 
 static obj parse_atom(struct reader *r)
 {
-    const char *s = tok.buf;
-    size_t i = (s[0] == '+' || s[0] == '-') ? 1 : 0;
-    if (tok.len > i) {
-        size_t j = i;
-        while (j < tok.len && isdigit((unsigned char)s[j]))
-            j++;
-        if (j == tok.len) {
-            errno = 0;
-            long long v = strtoll(s, NULL, 10);
-            if (errno == ERANGE || v > FIXNUM_MAX || v < FIXNUM_MIN)
-                read_error(r, "integer too large (only fixnums are supported)");
-            return mk_fixnum((intptr_t)v);
-        }
-    }
+    struct parsed_number n;
+    const char *why;
+    if (parse_number(tok.buf, 10, &n, &why))
+        return number_from_parsed(&n);
+    if (why)
+        read_error(r, why);
     return intern(tok.buf, tok.len);
 }
 
 static obj read_list(struct reader *r, int close);
+static obj read_bytevector(struct reader *r);
 
 static obj read_string(struct reader *r)
 {
@@ -217,14 +238,47 @@ static obj read_hash(struct reader *r)
         return read_char_literal(r);
     case EOF:
         read_error(r, "end of input after #");
+    case 'u':
+        if (next_char(r) != '8' || next_char(r) != '(')
+            read_error(r, "unknown # syntax");
+        return read_bytevector(r);
     default:
         read_token(r, c);
         if (strcmp(tok.buf, "t") == 0 || strcmp(tok.buf, "true") == 0)
             return TRUE_OBJ;
         if (strcmp(tok.buf, "f") == 0 || strcmp(tok.buf, "false") == 0)
             return FALSE_OBJ;
+        if (strchr("eEiIxXbBoOdD", c)) { /* #x1f #e1.5 ...: a number with a prefix */
+            char prefixed[128];
+            struct parsed_number n;
+            const char *why;
+            snprintf(prefixed, sizeof prefixed, "#%s", tok.buf);
+            if (tok.len + 1 < sizeof prefixed && parse_number(prefixed, 10, &n, &why))
+                return number_from_parsed(&n);
+            read_error(r, why ? why : "bad number");
+        }
         read_error(r, "unknown # syntax");
     }
+}
+
+/* #u8(byte ...) */
+static obj read_bytevector(struct reader *r)
+{
+    obj list = read_list(r, ')');
+    intptr_t n = list_length(list);
+    if (n < 0)
+        read_error(r, "dotted list in a bytevector literal");
+    for (obj l = list; l != NIL; l = cdr(l))
+        if (!is_fixnum(car(l)) || fixnum_val(car(l)) < 0 || fixnum_val(car(l)) > 255)
+            read_error(r, "a bytevector literal holds bytes (0 to 255)");
+    grove_scope s = grove_scope_enter(H);
+    GROVE_LOCAL(H, obj, l, list);
+    obj b = make_bytevector(n);
+    obj p = GROVE_GET(H, l);
+    for (intptr_t i = 0; i < n; i++, p = cdr(p))
+        BVEC(b)->bytes[i] = (uint8_t)fixnum_val(car(p));
+    grove_scope_exit(H, s);
+    return b;
 }
 
 static obj read_quoted(struct reader *r, const char *keyword)
@@ -274,7 +328,7 @@ static obj read_list(struct reader *r, int close)
                     read_error(r, "expected the end of a dotted list");
                 break;
             }
-            ungetc('.', r->in);
+            unread_char(r, '.');
         }
         obj item = read_datum(r);
         obj cell = cons(item, NIL);

@@ -1,12 +1,13 @@
 /*
  * repl.c — the read-eval-print loop and its error recovery.
  *
- * Before evaluating each form the loop opens a grove_scope and calls
- * setjmp. A Scheme error anywhere below — however deep in eval, in the
- * middle of a primitive, halfway through reading a list — longjmps back
- * here. Exiting that scope then drops every root the abandoned C frames
- * created (both rooting backends support exiting an outer scope with inner
- * ones still open), the VM stack and the eval depth are reset to what they
+ * Each form is read and evaluated under a catch frame (control.c), which
+ * opens a grove_scope and calls setjmp. A Scheme error anywhere below —
+ * however deep in eval, in the middle of a primitive, halfway through
+ * reading a list — that no Scheme handler takes longjmps back to it.
+ * Exiting that scope then drops every root the abandoned C frames created
+ * (both rooting backends support exiting an outer scope with inner ones
+ * still open), the VM stack and the eval depth are reset to what they
  * were, and the loop goes on. Whatever those frames had allocated and
  * nothing else references is garbage for the next collection; everything
  * reachable from globals is intact.
@@ -16,46 +17,44 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Read and evaluate one datum; false at end of input. */
-static bool eval_next(struct reader *r, bool print_results)
+struct repl_step {
+    struct reader *reader;
+    bool print_results;
+};
+
+/* Read and evaluate one datum; EOF_OBJ at end of input. */
+static obj eval_next(void *data)
 {
-    obj form = read_datum(r);
+    struct repl_step *step = data;
+    obj form = read_datum(step->reader);
     if (form == EOF_OBJ)
-        return false;
+        return EOF_OBJ;
     obj value = eval(form, NIL); /* eval roots form itself */
-    if (print_results && value != UNSPEC) {
+    if (step->print_results && value != UNSPEC) {
         print_value(sc.out, value, true);
         putc('\n', sc.out);
     }
-    return true;
+    return UNSPEC;
 }
 
-/* `r` points into the caller's frame, so nothing this function changes
- * between setjmp and longjmp lives in its own automatic variables except
- * the volatile counter. */
+/* Each form runs under a catch frame of its own (control.c): an error
+ * anywhere below lands there with the roots, VM stack and depth of the
+ * abandoned frames already dropped. */
 static int repl_loop(struct reader *r, bool print_results, bool prompt)
 {
-    volatile int errors = 0;
-    jmp_buf here;
-    jmp_buf *outer = sc.on_error;
+    int errors = 0;
+    struct repl_step step = {r, print_results};
     for (;;) {
-        grove_scope scope = grove_scope_enter(H);
-        volatile size_t sp0 = sc.sp; /* volatile: read after longjmp */
-        volatile long depth0 = sc.depth;
-        sc.on_error = &here;
         if (prompt) {
             fputs("> ", stdout);
             fflush(stdout);
         }
-        if (setjmp(here) == 0) {
-            bool more = eval_next(r, print_results);
-            grove_scope_exit(H, scope);
-            if (!more)
+        struct catch_frame frame;
+        obj status;
+        if (catch_run(&frame, CATCH_TOP, eval_next, &step, &status)) {
+            if (status == EOF_OBJ)
                 break;
         } else {
-            grove_scope_exit(H, scope); /* drops the roots of every unwound frame */
-            sc.sp = sp0;
-            sc.depth = depth0;
             errors++;
             fprintf(sc.out, "error: %s\n", sc.errmsg);
             if (prompt && strncmp(sc.errmsg, "read error", 10) == 0)
@@ -64,13 +63,12 @@ static int repl_loop(struct reader *r, bool print_results, bool prompt)
     }
     if (prompt)
         putc('\n', stdout);
-    sc.on_error = outer;
     return errors;
 }
 
 int repl_run(FILE *in, const char *name, bool print_results, bool prompt)
 {
-    struct reader r = {in, name, 1};
+    struct reader r = {in, NULL, name, 1};
     return repl_loop(&r, print_results, prompt);
 }
 

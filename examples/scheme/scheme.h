@@ -121,12 +121,19 @@ static inline obj mk_bool(bool b)
 /* Type ids, in registration order: Grove numbers types densely from 0 per
  * heap, and heap.c checks that each registration returns the id below. */
 enum scm_type {
-    T_PAIR,    /* RECORD {car, cdr}, both slots */
-    T_SYMBOL,  /* RECORD {name, value, hash, special}: name and value are slots */
-    T_STRING,  /* BYTES {length, chars...} */
-    T_VECTOR,  /* ARRAY {length (fixnum), items...} */
-    T_CLOSURE, /* RECORD {params, body, env, name, arity} */
-    T_FRAME,   /* ARRAY {parent, vars, extras, count (fixnum), values...} */
+    T_PAIR,         /* RECORD {car, cdr}, both slots */
+    T_SYMBOL,       /* RECORD {name, value, hash, special}: name and value are slots */
+    T_STRING,       /* BYTES {length, chars...} */
+    T_VECTOR,       /* ARRAY {length (fixnum), items...} */
+    T_CLOSURE,      /* RECORD {params, body, env, name, arity} */
+    T_FRAME,        /* ARRAY {parent, vars, extras, count (fixnum), values...} */
+    T_FLONUM,       /* BYTES {double}: a boxed inexact real */
+    T_BYTEVECTOR,   /* BYTES {length, bytes...} */
+    T_RECORD_TYPE,  /* RECORD {name, fields, field_count}: name and fields are slots */
+    T_RECORD,       /* ARRAY {type, fields...}: an instance of a define-record-type */
+    T_CONTINUATION, /* RECORD {frame_id (fixnum)}: an escaping continuation */
+    T_ERROR,        /* RECORD {kind (fixnum), message, irritants} */
+    T_PORT,         /* RECORD {flags, data, name, pos, line}: data and name are slots */
     T_COUNT
 };
 
@@ -175,6 +182,68 @@ struct frame {
 };
 #define FRAME_HEADER_WORDS 4
 
+/* An inexact real. Every flonum result is a fresh 16-byte object (header +
+ * double): numeric code allocates at the rate it computes. */
+struct flonum {
+    double value;
+};
+
+struct bytevector {
+    intptr_t length;
+    uint8_t bytes[];
+};
+
+/* define-record-type: the type is an object of its own, and every instance
+ * points to it from its first slot, so a type test is one load and one
+ * compare. */
+struct record_type {
+    obj name;        /* symbol */
+    obj fields;      /* list of field-name symbols */
+    obj field_count; /* fixnum */
+};
+
+struct record {
+    obj type; /* the record_type */
+    obj fields[];
+};
+
+/* An escaping continuation names the catch frame (control.c) of the
+ * call/cc that made it; the frame is on the C stack while it can be used. */
+struct continuation {
+    obj frame_id; /* fixnum */
+};
+
+enum error_kind { ERR_PLAIN, ERR_READ, ERR_FILE };
+
+/* An R7RS error object: made by `error`, and by the interpreter for its own
+ * errors when a Scheme handler is installed. */
+struct error_object {
+    obj kind;      /* fixnum: enum error_kind */
+    obj message;   /* usually a string */
+    obj irritants; /* list */
+};
+
+/* A port's state lives in the heap, not in C, so a port nobody references
+ * is reclaimed like any object (Grove has no finalizers). A string input
+ * port reads `data` from `pos`; a string output port appends to `data`, a
+ * string used as a growable buffer (its length is the capacity, `pos` the
+ * bytes written); an input file is read whole into a string when opened;
+ * console ports go to the C streams. */
+struct port {
+    obj flags; /* fixnum: PORT_* bits */
+    obj data;  /* string, or NIL for console ports */
+    obj name;  /* string, for read errors */
+    obj pos;   /* fixnum */
+    obj line;  /* fixnum: the line reading has reached */
+};
+enum {
+    PORT_INPUT = 1,
+    PORT_OUTPUT = 2,
+    PORT_CONSOLE = 4, /* stdin, or sc.out, or stderr with PORT_STDERR */
+    PORT_STDERR = 8,
+    PORT_CLOSED = 16
+};
+
 static inline bool is_heap(obj o)
 {
     return o != NULL && ((uintptr_t)o & TAG_MASK) == 0;
@@ -203,6 +272,34 @@ static inline bool is_closure(obj o)
 {
     return has_type(o, T_CLOSURE);
 }
+static inline bool is_flonum(obj o)
+{
+    return has_type(o, T_FLONUM);
+}
+static inline bool is_number(obj o)
+{
+    return is_fixnum(o) || is_flonum(o);
+}
+static inline bool is_bytevector(obj o)
+{
+    return has_type(o, T_BYTEVECTOR);
+}
+static inline bool is_continuation(obj o)
+{
+    return has_type(o, T_CONTINUATION);
+}
+static inline bool is_error_object(obj o)
+{
+    return has_type(o, T_ERROR);
+}
+static inline bool is_port(obj o)
+{
+    return has_type(o, T_PORT);
+}
+static inline bool is_procedure(obj o)
+{
+    return is_prim(o) || is_closure(o) || is_continuation(o);
+}
 
 #define PAIR(o) ((struct pair *)(o))
 #define SYM(o) ((struct symbol *)(o))
@@ -210,6 +307,13 @@ static inline bool is_closure(obj o)
 #define VEC(o) ((struct vector *)(o))
 #define CLO(o) ((struct closure *)(o))
 #define FRM(o) ((struct frame *)(o))
+#define FLO(o) ((struct flonum *)(o))
+#define BVEC(o) ((struct bytevector *)(o))
+#define RTD(o) ((struct record_type *)(o))
+#define REC(o) ((struct record *)(o))
+#define CONT(o) ((struct continuation *)(o))
+#define ERROBJ(o) ((struct error_object *)(o))
+#define PORT(o) ((struct port *)(o))
 
 static inline obj car(obj o)
 {
@@ -223,6 +327,32 @@ static inline intptr_t vector_length(obj v)
 {
     return fixnum_val(VEC(v)->length);
 }
+static inline double flonum_val(obj o)
+{
+    return FLO(o)->value;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Catch frames (control.c)                                                 */
+/* ------------------------------------------------------------------------ */
+
+/* A point a non-local exit can land on: the REPL's (errors), a call/cc's
+ * (its continuation), a dynamic-wind's (it runs the after thunk of a throw
+ * passing through). Frames live on the C stack of the function that set
+ * them up and are linked from sc.catch_top; landing exits the grove_scope
+ * the frame entered, which drops the roots of every unwound C frame. */
+enum catch_kind { CATCH_TOP, CATCH_ESCAPE, CATCH_WIND };
+
+struct catch_frame {
+    struct catch_frame *prev;
+    enum catch_kind kind;
+    intptr_t id;  /* unique: continuations name their frame by it */
+    obj handlers; /* the handler list at entry; traced while the frame is linked */
+    size_t sp;    /* VM stack, eval depth and roots to return to */
+    long depth;
+    grove_scope scope;
+    jmp_buf jump;
+};
 
 /* ------------------------------------------------------------------------ */
 /* Interpreter state                                                        */
@@ -248,8 +378,16 @@ struct interp {
     uintptr_t c_stack_base;  /* address near the top of the interpreter's C stack */
     size_t c_stack_limit;    /* C stack bytes eval may use before "recursion too deep" */
 
-    jmp_buf *on_error; /* where scm_error jumps; set by the REPL */
-    char errmsg[1024];
+    /* Non-local exits (control.c). A throw goes to the frame with id
+     * throw_target, or to the innermost CATCH_TOP when it is 0, and runs
+     * the after thunk of every dynamic-wind on the way. */
+    struct catch_frame *catch_top;
+    intptr_t catch_serial;
+    intptr_t throw_target;
+    grove_persistent thrown;   /* the value a continuation throw carries */
+    grove_persistent handlers; /* exception handlers, innermost first */
+    grove_persistent console;  /* vector of the console ports: stdin, output, stderr */
+    char errmsg[1024];         /* the message an error throw reports */
 
     FILE *out; /* where display/write go */
 };
@@ -289,6 +427,12 @@ obj list2(obj a, obj b);
 obj make_string(const char *chars, size_t length);
 obj make_vector(intptr_t length, obj fill);
 obj make_frame(intptr_t count); /* all fields NIL / UNASSIGNED; caller fills */
+obj make_flonum(double value);
+obj make_bytevector(intptr_t length); /* zeroed */
+/* The values sc.stack[base .. sp) as a list ending in `tail`, popped. The
+ * VM stack is rooted, so it is the simplest place to collect the elements
+ * of a list under construction. */
+obj stack_to_list(size_t base, obj tail);
 
 /* VM stack. push may raise "stack overflow" (it never allocates). */
 void stack_overflow(void) SCM_NORETURN;
@@ -323,23 +467,61 @@ enum special_form {
     SF_WHEN,
     SF_UNLESS,
     SF_DO,
+    SF_QUASIQUOTE,
+    SF_DEFINE_RECORD_TYPE,
     SF_ELSE, /* markers, not forms */
-    SF_ARROW
+    SF_ARROW,
+    SF_UNQUOTE,
+    SF_UNQUOTE_SPLICING
 };
 
 /* ---- error.c ------------------------------------------------------------ */
 
-/* Raise a Scheme error: format the message and longjmp to the REPL. */
+/* Raise a Scheme error: format the message, then hand an error object to
+ * the innermost Scheme exception handler, or, with none installed, throw
+ * to the REPL, which reports it. */
 void scm_error(const char *fmt, ...) SCM_PRINTF(1, 2) SCM_NORETURN;
+/* The same, with the error object's kind (read-error?, file-error?). */
+void scm_error_of(enum error_kind kind, const char *fmt, ...) SCM_PRINTF(2, 3) SCM_NORETURN;
+/* An error no Scheme handler sees: the interpreter ran out of memory, C
+ * stack or VM stack, where running a handler would only fail again. It goes
+ * straight to the REPL (running dynamic-wind after thunks on the way). */
+void scm_resource_error(const char *fmt, ...) SCM_PRINTF(1, 2) SCM_NORETURN;
 /* "<who>: expected <what>, got <value>" */
 void type_error(const char *who, const char *what, obj got) SCM_NORETURN;
 /* Render a value as `write` would, into a malloc'ed string (for messages). */
 char *value_to_cstr(obj v);
 
+/* ---- control.c ---------------------------------------------------------- */
+
+void control_init(void);
+void control_shutdown(void);
+/* Run body(data) with `f` linked as the innermost catch frame of `kind`.
+ * True if body returned (its value in *result); false if a throw landed on
+ * f: then the VM stack, eval depth, handlers and roots are back to what
+ * they were at entry, and f is unlinked. May collect. */
+bool catch_run(struct catch_frame *f, enum catch_kind kind, obj (*body)(void *), void *data,
+               obj *result);
+/* Go on with the throw described by sc.throw_target (and sc.thrown). */
+void throw_continue(void) SCM_NORETURN;
+/* Throw to the innermost REPL with sc.errmsg as the report. */
+void throw_to_top(void) SCM_NORETURN;
+/* Apply a continuation to its arguments (from eval's application). */
+void continuation_throw(obj k, int argc, obj *argv) SCM_NORETURN;
+
+/* ---- exceptions.c ------------------------------------------------------- */
+
+obj make_error_object(enum error_kind kind, obj message, obj irritants);
+/* raise: call the innermost handler with `value`; it must not return. */
+void scm_raise(obj value) SCM_NORETURN;
+/* The message of an error throw for `value`, written into sc.errmsg. */
+void describe_condition(obj value);
+
 /* ---- reader.c ----------------------------------------------------------- */
 
 struct reader {
-    FILE *in;
+    FILE *in;       /* a C stream, or NULL to read the port in *port */
+    obj *port;      /* a rooted slot holding a string input port */
     const char *name;
     int line;
 };
@@ -351,12 +533,59 @@ void reader_skip_line(struct reader *r);
 
 /* ---- printer.c ---------------------------------------------------------- */
 
-/* Print `v` (write: strings and chars in read syntax). Never allocates. */
+/* Where printed text goes: a C stream, or a growable C buffer. */
+struct sink {
+    FILE *file;
+    char *buf;
+    size_t len;
+    size_t cap;
+};
+
+/* Print `v` (write: strings and chars in read syntax). Never allocates in
+ * the heap. */
 void print_value(FILE *f, obj v, bool write);
+void print_to_sink(struct sink *s, obj v, bool write);
+void sink_write(struct sink *s, const char *bytes, size_t n);
+
+/* ---- numbers.c ---------------------------------------------------------- */
+
+/* A number read from text, before any allocation. */
+struct parsed_number {
+    bool inexact;
+    intptr_t fixnum;
+    double flonum;
+};
+/* Parse `text` as a number in `radix` (prefixes #x #e ... allowed). False if
+ * it is not the syntax of a number; *error (if not NULL) then says why when
+ * the syntax is a number's that cannot be represented (too large, a
+ * rational), else is NULL. */
+bool parse_number(const char *text, int radix, struct parsed_number *out, const char **error);
+obj number_from_parsed(const struct parsed_number *n); /* may allocate a flonum */
+/* Write a number in `radix` (10 only for flonums) into buf; its length. */
+size_t format_number(obj n, int radix, char *buf, size_t cap);
+double number_as_double(obj n); /* n must be a number */
+double arg_real(const char *who, obj v);
+bool number_is_integer(obj n);
+/* -1, 0, 1, or 2 when unordered (a NaN); exact for fixnum / flonum pairs */
+int number_compare(obj a, obj b);
 
 /* ---- eval.c ------------------------------------------------------------- */
 
 obj eval(obj expr, obj env);
+/* Call the procedure at sc.stack[base] with the values above it as its
+ * arguments, popping them all. May collect. */
+obj apply_at(size_t base);
+obj call0(obj f);
+obj call1(obj f, obj a);
+obj call2(obj f, obj a, obj b);
+
+/* ---- quasiquote.c, records.c --------------------------------------------- */
+
+/* The value of `(quasiquote template) in env. May collect. */
+obj quasiquote(obj template_, obj env);
+/* The expression (begin (define ...) ...) a define-record-type form stands
+ * for. May collect. */
+obj record_type_expand(obj form);
 
 /* ---- prims*.c ----------------------------------------------------------- */
 
@@ -382,6 +611,12 @@ void prims_lists_init(void);
 void prims_strings_init(void);
 void prims_vectors_init(void);
 void prims_system_init(void);
+void prims_math_init(void);
+void prims_bytevectors_init(void);
+void prims_records_init(void);
+void prims_control_init(void);
+void prims_exceptions_init(void);
+void prims_ports_init(void);
 
 /* Argument checks for primitives. */
 intptr_t arg_fixnum(const char *who, obj v);
@@ -389,11 +624,17 @@ obj arg_pair(const char *who, obj v);
 obj arg_string(const char *who, obj v);
 obj arg_vector(const char *who, obj v);
 intptr_t arg_index(const char *who, obj v, intptr_t limit);
+obj arg_procedure(const char *who, obj v);
 
 bool scm_eqv(obj a, obj b);
 bool scm_equal(obj a, obj b);
 obj scm_reverse(obj list);
 intptr_t list_length(obj list); /* -1 if not a proper list */
+
+/* ---- ports.c ------------------------------------------------------------ */
+
+void ports_init(void);
+void ports_shutdown(void);
 
 /* ---- prelude.c, repl.c -------------------------------------------------- */
 

@@ -33,6 +33,8 @@ static const struct {
     {"letrec", SF_LETREC}, {"letrec*", SF_LETREC}, {"cond", SF_COND},    {"case", SF_CASE},
     {"and", SF_AND},       {"or", SF_OR},         {"when", SF_WHEN},     {"unless", SF_UNLESS},
     {"do", SF_DO},         {"else", SF_ELSE},     {"=>", SF_ARROW},
+    {"quasiquote", SF_QUASIQUOTE},                 {"unquote", SF_UNQUOTE},
+    {"unquote-splicing", SF_UNQUOTE_SPLICING},     {"define-record-type", SF_DEFINE_RECORD_TYPE},
 };
 
 void symbols_init(void)
