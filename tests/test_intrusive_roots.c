@@ -318,11 +318,30 @@ END_TEST
 
 /* ---- misuse (GROVE_ROOT_CHECKS) ----------------------------------------------- */
 
+/* A one-slot stack node pushed and popped by hand (allowed with no scope
+ * open, unlike a rooted local). */
+struct hand_node {
+    grove_root_link link;
+    void *slot;
+};
+
+/* Assert the handler saw exactly n reports, the last with `code` and a
+ * message containing `why`, then reset the record. */
+static void expect_reports(test_errors *rec, unsigned n, grove_error code, const char *why)
+{
+    ck_assert_msg(rec->count == n && rec->code == code && strstr(rec->message, why) != NULL,
+                  "expected %u report(s) of %s saying \"%s\", got %u (last %s: %s)", n,
+                  grove_error_name(code), why, rec->count, grove_error_name(rec->code),
+                  rec->message);
+    test_errors_reset(rec);
+}
+
 START_TEST(pop_out_of_order)
 {
     test_errors rec;
     grove_heap *h = test_heap(&rec);
     const size_t base = grove_stack_root_nodes(h);
+    grove_scope s = grove_scope_enter(h);
     GROVE_ROOTED(h, void *, a, FIX(1));
     GROVE_ROOTED(h, void *, b, FIX(2));
     ck_assert_uint_eq(grove_stack_root_nodes(h), base + 2);
@@ -340,6 +359,8 @@ START_TEST(pop_out_of_order)
     grove_root_pop(h, &a.link);
     ASSERT_REPORTED(&rec, GROVE_E_ROOT_ORDER);
     ck_assert_uint_eq(grove_stack_root_nodes(h), base);
+    grove_scope_exit(h, s);
+    ASSERT_NOT_REPORTED(&rec);
     grove_heap_destroy(h);
 }
 END_TEST
@@ -420,16 +441,17 @@ START_TEST(stale_exit_after_new_local)
     grove_heap *h = test_heap(&rec);
     const size_t base = grove_stack_root_nodes(h);
 
-    /* The only scope, exited; a local declared with no scope; exited again. */
+    /* The only scope, exited; a node pushed with no scope open; exited again. */
     grove_scope s = grove_scope_enter(h);
     GROVE_ROOTED(h, void *, a, FIX(1));
     grove_scope_exit(h, s);
-    GROVE_ROOTED(h, struct pair *, lone, test_cons(h, FIX(2), NULL));
+    struct hand_node lone = {{NULL, 1}, test_cons(h, FIX(2), NULL)};
+    grove_root_push(h, &lone.link);
     expect_stale_exit(h, &rec, s, "is not open");
-    struct pair *before = lone.ptr;
+    void *before = lone.slot;
     ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
-    ck_assert_ptr_ne(lone.ptr, before); /* still linked: its slot was updated */
-    ck_assert_ptr_eq(lone.ptr->car, FIX(2));
+    ck_assert_ptr_ne(lone.slot, before); /* still linked: its slot was updated */
+    ck_assert_ptr_eq(((struct pair *)lone.slot)->car, FIX(2));
     grove_root_pop(h, &lone.link);
     ck_assert_uint_eq(grove_stack_root_nodes(h), base);
 
@@ -483,12 +505,31 @@ START_TEST(scope_exit_after_pop_below_it)
     test_errors rec;
     grove_heap *h = test_heap(&rec);
     const size_t base = grove_stack_root_nodes(h);
-    GROVE_ROOTED(h, void *, a, FIX(1));
+    struct hand_node a = {{NULL, 1}, FIX(1)};
+    grove_root_push(h, &a.link);
     grove_scope s = grove_scope_enter(h); /* saves a's node */
     grove_root_pop(h, &a.link);
     ASSERT_NOT_REPORTED(&rec);
     expect_stale_exit(h, &rec, s, "no longer on the root list");
     ck_assert_uint_eq(grove_stack_root_nodes(h), base);
+
+    /* The same, with another node pushed in its place: the list is as deep
+     * as at the scope's entry, but the scope's saved head is not on it. */
+    grove_root_push(h, &a.link);
+    grove_scope t = grove_scope_enter(h);
+    grove_root_pop(h, &a.link);
+    struct hand_node b = {{NULL, 1}, test_cons(h, FIX(2), NULL)};
+    grove_root_push(h, &b.link);
+    ASSERT_NOT_REPORTED(&rec);
+    expect_stale_exit(h, &rec, t, "no longer on the root list");
+    ck_assert_uint_eq(grove_stack_root_nodes(h), base + 1);
+    void *before = b.slot;
+    ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    ck_assert_ptr_ne(b.slot, before); /* b is still the linked node */
+    ck_assert_ptr_eq(((struct pair *)b.slot)->car, FIX(2));
+    grove_root_pop(h, &b.link);
+    ck_assert_uint_eq(grove_stack_root_nodes(h), base);
+    ASSERT_NOT_REPORTED(&rec);
     grove_heap_destroy(h);
 }
 END_TEST
@@ -593,6 +634,460 @@ START_TEST(persistent_misuse)
 }
 END_TEST
 
+/* ---- re-pushed nodes: a rooted local declared again with no scope ---------- */
+
+/* Two rooted locals in a loop body with no scope around them: on the next
+ * iteration the first is pushed again while the second is above it. Both
+ * pushes are refused and the list stays walkable with the handler returning. */
+START_TEST(two_locals_in_loop_without_scope)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    const size_t base = grove_stack_root_nodes(h);
+    grove_scope s = grove_scope_enter(h);
+    GROVE_ROOTED(h, struct pair *, below, test_cons(h, FIX(7), NULL));
+    for (int i = 0; i < 4; i++) {
+        GROVE_ROOTED(h, void *, x, FIX(i));
+        GROVE_ROOTED(h, struct pair *, y, test_cons(h, FIX(100 + i), NULL));
+        if (i == 0)
+            ASSERT_NOT_REPORTED(&rec);
+        else
+            expect_reports(&rec, 2, GROVE_E_ROOT_ORDER, "already linked");
+        ck_assert_uint_eq(grove_stack_root_nodes(h), base + 3);
+        ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+        ck_assert_ptr_eq(below.ptr->car, FIX(7));
+        ck_assert_ptr_eq(x.ptr, FIX(i));
+        ck_assert_ptr_eq(y.ptr->car, FIX(100 + i)); /* still linked, so updated */
+    }
+    grove_scope_exit(h, s);
+    ck_assert_uint_eq(grove_stack_root_nodes(h), base);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+START_TEST(rooted_and_rooted_n_in_loop_without_scope)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    const size_t base = grove_stack_root_nodes(h);
+    grove_scope s = grove_scope_enter(h);
+    for (int i = 0; i < 4; i++) {
+        GROVE_ROOTED(h, struct pair *, p, test_cons(h, FIX(i), NULL));
+        GROVE_ROOTED_N(h, v, 3);
+        v.slots[0] = test_cons(h, FIX(10 + i), p.ptr);
+        v.slots[2] = FIX(20 + i);
+        if (i == 0)
+            ASSERT_NOT_REPORTED(&rec);
+        else
+            expect_reports(&rec, 2, GROVE_E_ROOT_ORDER, "already linked");
+        ck_assert_uint_eq(grove_stack_root_nodes(h), base + 2);
+        ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+        ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+        struct pair *q = v.slots[0];
+        ck_assert_ptr_eq(q->car, FIX(10 + i));
+        ck_assert_ptr_eq(q->cdr, p.ptr);
+        ck_assert_ptr_eq(p.ptr->car, FIX(i));
+        ck_assert_ptr_null(v.slots[1]);
+        ck_assert_ptr_eq(v.slots[2], FIX(20 + i));
+    }
+    grove_scope_exit(h, s);
+    ck_assert_uint_eq(grove_stack_root_nodes(h), base);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+/* A linked node pushed again is refused wherever it is in the list, also
+ * from an inner scope. */
+START_TEST(repush_anywhere_in_the_list)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    const size_t base = grove_stack_root_nodes(h);
+    grove_scope s = grove_scope_enter(h);
+    struct hand_node n[5];
+    for (int i = 0; i < 5; i++) {
+        n[i] = (struct hand_node){{NULL, 1}, test_cons(h, FIX(i), NULL)};
+        grove_root_push(h, &n[i].link);
+    }
+    ASSERT_NOT_REPORTED(&rec);
+    const int order[] = {4, 2, 0, 3, 1};
+    for (int k = 0; k < 5; k++) {
+        grove_root_push(h, &n[order[k]].link);
+        expect_reports(&rec, 1, GROVE_E_ROOT_ORDER, "already linked");
+        ck_assert_uint_eq(grove_stack_root_nodes(h), base + 5);
+    }
+    grove_scope inner = grove_scope_enter(h);
+    grove_root_push(h, &n[0].link);
+    expect_reports(&rec, 1, GROVE_E_ROOT_ORDER, "already linked");
+    grove_scope_exit(h, inner);
+    ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    for (int i = 0; i < 5; i++)
+        ck_assert_ptr_eq(((struct pair *)n[i].slot)->car, FIX(i));
+    for (int i = 4; i >= 0; i--)
+        grove_root_pop(h, &n[i].link);
+    grove_scope_exit(h, s);
+    ck_assert_uint_eq(grove_stack_root_nodes(h), base);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+/* A node that is no longer linked may be pushed again, whatever took its
+ * place: popped, or unlinked by a scope exit, with other nodes pushed since
+ * at its old position. Random pushes, pops and scopes over a pool of nodes,
+ * against a model of which are linked: a push is refused exactly when the
+ * node is linked. Enough of them for the checks' index to be rebuilt many
+ * times. */
+START_TEST(repush_matches_a_model)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    const size_t base = grove_stack_root_nodes(h);
+    enum { POOL = 300, MAX_SCOPES = 16 };
+    static struct hand_node pool[POOL];
+    static int stack[POOL]; /* model: the linked nodes, bottom first */
+    static bool linked[POOL];
+    memset(linked, 0, sizeof linked);
+    size_t depth = 0;
+    grove_scope scopes[MAX_SCOPES];
+    size_t scope_depth[MAX_SCOPES];
+    unsigned open = 0;
+    uint64_t rng = 12345;
+    const unsigned steps = (unsigned)test_size(200000, 20000);
+    for (unsigned step = 0; step < steps; step++) {
+        unsigned r = (unsigned)(test_rand(&rng) % 100);
+        if (r < 55) {
+            int i = (int)(test_rand(&rng) % POOL);
+            pool[i].link.count = 1;
+            pool[i].slot = FIX(i);
+            grove_root_push(h, &pool[i].link);
+            if (linked[i]) {
+                REQUIRE(rec.count == 1 && rec.code == GROVE_E_ROOT_ORDER);
+                test_errors_reset(&rec);
+            } else {
+                REQUIRE(rec.count == 0);
+                linked[i] = true;
+                stack[depth++] = i;
+            }
+        } else if (r < 80) {
+            if (depth > (open ? scope_depth[open - 1] : 0)) {
+                int i = stack[--depth];
+                grove_root_pop(h, &pool[i].link);
+                linked[i] = false;
+            }
+        } else if (r < 90) {
+            if (open < MAX_SCOPES) {
+                scope_depth[open] = depth;
+                scopes[open++] = grove_scope_enter(h);
+            }
+        } else if (r < 99) {
+            if (open) {
+                /* Sometimes an outer scope, as after a longjmp. */
+                unsigned to = (test_rand(&rng) % 4 == 0) ? (unsigned)(test_rand(&rng) % open)
+                                                           : open - 1;
+                grove_scope_exit(h, scopes[to]);
+                while (depth > scope_depth[to])
+                    linked[stack[--depth]] = false;
+                open = to;
+            }
+        } else {
+            REQUIRE(grove_collect_minor(h) == GROVE_OK);
+            REQUIRE(grove_stack_root_nodes(h) == base + depth);
+        }
+        REQUIRE(rec.count == 0);
+    }
+    if (open) {
+        grove_scope_exit(h, scopes[0]); /* closes every scope */
+        depth = scope_depth[0];
+    }
+    while (depth > 0)
+        grove_root_pop(h, &pool[stack[--depth]].link);
+    ck_assert_uint_eq(grove_stack_root_nodes(h), base);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+/* ---- rooted locals with no scope open ---------------------------------------- */
+
+static void locals_without_scope(grove_heap *h)
+{
+    GROVE_ROOTED(h, struct pair *, p, test_cons(h, FIX(1), NULL));
+    GROVE_ROOTED_N(h, v, 2);
+    GROVE_LOCAL(h, void *, f, FIX(3));
+    (void)p;
+    (void)v;
+    (void)f;
+}
+
+/* Overwrite the stack below the caller, where locals_without_scope's frame was. */
+static void scribble_stack(void)
+{
+    volatile unsigned char junk[4096];
+    for (size_t i = 0; i < sizeof junk; i++)
+        junk[i] = 0xa5;
+}
+
+/* A rooted local declared with no scope open would stay linked after its
+ * frame is gone: refused (as the indexed backend does), the list untouched. */
+START_TEST(local_without_scope)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    const size_t base = grove_stack_root_nodes(h);
+    locals_without_scope(h);
+    expect_reports(&rec, 3, GROVE_E_NO_SCOPE, "with no scope open");
+    ck_assert_uint_eq(grove_stack_root_nodes(h), base);
+    scribble_stack();
+    ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+
+    /* After the last scope exits, too. */
+    grove_scope s = grove_scope_enter(h);
+    GROVE_ROOTED(h, void *, inside, FIX(1));
+    grove_scope_exit(h, s);
+    locals_without_scope(h);
+    expect_reports(&rec, 3, GROVE_E_NO_SCOPE, "with no scope open");
+    scribble_stack();
+    ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    ck_assert_uint_eq(grove_stack_root_nodes(h), base);
+    ck_assert_ptr_eq(inside.ptr, FIX(1));
+
+    /* Pushing a node by hand needs no scope: it is popped by hand. */
+    struct hand_node n = {{NULL, 1}, FIX(2)};
+    grove_root_push(h, &n.link);
+    ck_assert_uint_eq(grove_stack_root_nodes(h), base + 1);
+    grove_root_pop(h, &n.link);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+static void local_without_scope_child(void *unused)
+{
+    (void)unused;
+    grove_heap *h = grove_heap_create(NULL, NULL);
+    ck_assert_ptr_nonnull(h);
+    GROVE_ROOTED(h, void *, x, NULL);
+    (void)x;
+}
+
+START_TEST(local_without_scope_aborts_by_default)
+{
+    test_expect_abort(local_without_scope_child, NULL,
+                      "grove: GROVE_E_NO_SCOPE: rooted local ... declared with no scope open");
+}
+END_TEST
+
+/* ---- roots made during a collection ------------------------------------------- */
+
+struct in_gc_probe {
+    grove_heap *heap;
+    grove_persistent_node node;
+    grove_persistent facade_node;
+    unsigned visits;
+    size_t stack_nodes_seen;
+};
+static struct in_gc_probe *in_gc;
+
+static void make_roots_in_gc(void)
+{
+    grove_heap *h = in_gc->heap;
+    in_gc->visits++;
+    grove_persistent_add(h, &in_gc->node, FIX(1));
+    grove_persistent_init(h, &in_gc->facade_node, FIX(2));
+#if GROVE_ROOT_CHECKS
+    grove_scope s = grove_scope_enter(h);
+    GROVE_ROOTED(h, void *, local, FIX(3));
+    (void)local;
+    struct hand_node n = {{NULL, 1}, FIX(4)};
+    grove_root_push(h, &n.link);
+    in_gc->stack_nodes_seen = grove_stack_root_nodes(h);
+    grove_scope_exit(h, s);
+#endif
+}
+
+static void visitor_making_roots(grove_heap *heap, grove_tracer *tracer, void *data)
+{
+    (void)heap;
+    (void)tracer;
+    (void)data;
+    make_roots_in_gc();
+}
+
+static void trace_hook_making_roots(void *object)
+{
+    (void)object;
+    make_roots_in_gc();
+}
+
+/* One collection with the probe running in it: every root it tried to make
+ * was refused (GROVE_E_IN_GC) and nothing was linked. */
+static void expect_roots_refused_in_gc(grove_heap *h, test_errors *rec, bool major)
+{
+    const size_t nodes = grove_stack_root_nodes(h);
+    const size_t persistent = grove_persistent_count(h);
+    in_gc->visits = 0;
+    ck_assert_int_eq(major ? grove_collect_major(h) : grove_collect_minor(h), GROVE_OK);
+    ck_assert_uint_ge(in_gc->visits, 1);
+    /* Two persistent adds per visit; with the checks, the local and the hand push too. */
+    const unsigned per_visit = GROVE_ROOT_CHECKS ? 4 : 2;
+    expect_reports(rec, per_visit * in_gc->visits, GROVE_E_IN_GC, "during a collection");
+    ck_assert_ptr_null(in_gc->node.next);
+    ck_assert_ptr_null(in_gc->node.heap);
+    ck_assert_uint_eq(grove_persistent_count(h), persistent);
+    ck_assert_uint_eq(grove_stack_root_nodes(h), nodes);
+    if (GROVE_ROOT_CHECKS)
+        ck_assert_uint_eq(in_gc->stack_nodes_seen, nodes);
+}
+
+START_TEST(roots_refused_during_collection)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    struct in_gc_probe probe = {.heap = h, .node = GROVE_PERSISTENT_NODE_INIT};
+    in_gc = &probe;
+    grove_scope s = grove_scope_enter(h);
+    GROVE_ROOTED(h, struct pair *, keep, test_cons(h, FIX(9), NULL));
+
+    ck_assert_int_eq(grove_add_root_visitor(h, visitor_making_roots, NULL), GROVE_OK);
+    expect_roots_refused_in_gc(h, &rec, false);
+    expect_roots_refused_in_gc(h, &rec, true);
+    ck_assert_int_eq(grove_remove_root_visitor(h, visitor_making_roots, NULL), GROVE_OK);
+
+    GROVE_ROOTED(h, void *, custom, grove_alloc(h, tt.custom, custom_size(1, 0)));
+    ck_assert_ptr_nonnull(custom.ptr);
+    custom_trace_hook = trace_hook_making_roots;
+    expect_roots_refused_in_gc(h, &rec, false); /* custom is young: traced */
+    expect_roots_refused_in_gc(h, &rec, true);
+    custom_trace_hook = NULL;
+
+    /* Outside a collection the same calls work. */
+    grove_persistent_add(h, &probe.node, FIX(5));
+    ck_assert_uint_eq(grove_persistent_count(h), 1);
+    grove_persistent_remove(h, &probe.node);
+    ck_assert_ptr_eq(keep.ptr->car, FIX(9));
+    grove_scope_exit(h, s);
+    ASSERT_NOT_REPORTED(&rec);
+    in_gc = NULL;
+    grove_heap_destroy(h);
+}
+END_TEST
+
+/* ---- persistent nodes: added twice, removed after their heap is gone ---------- */
+
+START_TEST(persistent_added_twice)
+{
+    test_errors ra, rb;
+    grove_heap *a = test_heap(&ra);
+    grove_heap *b = test_heap(&rb);
+    const size_t base = grove_persistent_count(a);
+    grove_persistent_node n = GROVE_PERSISTENT_NODE_INIT;
+    grove_persistent_add(a, &n, test_cons(a, FIX(1), NULL));
+    ASSERT_NOT_REPORTED(&ra);
+    grove_persistent_add(a, &n, FIX(2));
+    expect_reports(&ra, 1, GROVE_E_BAD_NODE, "already linked");
+    grove_persistent_add(b, &n, FIX(3)); /* linked to a: not b's to take */
+    expect_reports(&rb, 1, GROVE_E_BAD_NODE, "already linked");
+    ck_assert_uint_eq(grove_persistent_count(a), base + 1);
+    ck_assert_uint_eq(grove_persistent_count(b), base);
+    /* The list is intact: collections return, and the node is updated. */
+    ck_assert_int_eq(grove_collect_minor(a), GROVE_OK);
+    ck_assert_int_eq(grove_collect_major(a), GROVE_OK);
+    ck_assert_int_eq(grove_collect_major(b), GROVE_OK);
+    ck_assert_ptr_eq(((struct pair *)n.ptr)->car, FIX(1));
+    grove_persistent_remove(a, &n);
+    ck_assert_uint_eq(grove_persistent_count(a), base);
+    grove_persistent_add(b, &n, FIX(4)); /* removed: free to be added again */
+    ck_assert_uint_eq(grove_persistent_count(b), base + 1);
+    grove_persistent_remove(b, &n);
+    ASSERT_NOT_REPORTED(&ra);
+    ASSERT_NOT_REPORTED(&rb);
+    grove_heap_destroy(a);
+    grove_heap_destroy(b);
+}
+END_TEST
+
+static void add_twice_child(void *unused)
+{
+    (void)unused;
+    grove_heap *h = grove_heap_create(NULL, NULL);
+    ck_assert_ptr_nonnull(h);
+    static grove_persistent_node n = GROVE_PERSISTENT_NODE_INIT;
+    grove_persistent_add(h, &n, NULL);
+    grove_persistent_add(h, &n, NULL);
+}
+
+START_TEST(persistent_added_twice_aborts_by_default)
+{
+    test_expect_abort(add_twice_child, NULL,
+                      "grove: GROVE_E_BAD_NODE: persistent node ... added while already linked");
+}
+END_TEST
+
+/* Through the facade, grove_persistent_init accepts an uninitialised
+ * grove_persistent, so only the checks' index of linked nodes can tell it
+ * was initialised already. */
+START_TEST(facade_persistent_init_twice)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    const size_t base = grove_persistent_count(h);
+    grove_persistent g;
+    grove_persistent_init(h, &g, test_cons(h, FIX(1), NULL));
+    ASSERT_NOT_REPORTED(&rec);
+    grove_persistent_init(h, &g, FIX(2));
+    expect_reports(&rec, 1, GROVE_E_BAD_NODE, "already linked");
+    ck_assert_uint_eq(grove_persistent_count(h), base + 1);
+    ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    ck_assert_ptr_eq(((struct pair *)grove_persistent_get(h, &g))->car, FIX(1));
+    grove_persistent_drop(h, &g);
+    grove_persistent_init(h, &g, FIX(3)); /* dropped: may be initialised again */
+    grove_persistent_drop(h, &g);
+    ck_assert_uint_eq(grove_persistent_count(h), base);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+/* A node still linked when its heap is destroyed, removed from a heap
+ * created afterwards at the same address: refused, with the new heap's count
+ * untouched. Heaps are created until the allocator hands out the destroyed
+ * heap's address again: jemalloc does within a few hundred, ASan once the
+ * address leaves its quarantine. Valgrind's allocator does not, so its run
+ * (GROVE_TEST_REDUCED) can only remove the node from a heap elsewhere. */
+START_TEST(persistent_removed_after_heap_destroyed)
+{
+    test_errors ra, rb;
+    grove_heap *a = test_heap(&ra);
+    const uintptr_t a_address = (uintptr_t)a;
+    grove_persistent_node n = GROVE_PERSISTENT_NODE_INIT;
+    grove_persistent_add(a, &n, FIX(1));
+    grove_heap_destroy(a);
+    const bool valgrind = getenv("GROVE_TEST_REDUCED") != NULL;
+    grove_heap *b = NULL;
+    for (int tries = valgrind ? 19999 : 0; tries < 20000; tries++) {
+        b = test_heap(&rb);
+        if ((uintptr_t)b == a_address)
+            break;
+        grove_heap_destroy(b);
+        b = NULL;
+    }
+    ck_assert_msg(b != NULL || valgrind, "no heap was created at the destroyed heap's address");
+    if (!b)
+        b = test_heap(&rb);
+    const size_t base = grove_persistent_count(b);
+    grove_persistent_remove(b, &n);
+    expect_reports(&rb, 1, GROVE_E_BAD_NODE,
+                   (uintptr_t)b == a_address ? "was added to heap" : "another heap");
+    ck_assert_uint_eq(grove_persistent_count(b), base);
+    ck_assert_int_eq(grove_collect_major(b), GROVE_OK);
+    grove_heap_destroy(b);
+}
+END_TEST
+
 static Suite *intrusive_suite(void)
 {
     Suite *s = suite_create("intrusive_roots");
@@ -608,10 +1103,21 @@ static Suite *intrusive_suite(void)
     tc = test_tcase(s, "persistent");
     tcase_add_test(tc, persistent_nodes_in_hosts);
     tcase_add_test(tc, persistent_misuse);
+    tcase_add_test(tc, persistent_added_twice);
+    tcase_add_test(tc, persistent_added_twice_aborts_by_default);
+    tcase_add_test(tc, persistent_removed_after_heap_destroyed);
+    tcase_add_test(tc, roots_refused_during_collection);
 #if GROVE_ROOT_CHECKS
     tc = test_tcase(s, "checks");
     tcase_add_test(tc, pop_out_of_order);
     tcase_add_test(tc, local_in_loop_without_scope);
+    tcase_add_test(tc, two_locals_in_loop_without_scope);
+    tcase_add_test(tc, rooted_and_rooted_n_in_loop_without_scope);
+    tcase_add_test(tc, repush_anywhere_in_the_list);
+    tcase_add_test(tc, repush_matches_a_model);
+    tcase_add_test(tc, local_without_scope);
+    tcase_add_test(tc, local_without_scope_aborts_by_default);
+    tcase_add_test(tc, facade_persistent_init_twice);
     tcase_add_test(tc, scope_exit_twice);
     tcase_add_test(tc, stale_exit_after_new_local);
     tcase_add_test(tc, scope_exit_after_pop_below_it);
@@ -620,6 +1126,13 @@ static Suite *intrusive_suite(void)
 #else
     (void)pop_out_of_order;
     (void)local_in_loop_without_scope;
+    (void)two_locals_in_loop_without_scope;
+    (void)rooted_and_rooted_n_in_loop_without_scope;
+    (void)repush_anywhere_in_the_list;
+    (void)repush_matches_a_model;
+    (void)local_without_scope;
+    (void)local_without_scope_aborts_by_default;
+    (void)facade_persistent_init_twice;
     (void)scope_exit_twice;
     (void)stale_exit_after_new_local;
     (void)scope_exit_after_pop_below_it;

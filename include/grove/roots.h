@@ -161,14 +161,17 @@ typedef grove_persistent_node grove_persistent;
 
 /**
  * Root @p object in *p until grove_persistent_drop(). *p must stay at the
- * same address meanwhile (the intrusive backend links it into a list).
+ * same address meanwhile (the intrusive backend links it into a list). *p
+ * need not be initialised, so only GROVE_ROOT_CHECKS can tell that it is
+ * linked already (GROVE_E_BAD_NODE); during a collection this is
+ * GROVE_E_IN_GC in every build.
  * @param heap   the heap
  * @param p      the root
  * @param object the value
  */
 static inline void grove_persistent_init(grove_heap *heap, grove_persistent *p, void *object)
 {
-    grove_persistent_add(heap, p, object);
+    grove__persistent_link(heap, p, object, false);
 }
 /**
  * The value of a persistent root, valid until the next allocation.
