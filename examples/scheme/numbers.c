@@ -123,7 +123,7 @@ obj number_from_parsed(const struct parsed_number *n)
 }
 
 /* The fewest significant digits that read back as the same double, placed
- * as Scheme writes reals: positional for exponents -7 .. 20 ("100.0",
+ * as Scheme writes reals: positional for exponents -6 .. 20 ("100.0",
  * "0.001"), else scientific ("1.5e-9", "1.0e21"); always a '.' in it. */
 static size_t format_flonum(double d, char *buf, size_t cap)
 {
@@ -152,7 +152,7 @@ static size_t format_flonum(double d, char *buf, size_t cap)
     size_t o = 0;
     if (d < 0)
         out[o++] = '-';
-    if (exponent >= -7 && exponent < 21) {
+    if (exponent > -7 && exponent < 21) {
         if (exponent >= 0) {
             for (int k = 0; k <= exponent; k++)
                 out[o++] = (size_t)k < nd ? digits[k] : '0';

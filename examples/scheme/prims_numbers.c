@@ -397,9 +397,11 @@ static obj prim_exact(int argc, obj *argv)
     if (is_fixnum(argv[0]))
         return argv[0];
     double d = arg_real("exact", argv[0]);
-    if (!isfinite(d) || d != floor(d))
-        scm_error("exact: %s has no exact integer value (exact rationals are not supported)",
-                  isnan(d) ? "+nan.0" : isinf(d) ? "an infinity" : "a non-integer");
+    if (!isfinite(d) || d != floor(d)) {
+        char text[64];
+        format_number(argv[0], 10, text, sizeof text);
+        scm_error("exact: %s has no exact integer value (exact rationals are not supported)", text);
+    }
     if (d > (double)FIXNUM_MAX || d < (double)FIXNUM_MIN)
         scm_error("exact: integer overflow");
     return mk_fixnum((intptr_t)d);

@@ -74,7 +74,8 @@ static obj qq(obj tmpl, obj env, int depth)
         size_t base = sc.sp;
         for (intptr_t i = 0; i < vector_length(tmpl); i++)
             push(VEC(tmpl)->items[i]);
-        obj items = qq_list(stack_to_list(base, NIL), GROVE_GET(H, en), depth);
+        obj list = stack_to_list(base, NIL); /* allocates: only then read en */
+        obj items = qq_list(list, GROVE_GET(H, en), depth);
         intptr_t n = list_length(items);
         push(items);
         obj v = make_vector(n, FALSE_OBJ);

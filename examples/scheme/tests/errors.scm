@@ -47,6 +47,19 @@ keep
 (vector-ref after-oom 99)
 keep
 
+; Conditions no handler takes: reported by the REPL like any error.
+(raise 'a-raised-symbol)
+(raise (list 1 2))
+(with-exception-handler (lambda (c) 'returned) (lambda () (raise 'not-continuable)))
+(/ 1 3)
+(exact 2.5)
+; A continuation used after its call/cc returned cannot re-enter it.
+(define saved-k (call/cc (lambda (k) k)))
+(saved-k 1)
+; An error leaving a dynamic-wind runs its after thunk on the way to the REPL.
+(dynamic-wind (lambda () (display "in ")) (lambda () (car '())) (lambda () (display "out ")))
+(newline)
+
 ; Reader errors.
 )
 (display "still here")

@@ -5,20 +5,22 @@
 # MODE=file passes the program as an argument; MODE=stdin feeds it to the
 # REPL on standard input (which then also prints every result). The exit
 # status must be 0. Environment variables (GROVE_DEBUG for the zeal runs)
-# pass through to the interpreter.
+# pass through to the interpreter. The program runs in its own directory, so
+# it can open the data files next to it by relative name.
 foreach(var EXE SCRIPT EXPECTED)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "run_test.cmake: ${var} is not set")
   endif()
 endforeach()
 separate_arguments(args UNIX_COMMAND "${ARGS}")
+get_filename_component(script_dir ${SCRIPT} DIRECTORY)
 
 if(MODE STREQUAL "stdin")
   execute_process(COMMAND ${EXE} ${args}
-    INPUT_FILE ${SCRIPT}
+    INPUT_FILE ${SCRIPT} WORKING_DIRECTORY ${script_dir}
     OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
 else()
-  execute_process(COMMAND ${EXE} ${args} ${SCRIPT}
+  execute_process(COMMAND ${EXE} ${args} ${SCRIPT} WORKING_DIRECTORY ${script_dir}
     OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
 endif()
 
