@@ -1,5 +1,7 @@
-/* alloc.c — the allocation slow path: checks, zeal, nursery refills and
- * large objects. What to collect when memory runs short is policy.c's. */
+/* alloc.c — the allocation slow path: checks, zeal, nursery refills, large
+ * objects, and objects born pinned in old space. What to collect when memory
+ * runs short is policy.c's. */
+#include <string.h>
 #include <unistd.h>
 
 #include "errors.h"
@@ -30,7 +32,7 @@ static void *alloc_large(grove_heap *heap, grove_type_id type, size_t bytes)
                    bytes, ram);
         return NULL;
     }
-    if (!grove_policy_room_for_large(heap, footprint)) {
+    if (!grove_policy_room_for_old(heap, footprint)) {
         grove_fail(heap, GROVE_E_OOM,
                    "heap limit reached: a %zu-byte object does not fit (heap holds %zu of "
                    "%zu bytes after a full collection)",
@@ -48,25 +50,33 @@ static void *alloc_large(grove_heap *heap, grove_type_id type, size_t bytes)
     return object;
 }
 
-static void *alloc_slow(grove_heap *heap, grove_type_id type, size_t size)
+/* What every allocation checks first; false if it must fail. */
+static bool allocation_allowed(grove_heap *heap, grove_type_id type, size_t size)
 {
     if (heap->in_gc) {
         grove_misuse(heap, GROVE_E_IN_GC,
                      "allocation during a collection (from a trace callback, root visitor or "
                      "event listener)");
-        return NULL;
+        return false;
     }
     if (type >= heap->fast.type_count) {
         grove_misuse(heap, GROVE_E_BAD_TYPE, "allocation of unknown type id %u (%u registered)",
                      type, heap->fast.type_count);
-        return NULL;
+        return false;
     }
     if (size > (GROVE_MAX_OBJECT_WORDS - 1) * 8) {
         grove_fail(heap, GROVE_E_TOO_LARGE, "object of %zu bytes requested (type '%s'); at most %llu",
                    size, heap->types.info[type].name,
                    (unsigned long long)((GROVE_MAX_OBJECT_WORDS - 1) * 8));
-        return NULL;
+        return false;
     }
+    return true;
+}
+
+static void *alloc_slow(grove_heap *heap, grove_type_id type, size_t size)
+{
+    if (!allocation_allowed(heap, type, size))
+        return NULL;
     if (heap->config.zeal_minor || heap->config.zeal_major)
         grove_policy_zeal_tick(heap);
 
@@ -84,6 +94,46 @@ static void *alloc_slow(grove_heap *heap, grove_type_id type, size_t size)
     }
     *cell = grove_make_header(type, bytes / 8);
     return cell + 1;
+}
+
+/* A small object born in old space, zeroed. */
+static void *alloc_old(grove_heap *heap, grove_type_id type, size_t bytes)
+{
+    size_t cells[GROVE_SIZE_CLASSES] = {0};
+    cells[grove_size_class_of(&heap->old, bytes)] = 1;
+    if (!grove_policy_room_for_old(heap, grove_old_growth_needed(&heap->old, cells))) {
+        grove_fail(heap, GROVE_E_OOM,
+                   "heap limit reached: no old-space room for a %zu-byte pinned object (heap "
+                   "holds %zu of %zu bytes after a full collection)",
+                   bytes, grove_heap_bytes(heap), heap->config.max_heap_size);
+        return NULL;
+    }
+    uint64_t *cell = grove_old_alloc(&heap->old, bytes);
+    memset(cell, 0, bytes);
+    *cell = grove_make_header(type, bytes / 8);
+    heap->stats.counters.bytes_promoted += bytes;
+    heap->stats.counters.bytes_allocated += bytes;
+    grove_stats_note_heap_size(heap);
+    return cell + 1;
+}
+
+static void *alloc_pinned(grove_heap *heap, grove_type_id type, size_t size)
+{
+    if (!allocation_allowed(heap, type, size))
+        return NULL;
+    size_t bytes = grove__object_bytes(size);
+    void *object = size > GROVE_MAX_SMALL_PAYLOAD ? alloc_large(heap, type, bytes)
+                                                  : alloc_old(heap, type, bytes);
+    return object && grove_pins_add(heap, object) ? object : NULL;
+}
+
+void *grove_alloc_pinned(grove_heap *heap, grove_type_id type, size_t size)
+{
+    if (!grove_heap_claim(heap))
+        return NULL;
+    void *object = alloc_pinned(heap, type, size);
+    grove_heap_release(heap);
+    return object;
 }
 
 void *grove__alloc_slow(grove_heap *heap, grove_type_id type, size_t size)

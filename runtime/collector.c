@@ -48,12 +48,16 @@ static void phase_roots(grove_collection *c)
     c->heap->stats.counters.roots_scanned += grove_visit_roots(c->heap, &c->tracer);
 }
 
-/* Weak processing runs once the strong graph is complete: there are no
- * weak references yet, so it has nothing to do. */
+/* Weak processing runs once the strong graph is complete: what is not
+ * marked or copied by now is dead. Embedder-visible weak references do not
+ * exist yet; verify mode's shadow of identity hashes is followed here. */
 static void phase_weak(grove_collection *c)
 {
     GROVE_ASSERT(grove_worklist_empty(c->tracer.worklist),
                  "weak processing starts with the strong graph fully traced");
+    /* Verify mode's record of hashed objects is the one weak table so far. */
+    if (c->heap->config.debug & GROVE_DEBUG_VERIFY)
+        grove_verify_hashes_after_trace(c->heap, c->plan->kind);
 }
 
 static void record(grove_collection *c, uint64_t end_ns)

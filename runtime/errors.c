@@ -24,6 +24,8 @@ static const char *const error_names[] = {
     [GROVE_E_BAD_NODE] = "GROVE_E_BAD_NODE",
     [GROVE_E_NOT_FOUND] = "GROVE_E_NOT_FOUND",
     [GROVE_E_CONCURRENT_USE] = "GROVE_E_CONCURRENT_USE",
+    [GROVE_E_NOT_OBJECT] = "GROVE_E_NOT_OBJECT",
+    [GROVE_E_NOT_PINNED] = "GROVE_E_NOT_PINNED",
 };
 
 const char *grove_error_name(grove_error code)

@@ -153,6 +153,9 @@ void grove_heap_destroy(grove_heap *heap)
     grove_remembered_free(&heap->remembered);
     grove_worklist_free(&heap->worklist);
     grove_vec_free(&heap->marked_young);
+    grove_pins_free(&heap->pins);
+    grove_vec_free(&heap->hash_shadow);
+    grove_vec_free(&heap->hash_shadow_values);
     grove_callbacks_free(&heap->visitors);
     grove_callbacks_free(&heap->listeners);
     free(heap);

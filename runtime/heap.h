@@ -11,6 +11,7 @@
 
 #include "arena.h"
 #include "callbacks.h"
+#include "identity.h"
 #include "large_object_space.h"
 #include "nursery.h"
 #include "old_space.h"
@@ -46,6 +47,11 @@ struct grove_heap {
     grove_callbacks listeners;      /* events.c */
     grove_worklist worklist;        /* the tracing phases (collector.h) */
     grove_vec marked_young;         /* promotion.c: nursery objects a census marked */
+    size_t hashed_young;            /* identity_hash.c: young objects hashed since the last
+                                       minor GC (each grows by a word when promoted) */
+    grove_pins pins;                /* pins.c */
+    grove_vec hash_shadow;          /* verify.c: hashed objects, verify mode only */
+    grove_vec hash_shadow_values;   /* verify.c: their hashes, as (void *)(uintptr_t) */
     grove_policy policy;            /* policy.c */
     grove_stats_state stats;        /* stats.c; the collectors add to its counters */
 };
@@ -75,5 +81,11 @@ void grove_heap_leave_gc(grove_heap *heap);
  * after any GC. Abort on violation. */
 void grove_verify_remembered(grove_heap *heap);
 void grove_verify_heap(grove_heap *heap, const char *when);
+/* Verify mode's shadow of identity hashes: record an object's first hash;
+ * follow the objects through a collection's weak phase (moved ones
+ * updated, dead ones dropped); grove_verify_heap then checks every live
+ * one still has its hash. */
+void grove_verify_note_hash(grove_heap *heap, void *object, uint64_t hash);
+void grove_verify_hashes_after_trace(grove_heap *heap, grove_collection_kind kind);
 
 #endif

@@ -14,7 +14,20 @@
 
 #include "collector.h"
 #include "heap.h"
+#include "identity.h"
 #include "invariant.h"
+
+/* Copy a hashed object with one more word holding its hash, which was
+ * derived from the address it leaves. Returns the copy's header. */
+static GROVE_NOINLINE uint64_t *copy_hashed(grove_tracer *t, uint64_t *hdr, size_t bytes)
+{
+    uint64_t *cell = grove_old_alloc(&t->heap->old, bytes + 8);
+    memcpy(cell, hdr, bytes);
+    cell[bytes / 8] = grove_hash_address((uintptr_t)(hdr + 1));
+    cell[0] = (cell[0] & ~GROVE__HDR_HASHED & ~((uint64_t)-1 << GROVE__HDR_SIZE_SHIFT)) |
+              GROVE__HDR_HASH_WORD | ((uint64_t)(bytes / 8 + 1) << GROVE__HDR_SIZE_SHIFT);
+    return cell;
+}
 
 /* A young pointer in *slot: forward it, copying the object if first seen. */
 static void evacuate(grove_tracer *t, void **slot)
@@ -26,6 +39,15 @@ static void evacuate(grove_tracer *t, void **slot)
         return;
     }
     size_t bytes = grove_hdr_words(word) * 8;
+    if (GROVE_UNLIKELY(word & GROVE__HDR_HASHED)) {
+        uint64_t *cell = copy_hashed(t, hdr, bytes);
+        void *copy = cell + 1;
+        *hdr = (uint64_t)(uintptr_t)copy;
+        *slot = copy;
+        grove_worklist_push(t->worklist, copy);
+        ((grove_collection *)t->data)->bytes_promoted += bytes + 8;
+        return;
+    }
     uint64_t *cell = grove_old_alloc(&t->heap->old, bytes);
     memcpy(cell, hdr, bytes);
     void *copy = cell + 1;
@@ -63,6 +85,7 @@ static void reset_nursery(grove_collection *c)
     grove_heap *heap = c->heap;
     heap->stats.counters.bytes_allocated += grove_nursery_used(&heap->nursery);
     grove_nursery_reset(&heap->nursery);
+    heap->hashed_young = 0;
     GROVE_ASSERT(grove_nursery_used(&heap->nursery) == 0, "the nursery is empty after a minor GC");
     GROVE_ASSERT(grove_remembered_count(&heap->remembered) == 0,
                  "the remembered set is empty after a minor GC");

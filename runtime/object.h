@@ -15,12 +15,13 @@
 
 /* The flag bits, the type field and the size field must not overlap, and
  * the size field must reach the header's top bit. */
-#define GROVE__HDR_FLAGS (GROVE__HDR_LIVE | GROVE__HDR_MARK | GROVE__HDR_LOGGED | GROVE__HDR_VISITED)
-_Static_assert((GROVE__HDR_LIVE & GROVE__HDR_MARK) == 0 && (GROVE__HDR_LIVE & GROVE__HDR_LOGGED) == 0 &&
-                   (GROVE__HDR_LIVE & GROVE__HDR_VISITED) == 0 &&
-                   (GROVE__HDR_MARK & GROVE__HDR_LOGGED) == 0 &&
-                   (GROVE__HDR_MARK & GROVE__HDR_VISITED) == 0 &&
-                   (GROVE__HDR_LOGGED & GROVE__HDR_VISITED) == 0,
+#define GROVE__HDR_FLAGS                                                                         \
+    (GROVE__HDR_LIVE | GROVE__HDR_MARK | GROVE__HDR_LOGGED | GROVE__HDR_VISITED |                \
+     GROVE__HDR_HASHED | GROVE__HDR_HASH_WORD)
+/* Six distinct single bits: their sum is their union only if no two overlap. */
+_Static_assert(GROVE__HDR_LIVE + GROVE__HDR_MARK + GROVE__HDR_LOGGED + GROVE__HDR_VISITED +
+                       GROVE__HDR_HASHED + GROVE__HDR_HASH_WORD ==
+                   GROVE__HDR_FLAGS,
                "header flag bits are distinct");
 _Static_assert(GROVE__HDR_FLAGS < ((uint64_t)1 << GROVE__HDR_TYPE_SHIFT),
                "header flags lie below the type field");
@@ -36,6 +37,13 @@ static inline bool grove_hdr_is_forward(uint64_t hdr)
 static inline size_t grove_hdr_words(uint64_t hdr)
 {
     return (size_t)(hdr >> GROVE__HDR_SIZE_SHIFT);
+}
+
+/* Payload words: less the header and, for a hashed object that moved, its
+ * trailing hash word (which is not a slot). */
+static inline size_t grove_hdr_payload_words(uint64_t hdr)
+{
+    return grove_hdr_words(hdr) - 1 - (size_t)((hdr & GROVE__HDR_HASH_WORD) != 0);
 }
 
 static inline grove_type_id grove_hdr_type(uint64_t hdr)

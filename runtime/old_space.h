@@ -34,8 +34,9 @@ _Static_assert(sizeof(grove_block) <= GROVE_BLOCK_HEADER, "the block header fits
 _Static_assert(GROVE_BLOCK_HEADER % 16 == 0, "cells after the block header stay 16-byte aligned");
 _Static_assert((GROVE_BLOCK_SIZE & (GROVE_BLOCK_SIZE - 1)) == 0,
                "blocks are a power of two, so a cell's block is its address masked");
-_Static_assert(GROVE_MAX_SMALL_PAYLOAD + 8 == GROVE_MAX_CELL,
-               "every nursery object (payload + header) fits the largest old-space cell");
+_Static_assert(GROVE_MAX_SMALL_PAYLOAD + 16 == GROVE_MAX_CELL,
+               "every nursery object (payload, header and a hash word added at evacuation) "
+               "fits the largest old-space cell");
 
 typedef struct grove_size_class {
     uint32_t cell_size;

@@ -62,11 +62,11 @@ grove_error grove_policy_full_collection(grove_heap *heap, grove_gc_reason reaso
     return e;
 }
 
-bool grove_policy_room_for_large(grove_heap *heap, size_t footprint)
+bool grove_policy_room_for_old(grove_heap *heap, size_t growth)
 {
-    if (major_due(heap) || grove_heap_over_limit(heap, footprint))
+    if (major_due(heap) || grove_heap_over_limit(heap, growth))
         grove_policy_full_collection(heap, GROVE_REASON_LARGE_OBJECT);
-    return !grove_heap_over_limit(heap, footprint);
+    return !grove_heap_over_limit(heap, growth);
 }
 
 /* The nursery is not full here, so a collection that cannot evacuate it is

@@ -5,8 +5,8 @@
  *   nursery full      minor GC if its survivors fit under the limit, else
  *                     a major GC; then a major GC if old space passed its
  *                     threshold
- *   large object      a major GC first if it would pass the threshold or
- *                     the limit
+ *   large object,     a major GC first if it would pass the threshold or
+ *   pinned object     the limit
  *   after a major GC  evacuate the nursery if its survivors fit; next
  *                     threshold = max(major_min_bytes, held × growth);
  *                     purge the arena when what the GC released since the
@@ -37,9 +37,10 @@ grove_error grove_policy_make_room(grove_heap *heap, grove_gc_reason reason);
  * does not (not recorded as an error: the caller decides). */
 grove_error grove_policy_full_collection(grove_heap *heap, grove_gc_reason reason);
 
-/* Before a large allocation of `footprint` bytes: collect if the table says
- * so. Returns false if the object still does not fit under the limit. */
-bool grove_policy_room_for_large(grove_heap *heap, size_t footprint);
+/* Before an allocation straight into old space or the large-object space
+ * that grows the heap by `growth` bytes: collect if the table says so.
+ * Returns false if it still does not fit under the limit. */
+bool grove_policy_room_for_old(grove_heap *heap, size_t growth);
 
 /* Zeal mode: count one slow-path allocation and collect on schedule. */
 void grove_policy_zeal_tick(grove_heap *heap);

@@ -8,8 +8,10 @@
 
 void grove_young_census_note(grove_heap *heap, grove_young_census *census, void *object)
 {
-    uint64_t *hdr = grove__header(object);
-    census->cells[grove_size_class_of(&heap->old, grove_hdr_words(*hdr) * 8)]++;
+    uint64_t hdr = *grove__header(object);
+    /* A hashed object takes one more word, for its hash, when promoted. */
+    size_t bytes = (grove_hdr_words(hdr) + ((hdr & GROVE__HDR_HASHED) != 0)) * 8;
+    census->cells[grove_size_class_of(&heap->old, bytes)]++;
     grove_vec_push(&heap->marked_young, object);
 }
 
@@ -40,8 +42,8 @@ static void count_young(grove_tracer *t, void **slot)
 bool grove_minor_gc_fits(grove_heap *heap)
 {
     GROVE_ASSERT(heap->in_gc, "root visitors and trace callbacks run: the caller holds in_gc");
-    size_t used = grove_nursery_used(&heap->nursery);
-    if (!grove_heap_over_limit(heap, grove_old_growth_bound(used)))
+    size_t promoted_at_most = grove_nursery_used(&heap->nursery) + heap->hashed_young * 8;
+    if (!grove_heap_over_limit(heap, grove_old_growth_bound(promoted_at_most)))
         return true;
 
     /* The minor GC's traversal without the copying: roots, the remembered

@@ -36,8 +36,10 @@ struct grove_tracer {
 
 #if defined(__GNUC__)
 #define GROVE_ALWAYS_INLINE inline __attribute__((always_inline))
+#define GROVE_NOINLINE __attribute__((noinline))
 #else
 #define GROVE_ALWAYS_INLINE inline
+#define GROVE_NOINLINE
 #endif
 
 static GROVE_ALWAYS_INLINE bool grove_tracer_wants(const grove_tracer *t,
@@ -56,7 +58,7 @@ static GROVE_ALWAYS_INLINE void grove_trace_object(grove_tracer *t, void *object
                                                    grove_trace_filter filter)
 {
     uint64_t hdr = *grove__header(object);
-    size_t words = grove_hdr_words(hdr) - 1;
+    size_t words = grove_hdr_payload_words(hdr);
     const grove_type_info *info = &t->types[grove_hdr_type(hdr)];
     void **slots = (void **)object;
     switch (info->layout) {

@@ -10,6 +10,7 @@
  * A violation aborts with a message naming the object and the slot. */
 #include "errors.h"
 #include "heap.h"
+#include "identity.h"
 #include "invariant.h"
 #include "root_visitors.h"
 #include "trace.h"
@@ -116,6 +117,56 @@ static void clear_visited(void *object, void *data)
     *grove__header(object) &= ~GROVE__HDR_VISITED;
 }
 
+/* ---- identity hashes and pins ----------------------------------------------- */
+
+void grove_verify_note_hash(grove_heap *heap, void *object, uint64_t hash)
+{
+    grove_vec_push(&heap->hash_shadow, object);
+    grove_vec_push(&heap->hash_shadow_values, (void *)(uintptr_t)hash);
+}
+
+/* Is the object alive after this collection's tracing, and where is it? */
+static void *survivor(grove_heap *heap, void *object, grove_collection_kind kind)
+{
+    uint64_t hdr = *grove__header(object);
+    if (kind == GROVE_MAJOR)
+        return (hdr & GROVE__HDR_MARK) ? object : NULL;
+    if (!grove__is_young(&heap->fast, object))
+        return object; /* old objects live through a minor GC */
+    return grove_hdr_is_forward(hdr) ? (void *)(uintptr_t)hdr : NULL;
+}
+
+void grove_verify_hashes_after_trace(grove_heap *heap, grove_collection_kind kind)
+{
+    grove_vec *objects = &heap->hash_shadow, *hashes = &heap->hash_shadow_values;
+    size_t kept = 0;
+    for (size_t i = 0; i < objects->len; i++) {
+        void *now = survivor(heap, objects->items[i], kind);
+        if (!now)
+            continue;
+        objects->items[kept] = now;
+        hashes->items[kept++] = hashes->items[i];
+    }
+    objects->len = hashes->len = kept;
+}
+
+static void check_hashes_and_pins(grove_heap *heap, const char *when)
+{
+    const grove_vec *objects = &heap->hash_shadow, *hashes = &heap->hash_shadow_values;
+    for (size_t i = 0; i < objects->len; i++) {
+        uint64_t now = grove_hash_of(objects->items[i]), then = (uint64_t)(uintptr_t)hashes->items[i];
+        if (now != then)
+            grove_fatal("verify (%s): object %p of type '%s' had identity hash %#llx, now %#llx",
+                        when, objects->items[i], type_name(heap, objects->items[i]),
+                        (unsigned long long)then, (unsigned long long)now);
+    }
+    const grove_pins *pins = &heap->pins;
+    for (size_t i = 0; i < pins->cap; i++)
+        if (pins->entries[i].object && grove__is_young(&heap->fast, pins->entries[i].object))
+            grove_fatal("verify (%s): pinned object %p is in the nursery", when,
+                        pins->entries[i].object);
+}
+
 void grove_verify_heap(grove_heap *heap, const char *when)
 {
     GROVE_ASSERT(heap->in_gc, "verify runs visitors: the caller holds in_gc");
@@ -135,6 +186,7 @@ void grove_verify_heap(grove_heap *heap, const char *when)
         v.holder = grove_vec_pop(&v.work);
         grove_trace_object(&t, v.holder, check_reachable, GROVE_TRACE_ALL);
     }
+    check_hashes_and_pins(heap, when);
     grove_old_for_each(&heap->old, clear_visited, NULL);
     grove_large_for_each(&heap->large, clear_visited, NULL);
     for (size_t i = 0; i < v.nursery.len; i++)

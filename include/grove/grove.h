@@ -104,7 +104,9 @@ typedef enum grove_error {
     GROVE_E_ROOT_ORDER,     /**< stack root unlinked out of LIFO order */
     GROVE_E_BAD_NODE,       /**< persistent node removed twice or never added */
     GROVE_E_NOT_FOUND,      /**< removing a root visitor or listener that is not registered */
-    GROVE_E_CONCURRENT_USE  /**< the heap used by a second thread while one is using it */
+    GROVE_E_CONCURRENT_USE, /**< the heap used by a second thread while one is using it */
+    GROVE_E_NOT_OBJECT,     /**< an immediate (NULL, a tagged value) where an object is needed */
+    GROVE_E_NOT_PINNED      /**< grove_unpin() of an object that is not pinned */
 } grove_error;
 
 /** A heap: an opaque handle created by grove_heap_create(). */
@@ -333,12 +335,17 @@ static inline bool grove_is_immediate(const void *value)
  *   bit 1      marked (major GC)
  *   bit 2      logged in the remembered set
  *   bit 3      visited (verify mode only; clear outside verify)
- *   bits 4-7   free (planned together in docs/design.md before use)
+ *   bit 4      hashed: its identity hash was taken at its current address
+ *   bit 5      hash word: its identity hash is its last word (moved since)
+ *   bits 6-7   free (planned together in docs/design.md before use)
  *   bits 8-23  type id
  *   bits 24-63 total size in words, header included */
 #define GROVE__HDR_LIVE ((uint64_t)1)
 #define GROVE__HDR_MARK ((uint64_t)2)
 #define GROVE__HDR_LOGGED ((uint64_t)4)
+#define GROVE__HDR_HASHED ((uint64_t)16)
+#define GROVE__HDR_HASH_WORD_SHIFT 5
+#define GROVE__HDR_HASH_WORD ((uint64_t)1 << GROVE__HDR_HASH_WORD_SHIFT)
 #define GROVE__HDR_TYPE_SHIFT 8
 #define GROVE__HDR_SIZE_SHIFT 24
 #define GROVE__MAX_TYPES 0xffffu
@@ -346,8 +353,9 @@ static inline bool grove_is_immediate(const void *value)
 /** @addtogroup grove_alloc
  *  @{ */
 /** Largest payload allocated in the nursery; bigger objects go straight to
- *  the large-object space. */
-#define GROVE_MAX_SMALL_PAYLOAD ((size_t)4096 - 8)
+ *  the large-object space. (The largest old-space cell is 4096 bytes: the
+ *  payload, its header and, for an object hashed while young, its hash.) */
+#define GROVE_MAX_SMALL_PAYLOAD ((size_t)4096 - 16)
 /** @} */
 
 struct grove__heap_fast {
@@ -457,8 +465,89 @@ static inline grove_type_id grove_object_type(const void *object)
  */
 static inline size_t grove_object_size(const void *object)
 {
-    return (size_t)((*grove__header(object) >> GROVE__HDR_SIZE_SHIFT) - 1) * 8;
+    uint64_t hdr = *grove__header(object);
+    /* Less the header and, once a hashed object has moved, its hash word. */
+    return (size_t)((hdr >> GROVE__HDR_SIZE_SHIFT) - 1 - ((hdr >> GROVE__HDR_HASH_WORD_SHIFT) & 1)) * 8;
 }
+
+/** @} */
+
+/* ------------------------------------------------------------------------ */
+/* Identity and pinning                                                     */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * @defgroup grove_identity Identity hashes and pinning
+ * @brief What a moving collector owes code that keys on, or holds, an
+ *        object's address.
+ *
+ * An identity hash is stable for the object's whole life, across every
+ * minor and major collection, and costs nothing for objects never hashed:
+ * it is derived from the object's address while the object has not moved
+ * (a header bit records that it was taken), and a hashed young object
+ * carries it in one extra word from its evacuation on. grove_object_size()
+ * and the heap limit stay exact.
+ *
+ * A pinned object does not move and stays alive until unpinned: its
+ * address may be handed to C code, the OS or generated code. Old and large
+ * objects never move; pinning a young object moves it out of the nursery
+ * first (a minor collection), so allocate objects that are pinned from the
+ * start with grove_alloc_pinned(). Pins nest.
+ * @{
+ */
+
+/**
+ * The identity hash of a live object: the same value for its whole life.
+ * Distinct objects may share a hash (it is a hash, not an id). Not to be
+ * called during a collection (misuse, GROVE_E_IN_GC).
+ * @param heap   the heap
+ * @param object a live object's payload; an immediate is misuse
+ *               (GROVE_E_NOT_OBJECT)
+ * @return the hash, or 0 after a misuse the handler returned from
+ */
+GROVE_API uint64_t grove_identity_hash(grove_heap *heap, void *object);
+
+/**
+ * Pin a live object: it stays at the returned address, and alive, until
+ * grove_unpin() has been called as many times as grove_pin(). May collect
+ * when @p object is young (it is moved out of the nursery first): as after
+ * an allocation, other unrooted pointers are invalid afterwards, and the
+ * object's own address may have changed — use the one returned.
+ * @param heap   the heap
+ * @param object a live object's payload, rooted by the caller if young
+ * @return the object's pinned address, or NULL: GROVE_E_OOM (no room to
+ *         move it or to record the pin), GROVE_E_NOT_OBJECT (an immediate),
+ *         GROVE_E_IN_GC
+ */
+GROVE_API void *grove_pin(grove_heap *heap, void *object);
+
+/**
+ * Drop one pin of @p object.
+ * @param heap   the heap
+ * @param object an object returned by grove_pin() or grove_alloc_pinned()
+ * @return GROVE_OK, or GROVE_E_NOT_PINNED (misuse) if it is not pinned
+ */
+GROVE_API grove_error grove_unpin(grove_heap *heap, void *object);
+
+/**
+ * How many times @p object is pinned now.
+ * @param heap   the heap
+ * @param object any object
+ * @return its pin count, 0 if not pinned
+ */
+GROVE_API uint32_t grove_pin_count(grove_heap *heap, const void *object);
+
+/**
+ * Allocate an object that is pinned from the start (as if by grove_pin(),
+ * once), zeroed, without a collection to move it: it is born in old space.
+ * Being old from birth, it needs the write barrier on every pointer store,
+ * even the first ones.
+ * @param heap the heap
+ * @param type a type registered on @p heap
+ * @param size payload size in bytes
+ * @return the payload, or NULL as for grove_alloc()
+ */
+GROVE_API void *grove_alloc_pinned(grove_heap *heap, grove_type_id type, size_t size);
 
 /** @} */
 
@@ -638,7 +727,8 @@ typedef struct grove_stats {
     uint64_t minor_collections; /**< minor GCs so far */
     uint64_t major_collections; /**< major GCs so far */
     uint64_t bytes_allocated;  /**< all objects ever allocated, headers included */
-    uint64_t bytes_promoted;   /**< copied from the nursery to old space */
+    uint64_t bytes_promoted;   /**< copied from the nursery to old space, or allocated
+                                  there directly (grove_alloc_pinned()) */
     uint64_t bytes_large;      /**< allocated directly in the large-object space */
     uint64_t bytes_freed;      /**< old and large objects reclaimed by major GCs */
     uint64_t live_bytes;       /**< old + large objects not yet reclaimed:
@@ -740,8 +830,10 @@ typedef enum grove_gc_reason {
     GROVE_REASON_OLD_THRESHOLD,    /**< old space passed its growth threshold */
     GROVE_REASON_HEAP_LIMIT,       /**< the nursery's survivors would not fit under
                                         max_heap_size without a full collection */
-    GROVE_REASON_LARGE_OBJECT,     /**< a large allocation would pass the threshold or limit */
-    GROVE_REASON_AFTER_MAJOR       /**< the nursery evacuated at the end of a major GC */
+    GROVE_REASON_LARGE_OBJECT,     /**< a large or pinned allocation would pass the threshold
+                                        or limit */
+    GROVE_REASON_AFTER_MAJOR,      /**< the nursery evacuated at the end of a major GC */
+    GROVE_REASON_PIN               /**< grove_pin() on a young object moves it out first */
 } grove_gc_reason;
 
 /** One event. Byte counts are those of the heap at the moment of the event. */

@@ -170,6 +170,10 @@ typedef struct mobj {
     void *addr;        /* heap address bound to it in epoch `mark` */
     uint32_t via;      /* model index it was reached from in that epoch; 0: a root */
     uint32_t via_word; /* slot index in `via`, or the root's code */
+    bool hashed;       /* its identity hash was taken: it must never change */
+    uint64_t hash;
+    uint32_t pins;     /* grove_pin count: > 0 keeps it alive, at pinned_addr */
+    void *pinned_addr;
 } mobj;
 
 typedef struct model {
@@ -205,6 +209,7 @@ static uint32_t mv_idx(uint64_t v)
 #define MAXV 48     /* slots of the embedder root visitor's array */
 #define NLOC 4      /* facade locals per frame */
 #define MAXDEPTH 20 /* nested frames (scopes) */
+#define NPIN 16     /* objects pinned at once */
 #define OPLOG 40    /* operations kept for failure reports */
 #define OPLEN 160
 
@@ -224,6 +229,9 @@ typedef struct ctx {
     grove_persistent pers[NPERS];
     bool pers_on[NPERS];
     uint64_t mpers[NPERS];
+
+    uint32_t pinned[NPIN]; /* model indices of the pinned objects */
+    unsigned npinned;
 
     void *vroots[MAXV]; /* traced by visit_vroots, like a runtime's operand stack */
     uint64_t mv[MAXV];
@@ -464,7 +472,7 @@ static const char *fmt_mv(ctx *c, uint64_t v, char *buf)
 
 /* ---- roots --------------------------------------------------------------- */
 
-enum { R_PERS, R_VIS, R_LOC };
+enum { R_PERS, R_VIS, R_LOC, R_PIN };
 
 typedef struct rref {
     uint8_t kind, frame, idx;
@@ -481,6 +489,8 @@ static const char *root_name(rref r, char *buf)
         snprintf(buf, 16, "p%u", r.idx);
     else if (r.kind == R_VIS)
         snprintf(buf, 16, "v%u", r.idx);
+    else if (r.kind == R_PIN)
+        snprintf(buf, 16, "pin%u", r.idx);
     else
         snprintf(buf, 16, "l%u.%u", r.frame, r.idx);
     return buf;
@@ -731,6 +741,14 @@ static void compare_object(ctx *c, uint32_t idx)
                 "(%s)",
              (unsigned long long)o->id, ty->name, (unsigned)c->tids[o->type], (unsigned)got_type,
              path_to(c, idx, p, sizeof p));
+    if (o->hashed && grove_identity_hash(c->h, (void *)g) != o->hash)
+        fail(c, "object #%llu (%s) had identity hash %#llx, now %#llx (%s)",
+             (unsigned long long)o->id, ty->name, (unsigned long long)o->hash,
+             (unsigned long long)grove_identity_hash(c->h, (void *)g), path_to(c, idx, p, sizeof p));
+    if (o->pins && ((const void *)g != o->pinned_addr || grove_pin_count(c->h, g) != o->pins))
+        fail(c, "object #%llu (%s), pinned %u times at %p, is at %p with pin count %u (%s)",
+             (unsigned long long)o->id, ty->name, o->pins, o->pinned_addr, (const void *)g,
+             grove_pin_count(c->h, g), path_to(c, idx, p, sizeof p));
     size_t got_size = grove_object_size(g);
     if (got_size != o->nwords * 8)
         fail(c, "object #%llu (%s) should have %zu payload bytes, the heap says %zu (%s)",
@@ -852,6 +870,9 @@ static void check(ctx *c, const char *why)
                  root_code((rref){R_PERS, 0, (uint8_t)i}));
     for (unsigned i = 0; i < c->nv; i++)
         bind(c, c->mv[i], c->vroots[i], 0, root_code((rref){R_VIS, 0, (uint8_t)i}));
+    for (unsigned i = 0; i < c->npinned; i++) /* pins keep objects alive and in place */
+        bind(c, mv_ref(c->pinned[i]), c->m.o[c->pinned[i]].pinned_addr, 0,
+             root_code((rref){R_PIN, 0, (uint8_t)i}));
     for (unsigned d = 0; d < c->depth; d++)
         for (unsigned i = 0; i < NLOC; i++) {
             rref r = {R_LOC, (uint8_t)d, (uint8_t)i};
@@ -1355,6 +1376,85 @@ static void op_load(ctx *c)
           (unsigned long long)c->m.o[idx].id, i, root_name(a, rn), fmt_mv(c, m, b1));
 }
 
+/* Take the identity hash of a rooted object: the first time it is
+ * recorded, afterwards it must be the same. */
+static void op_hash(ctx *c)
+{
+    rref r = pick_root(c);
+    uint32_t idx;
+    void *g;
+    char rn[16];
+    if (!root_object(c, r, &idx, &g)) {
+        oplog(c, "hash via %s: no object", root_name(r, rn));
+        return;
+    }
+    mobj *o = &c->m.o[idx];
+    uint64_t hash = grove_identity_hash(c->h, g);
+    if (o->hashed && hash != o->hash)
+        fail(c, "object #%llu had identity hash %#llx, now %#llx", (unsigned long long)o->id,
+             (unsigned long long)o->hash, (unsigned long long)hash);
+    o->hashed = true;
+    o->hash = hash;
+    oplog(c, "hash #%llu (via %s) = %#llx", (unsigned long long)o->id, root_name(r, rn),
+          (unsigned long long)hash);
+}
+
+/* Pin a rooted object (pinning a young one collects to move it out). */
+static void op_pin(ctx *c)
+{
+    rref r = pick_root(c);
+    uint32_t idx;
+    void *g;
+    char rn[16];
+    if (!root_object(c, r, &idx, &g) || (c->m.o[idx].pins == 0 && c->npinned == NPIN)) {
+        oplog(c, "pin via %s: no object, or the pin list is full", root_name(r, rn));
+        return;
+    }
+    c->gc_seen = false;
+    void *pinned = grove_pin(c->h, g);
+    mobj *o = &c->m.o[idx];
+    if (!pinned) {
+        if (!c->p->allow_oom || grove_last_error(c->h) != GROVE_E_OOM)
+            fail(c, "grove_pin of #%llu failed: %s: %s", (unsigned long long)o->id,
+                 grove_error_name(grove_last_error(c->h)), grove_last_error_message(c->h));
+        c->t.oom++;
+        grove_clear_error(c->h);
+        oplog(c, "pin #%llu (via %s): refused, OOM", (unsigned long long)o->id, root_name(r, rn));
+        after_gc(c);
+        return;
+    }
+    if (pinned != root_get(c, r))
+        fail(c, "grove_pin of #%llu returned %p, but its root now holds %p",
+             (unsigned long long)o->id, pinned, root_get(c, r));
+    if (o->pins == 0) {
+        o->pinned_addr = pinned;
+        c->pinned[c->npinned++] = idx;
+    } else if (pinned != o->pinned_addr) {
+        fail(c, "object #%llu, pinned at %p, was pinned again at %p", (unsigned long long)o->id,
+             o->pinned_addr, pinned);
+    }
+    o->pins++;
+    oplog(c, "pin #%llu (via %s) at %p, %u pins", (unsigned long long)o->id, root_name(r, rn),
+          pinned, o->pins);
+    after_gc(c);
+}
+
+static void op_unpin(ctx *c)
+{
+    if (!c->npinned) {
+        oplog(c, "unpin: nothing pinned");
+        return;
+    }
+    unsigned k = (unsigned)RND(c->npinned);
+    mobj *o = &c->m.o[c->pinned[k]];
+    if (grove_unpin(c->h, o->pinned_addr) != GROVE_OK)
+        fail(c, "grove_unpin of #%llu at %p: %s", (unsigned long long)o->id, o->pinned_addr,
+             grove_last_error_message(c->h));
+    if (--o->pins == 0)
+        c->pinned[k] = c->pinned[--c->npinned];
+    oplog(c, "unpin #%llu, %u pins left", (unsigned long long)o->id, o->pins);
+}
+
 static void op_copy_root(ctx *c)
 {
     rref a = pick_root(c), dst = pick_root(c);
@@ -1509,10 +1609,13 @@ enum op {
     OP_MINOR,
     OP_MAJOR,
     OP_CHECK,
+    OP_HASH,
+    OP_PIN,
+    OP_UNPIN,
     OP_COUNT
 };
 
-/* Weights, per mille. */
+/* Relative weights (about per mille). */
 static const unsigned op_weight[OP_COUNT] = {
     [OP_ALLOC] = 260,      [OP_ALLOC_LARGE] = 12,    [OP_CHAIN] = 25,
     [OP_GARBAGE] = 45,     [OP_STORE] = 230,         [OP_STORE_RANGE] = 35,
@@ -1520,7 +1623,8 @@ static const unsigned op_weight[OP_COUNT] = {
     [OP_DROP_PERSISTENT] = 15, [OP_PUSH_VROOT] = 20, [OP_POP_VROOT] = 18,
     [OP_MUTATE_RAW] = 40,  [OP_PUSH_SCOPE] = 30,     [OP_POP_SCOPE] = 28,
     [OP_UNWIND] = 4,       [OP_MINOR] = 20,          [OP_MAJOR] = 7,
-    [OP_CHECK] = 6,
+    [OP_CHECK] = 6,        [OP_HASH] = 25,           [OP_PIN] = 6,
+    [OP_UNPIN] = 6,
 };
 
 /* Beyond this many live objects, shed roots more often so checks stay cheap. */
@@ -1633,6 +1737,15 @@ static enum action step(ctx *c)
     case OP_CHECK:
         oplog(c, "check");
         check(c, "on request");
+        break;
+    case OP_HASH:
+        op_hash(c);
+        break;
+    case OP_PIN:
+        op_pin(c);
+        break;
+    case OP_UNPIN:
+        op_unpin(c);
         break;
     case OP_COUNT:
         break;
@@ -1945,7 +2058,12 @@ void stress_run(const stress_params *p, stress_source *src, stress_totals *total
             c->mpers[i] = 0;
         }
     c->nv = 0;
-    oplog(c, "dropped every root; major collection");
+    while (c->npinned) {
+        mobj *o = &c->m.o[c->pinned[0]];
+        while (o->pins)
+            op_unpin(c);
+    }
+    oplog(c, "dropped every root and pin; major collection");
     c->gc_seen = false;
     if (grove_collect_major(c->h) != GROVE_OK)
         fail(c, "major collection with nothing rooted: %s: %s",
