@@ -31,13 +31,19 @@ static uintptr_t current_thread(void)
     return (uintptr_t)pthread_self();
 }
 
+/* The kernel's id of this thread, for messages: asked once per thread (a
+ * system call), since every claim records it. */
 static long current_tid(void)
 {
+    static _Thread_local long tid;
+    if (!tid) {
 #ifdef SYS_gettid
-    return (long)syscall(SYS_gettid);
+        tid = (long)syscall(SYS_gettid);
 #else
-    return (long)getpid();
+        tid = (long)getpid();
 #endif
+    }
+    return tid;
 }
 
 bool grove_heap_claim(grove_heap *heap)
