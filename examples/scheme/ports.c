@@ -138,7 +138,7 @@ static obj print_to_port(const char *who, int argc, obj *argv, bool write)
     }
     text.len = 0; /* the printer allocates nothing in the heap */
     print_to_sink(&text, argv[0], write);
-    emit(NULL, slot, text.buf, text.len);
+    memcpy(port_reserve(slot, text.len), text.buf, text.len);
     return UNSPEC;
 }
 

@@ -4,20 +4,38 @@
  *
  * The wrapper adds no code to the library: it is inline C++ over the C API
  * of <grove/grove.h> and <grove/roots.h>, compiled against the rooting
- * backend recorded in <grove/config.h>.
+ * backend recorded in <grove/config.h>. Its classes have the same members,
+ * the same copy and move rules and the same errors on both backends, so code
+ * written against them compiles (or does not) the same way on either; only
+ * Rooted::handle() (indexed) and Rooted::node() (intrusive) are particular
+ * to one.
  *
- * | class          | indexed backend                    | intrusive backend                              |
- * |----------------|------------------------------------|------------------------------------------------|
- * | grove::Heap    | owns a grove_heap                  | same                                           |
- * | grove::Scope   | grove_scope_enter / exit           | same                                           |
- * | grove::Local   | a grove_rooted handle (a value)    | a stack node, linked in the constructor and unlinked in the destructor (LIFO) |
- * | grove::Rooted  | a grove_manual root, unrooted in the destructor | a grove_persistent_node, linked in the constructor and unlinked in the destructor (any order) |
+ * | class          | what it is                          | indexed backend         | intrusive backend          |
+ * |----------------|-------------------------------------|-------------------------|----------------------------|
+ * | grove::Heap    | owns a grove_heap                   |                         |                            |
+ * | grove::Scope   | grove_scope_enter / exit (RAII)     |                         |                            |
+ * | grove::Local   | a root in the innermost Scope; neither copied nor moved | a grove_rooted handle | a one-slot stack node (LIFO) |
+ * | grove::Rooted  | a root with any lifetime, a value; destroy it before its heap | a grove_manual root | a grove_persistent_node |
+ * | grove::Owned   | a Rooted that may outlive its grove::Heap | same                | same                       |
  *
- * grove::Rooted has value semantics on both backends: a copy is a new root
+ * grove::Rooted and grove::Owned have value semantics: a copy is a new root
  * holding the same object, a move transfers the root and leaves the source
  * empty. So braced lists `{a, b}`, `std::vector<grove::Rooted<T>>` (with its
  * reallocations, inserts and erases) and Rooted members of host objects all
- * keep their objects alive and up to date across collections.
+ * keep their objects alive and up to date across collections. An empty root
+ * (default-constructed, moved from or reset) has no heap: storing an object
+ * into it is refused (grove::Error, GROVE_E_BAD_HANDLE) rather than leaving
+ * the object unrooted; give it a heap with `reset(heap, value)` or assign it
+ * a root. An Owned holds a share of its grove::Heap's lifetime, the way
+ * Wasmtime's `OwnedRooted` does of its store's: it may be destroyed after
+ * the heap, and reads as empty once the heap is gone.
+ *
+ * A Local can be neither copied nor moved (a stack node's address is its
+ * identity; an indexed handle dies with its scope), so it cannot be put in
+ * a container or returned by name; assigning one Local to another copies
+ * the value. A root that is refused (a Local with no Scope open, any root
+ * made during a collection) is reported to the heap's error handler; if the
+ * handler returns, the constructor throws grove::Error with that code.
  *
  * @code
  * grove::Heap heap;                                 // throws grove::Error on failure
@@ -32,8 +50,9 @@
  * heap.collect_minor();                             // roots[0] follows the move
  * @endcode
  *
- * Every root must be destroyed before its heap. A raw pointer read from a
- * root is valid until the next allocation or collection, as in C.
+ * Every Local and Rooted must be destroyed before its heap (an Owned need
+ * not). A raw pointer read from a root is valid until the next allocation or
+ * collection, as in C. Like its heap, a root is used by one thread at a time.
  */
 #ifndef GROVE_GROVE_HPP
 #define GROVE_GROVE_HPP
@@ -95,6 +114,12 @@ namespace detail {
 #endif
 }
 
+// The C call refused a root and reported it; the handler returned.
+[[noreturn]] inline void fail_recorded(grove_heap *heap)
+{
+    fail(grove_last_error(heap), grove_last_error_message(heap));
+}
+
 template <class T> inline void *erase(T value) noexcept
 {
     static_assert(std::is_pointer<T>::value, "grove roots hold pointers (or tagged immediates)");
@@ -106,10 +131,137 @@ template <class T> inline T restore(void *value) noexcept
     return static_cast<T>(value);
 }
 
+// A heap's lifetime, shared by the Heap owning it and the Owned roots made
+// from it. Counted without atomics: like the heap, its roots are used by
+// one thread at a time.
+struct HeapLife {
+    grove_heap *heap; // nullptr once the heap is destroyed
+    std::size_t refs;
+};
+
+// A counted share of a HeapLife.
+class LifeRef {
+public:
+    LifeRef() noexcept = default;
+    explicit LifeRef(HeapLife *life) noexcept : life_(life) { acquire(); }
+    LifeRef(const LifeRef &other) noexcept : life_(other.life_) { acquire(); }
+    LifeRef(LifeRef &&other) noexcept : life_(std::exchange(other.life_, nullptr)) {}
+    LifeRef &operator=(LifeRef other) noexcept
+    {
+        std::swap(life_, other.life_);
+        return *this;
+    }
+    ~LifeRef() { reset(); }
+
+    void reset() noexcept
+    {
+        if (life_ && --life_->refs == 0)
+            delete life_;
+        life_ = nullptr;
+    }
+    // The heap is being destroyed: every share now reads nullptr.
+    void end() noexcept
+    {
+        if (life_)
+            life_->heap = nullptr;
+    }
+    bool shared() const noexcept { return life_ != nullptr; }
+    grove_heap *heap() const noexcept { return life_ ? life_->heap : nullptr; }
+
+private:
+    void acquire() noexcept
+    {
+        if (life_)
+            life_->refs++;
+    }
+    HeapLife *life_ = nullptr;
+};
+
+// The backend's root with any lifetime, behind the one interface Rooted is
+// written against: link (when empty), unlink, forget (its heap is gone),
+// take (move another's root here, when empty), get, set.
+#if GROVE_ROOTING_INDEXED
+class RootCell {
+public:
+    RootCell() noexcept = default;
+    RootCell(const RootCell &) = delete;
+    RootCell &operator=(const RootCell &) = delete;
+
+    bool link(grove_heap *heap, void *value) noexcept
+    {
+        grove_manual m = grove_manual_root(heap, value);
+        if (m.gen == 0) // a zero handle: refused (GROVE_E_OOM, GROVE_E_IN_GC)
+            return false;
+        heap_ = heap;
+        handle_ = m;
+        return true;
+    }
+    void unlink() noexcept
+    {
+        if (heap_)
+            grove_manual_unroot(heap_, handle_);
+        forget();
+    }
+    void forget() noexcept
+    {
+        heap_ = nullptr;
+        handle_ = {};
+    }
+    void take(RootCell &other) noexcept
+    {
+        heap_ = std::exchange(other.heap_, nullptr);
+        handle_ = std::exchange(other.handle_, {});
+    }
+    void *get() const noexcept { return heap_ ? grove_manual_get(heap_, handle_) : nullptr; }
+    void set(void *value) noexcept { grove_manual_set(heap_, handle_, value); }
+    grove_heap *heap() const noexcept { return heap_; }
+    grove_manual handle() const noexcept { return handle_; }
+
+private:
+    grove_heap *heap_ = nullptr;
+    grove_manual handle_{};
+};
+#else
+class RootCell {
+public:
+    RootCell() noexcept = default;
+    RootCell(const RootCell &) = delete;
+    RootCell &operator=(const RootCell &) = delete;
+
+    bool link(grove_heap *heap, void *value) noexcept
+    {
+        grove_persistent_add(heap, &node_, value);
+        return node_.heap != nullptr; // refused (GROVE_E_IN_GC): left unlinked
+    }
+    void unlink() noexcept
+    {
+        if (node_.heap)
+            grove_persistent_remove(node_.heap, &node_);
+        node_.ptr = nullptr;
+    }
+    void forget() noexcept { node_ = grove_persistent_node GROVE_PERSISTENT_NODE_INIT; }
+    // A node's address is its identity: link this one, unlink the other.
+    void take(RootCell &other) noexcept
+    {
+        if (other.node_.heap && link(other.node_.heap, other.node_.ptr))
+            other.unlink();
+    }
+    void *get() const noexcept { return node_.ptr; }
+    void set(void *value) noexcept { node_.ptr = value; }
+    grove_heap *heap() const noexcept { return node_.heap; }
+    const grove_persistent_node &node() const noexcept { return node_; }
+
+private:
+    grove_persistent_node node_ = GROVE_PERSISTENT_NODE_INIT;
+};
+#endif
+
 } // namespace detail
 
 /** @addtogroup grove_cpp
  *  @{ */
+
+template <class T> class Owned;
 
 /**
  * Owns a heap: created in the constructor, destroyed in the destructor.
@@ -135,9 +287,13 @@ public:
     Heap(const Heap &) = delete;            ///< not copyable
     Heap &operator=(const Heap &) = delete; ///< not copyable
 
-    /** Take over @p other's heap; @p other becomes empty.
+    /** Take over @p other's heap (its Owned roots follow); @p other becomes
+     *  empty.
      *  @param other the heap moved from */
-    Heap(Heap &&other) noexcept : heap_(std::exchange(other.heap_, nullptr)) {}
+    Heap(Heap &&other) noexcept
+        : heap_(std::exchange(other.heap_, nullptr)), life_(std::move(other.life_))
+    {
+    }
 
     /** Destroy the current heap and take over @p other's.
      *  @param other the heap moved from
@@ -145,14 +301,16 @@ public:
     Heap &operator=(Heap &&other) noexcept
     {
         if (this != &other) {
-            grove_heap_destroy(heap_);
+            close();
             heap_ = std::exchange(other.heap_, nullptr);
+            life_ = std::move(other.life_);
         }
         return *this;
     }
 
-    /** Destroy the heap (every root must be gone by now). */
-    ~Heap() { grove_heap_destroy(heap_); }
+    /** Destroy the heap. Every Local and Rooted of it must be gone by now;
+     *  its Owned roots become empty. */
+    ~Heap() { close(); }
 
     /** @return the C heap (nullptr after a move or release()) */
     grove_heap *get() const noexcept { return heap_; }
@@ -160,9 +318,15 @@ public:
     /** @return the C heap */
     operator grove_heap *() const noexcept { return heap_; }
 
-    /** Give up ownership without destroying the heap.
+    /** Give up ownership without destroying the heap. Owned roots made from
+     *  it still unroot themselves when destroyed, so they must now be
+     *  destroyed before the caller destroys the heap.
      *  @return the C heap, now the caller's to destroy */
-    grove_heap *release() noexcept { return std::exchange(heap_, nullptr); }
+    grove_heap *release() noexcept
+    {
+        life_.reset();
+        return std::exchange(heap_, nullptr);
+    }
 
     /**
      * Register a type.
@@ -229,6 +393,8 @@ public:
     }
 
 private:
+    template <class T> friend class Owned;
+
     static grove_heap *create(const grove_config *config)
     {
         grove_error_info info{};
@@ -238,7 +404,23 @@ private:
         return heap;
     }
 
+    // A share of the heap's lifetime, made on the first Owned root.
+    const detail::LifeRef &life()
+    {
+        if (!life_.shared())
+            life_ = detail::LifeRef(new detail::HeapLife{heap_, 0});
+        return life_;
+    }
+
+    void close() noexcept
+    {
+        life_.end();
+        life_.reset();
+        grove_heap_destroy(std::exchange(heap_, nullptr));
+    }
+
     grove_heap *heap_;
+    detail::LifeRef life_;
 };
 
 /**
@@ -283,13 +465,14 @@ private:
     grove_scope scope_;
 };
 
-#if GROVE_ROOTING_INDEXED
-
 /**
- * A scoped root (indexed backend): a grove_rooted handle made in the
- * innermost open Scope, valid until that scope exits. Like the C handle it
- * is a value: copies name the same root slot. Assigning a T stores into the
- * root.
+ * A scoped root: made in the innermost open Scope and valid until that
+ * scope exits (indexed backend: a grove_rooted handle; intrusive backend: a
+ * one-slot stack node, linked in the constructor and unlinked in the
+ * destructor, read and written with plain loads and stores). Declare it as
+ * a local variable inside a Scope: it can be neither copied nor moved, so
+ * it cannot be put in a container, in a braced list or returned by name;
+ * assigning a Local (or a T) stores a value into it.
  * @tparam T a pointer type
  */
 template <class T> class Local {
@@ -297,20 +480,24 @@ template <class T> class Local {
 
 public:
     /**
-     * Root @p value in the innermost scope (misuse if none is open).
+     * Root @p value in the innermost scope.
      * @param heap  the heap
      * @param value the initial value
+     * @throws Error if the heap's handler returned from a refusal:
+     *         GROVE_E_NO_SCOPE with no Scope open (on the intrusive backend,
+     *         with GROVE_ROOT_CHECKS), GROVE_E_IN_GC during a collection
      */
-    explicit Local(grove_heap *heap, T value = nullptr) noexcept
-        : heap_(heap), handle_(grove_root(heap, detail::erase(value)))
-    {
-    }
+    explicit Local(grove_heap *heap, T value = nullptr) : Local(heap, detail::erase(value), 0) {}
 
-    /** @return the value, valid until the next allocation */
-    T get() const noexcept { return detail::restore<T>(grove_rooted_get(heap_, handle_)); }
-    /** Store a new value.
-     *  @param value the value */
-    void set(T value) noexcept { grove_rooted_set(heap_, handle_, detail::erase(value)); }
+    Local(const Local &) = delete; ///< not copyable, not movable: it belongs to its scope
+    /** Store @p other's value (the roots stay distinct).
+     *  @param other the local read
+     *  @return *this */
+    Local &operator=(const Local &other) noexcept
+    {
+        set(other.get());
+        return *this;
+    }
     /** Store a new value.
      *  @param value the value
      *  @return *this */
@@ -319,6 +506,30 @@ public:
         set(value);
         return *this;
     }
+#if GROVE_ROOTING_INTRUSIVE
+    /** Unlink the node. */
+    ~Local() { grove_root_pop(heap_, &link_); }
+#endif
+
+    /** @return the value, valid until the next allocation */
+    T get() const noexcept
+    {
+#if GROVE_ROOTING_INDEXED
+        return detail::restore<T>(grove_rooted_get(heap_, handle_));
+#else
+        return detail::restore<T>(slot_);
+#endif
+    }
+    /** Store a new value.
+     *  @param value the value */
+    void set(T value) noexcept
+    {
+#if GROVE_ROOTING_INDEXED
+        grove_rooted_set(heap_, handle_, detail::erase(value));
+#else
+        slot_ = detail::erase(value);
+#endif
+    }
     /** @return the value */
     operator T() const noexcept { return get(); }
     /** @return the value, for member access */
@@ -326,20 +537,45 @@ public:
 
     /** @return the heap */
     grove_heap *heap() const noexcept { return heap_; }
-    /** @return the C handle */
+#if GROVE_ROOTING_INDEXED
+    /** @return the C handle (indexed backend only) */
     grove_rooted handle() const noexcept { return handle_; }
+#endif
 
 private:
+#if GROVE_ROOTING_INDEXED
+    Local(grove_heap *heap, void *value, int) : heap_(heap), handle_(grove_root(heap, value))
+    {
+        if (handle_.gen == 0) // a zero handle: refused
+            detail::fail_recorded(heap);
+    }
+
     grove_heap *heap_;
     grove_rooted handle_;
+#else
+    Local(grove_heap *heap, void *value, int) : link_{nullptr, 1}, slot_(value), heap_(heap)
+    {
+        static_assert(offsetof(Local, slot_) == offsetof(Local, link_) + sizeof(grove_root_link),
+                      "the slot must follow the link");
+        if (!grove__push(heap, &link_, true)) // a rooted local: it needs a scope
+            detail::fail_recorded(heap);
+    }
+
+    grove_root_link link_;
+    void *slot_;
+    grove_heap *heap_;
+#endif
 };
 
 /**
- * A root with any lifetime (indexed backend): owns a grove_manual root,
- * unrooted in the destructor. A copy roots the same object again; a move
- * transfers the root and leaves the source empty. Usable as a member and in
- * standard containers. A default-constructed or moved-from Rooted is empty:
- * it roots nothing and reads as nullptr.
+ * A root with any lifetime (indexed backend: a grove_manual root; intrusive
+ * backend: a grove_persistent_node it embeds), unrooted in the destructor,
+ * in any order. A copy roots the same object again; a move transfers the
+ * root and leaves the source empty. Usable as a member and in standard
+ * containers. A default-constructed, moved-from or reset Rooted is empty:
+ * it roots nothing, has no heap and reads as nullptr; storing anything but
+ * nullptr into it is refused (Error, GROVE_E_BAD_HANDLE). It must be
+ * destroyed before its heap (an Owned need not).
  * @tparam T a pointer type
  */
 template <class T> class Rooted {
@@ -353,38 +589,39 @@ public:
      * Root @p value until destruction.
      * @param heap  the heap
      * @param value the initial value
-     * @throws Error (GROVE_E_OOM) if the root table cannot grow
+     * @throws Error if the heap's handler returned from a refusal
+     *         (GROVE_E_IN_GC during a collection), or GROVE_E_OOM if the
+     *         indexed root table cannot grow
      */
-    explicit Rooted(grove_heap *heap, T value = nullptr) { attach(heap, detail::erase(value)); }
+    explicit Rooted(grove_heap *heap, T value = nullptr) { link(heap, detail::erase(value)); }
 
-    /** Root the object @p other holds, again.
+    /** Root the object @p other holds, again (nothing if @p other is empty).
      *  @param other the root copied
-     *  @throws Error (GROVE_E_OOM) if the root table cannot grow */
+     *  @throws Error as Rooted(grove_heap *, T) */
     Rooted(const Rooted &other)
     {
-        if (other.heap_)
-            attach(other.heap_, other.raw());
+        if (!other.empty())
+            link(other.heap(), other.cell_.get());
     }
 
     /** Take over @p other's root; @p other becomes empty.
      *  @param other the root moved from */
-    Rooted(Rooted &&other) noexcept
-        : heap_(std::exchange(other.heap_, nullptr)), handle_(std::exchange(other.handle_, {}))
-    {
-    }
+    Rooted(Rooted &&other) noexcept { cell_.take(other.cell_); }
 
-    /** Hold the object @p other holds (rooting it on @p other's heap).
+    /** Hold the object @p other holds, rooted on @p other's heap (empty if
+     *  @p other is).
      *  @param other the root copied
-     *  @return *this */
+     *  @return *this
+     *  @throws Error as Rooted(grove_heap *, T) */
     Rooted &operator=(const Rooted &other)
     {
         if (this == &other)
             return *this;
-        if (heap_ && heap_ == other.heap_) {
-            grove_manual_set(heap_, handle_, other.raw());
+        if (!empty() && heap() == other.heap()) {
+            cell_.set(other.cell_.get());
         } else {
             Rooted copy(other);
-            swap(copy);
+            *this = std::move(copy);
         }
         return *this;
     }
@@ -395,226 +632,39 @@ public:
     Rooted &operator=(Rooted &&other) noexcept
     {
         if (this != &other) {
-            reset();
-            heap_ = std::exchange(other.heap_, nullptr);
-            handle_ = std::exchange(other.handle_, {});
+            cell_.unlink();
+            cell_.take(other.cell_);
         }
         return *this;
     }
 
-    /** Store a new value (the root must not be empty).
+    /** Store a new value (see set()).
      *  @param value the value
-     *  @return *this */
-    Rooted &operator=(T value) noexcept
+     *  @return *this
+     *  @throws Error (GROVE_E_BAD_HANDLE) if the root is empty and @p value is not nullptr */
+    Rooted &operator=(T value)
     {
         set(value);
         return *this;
     }
 
     /** Unroot. */
-    ~Rooted() { reset(); }
+    ~Rooted() { cell_.unlink(); }
 
     /** Unroot now; the root becomes empty. */
-    void reset() noexcept
+    void reset() noexcept { cell_.unlink(); }
+
+    /** Root @p value on @p heap, in place of what this root held.
+     *  @param heap  the heap
+     *  @param value the value
+     *  @throws Error as Rooted(grove_heap *, T) */
+    void reset(grove_heap *heap, T value)
     {
-        if (heap_)
-            grove_manual_unroot(std::exchange(heap_, nullptr), handle_);
-        handle_ = {};
+        Rooted fresh(heap, value);
+        *this = std::move(fresh);
     }
 
     /** Exchange two roots.
-     *  @param other the other root */
-    void swap(Rooted &other) noexcept
-    {
-        std::swap(heap_, other.heap_);
-        std::swap(handle_, other.handle_);
-    }
-
-    /** @return the value (nullptr if empty), valid until the next allocation */
-    T get() const noexcept { return detail::restore<T>(raw()); }
-    /** Store a new value (the root must not be empty).
-     *  @param value the value */
-    void set(T value) noexcept { grove_manual_set(heap_, handle_, detail::erase(value)); }
-    /** @return the value */
-    operator T() const noexcept { return get(); }
-    /** @return the value, for member access */
-    T operator->() const noexcept { return get(); }
-
-    /** @return the heap, or nullptr if empty */
-    grove_heap *heap() const noexcept { return heap_; }
-    /** @return true if the root holds nothing (default-constructed or moved from) */
-    bool empty() const noexcept { return heap_ == nullptr; }
-    /** @return the C handle (zero if empty) */
-    grove_manual handle() const noexcept { return handle_; }
-
-private:
-    void attach(grove_heap *heap, void *value)
-    {
-        grove_manual m = grove_manual_root(heap, value);
-        if (m.gen == 0) // a zero handle: the table could not grow
-            detail::fail(GROVE_E_OOM, "grove::Rooted: the root table cannot grow");
-        heap_ = heap;
-        handle_ = m;
-    }
-
-    void *raw() const noexcept { return heap_ ? grove_manual_get(heap_, handle_) : nullptr; }
-
-    grove_heap *heap_ = nullptr;
-    grove_manual handle_{};
-};
-
-#else /* GROVE_ROOTING_INTRUSIVE */
-
-/**
- * A scoped root (intrusive backend): a one-slot stack node, linked in the
- * constructor and unlinked in the destructor. Stack nodes are LIFO, so a
- * Local is neither copyable nor movable: declare it as a local variable.
- * Reading and writing it is a plain load and store.
- * @tparam T a pointer type
- */
-template <class T> class Local {
-    static_assert(std::is_pointer<T>::value, "grove::Local<T> needs a pointer type");
-
-public:
-    /**
-     * Link a node holding @p value.
-     * @param heap  the heap
-     * @param value the initial value
-     */
-    explicit Local(grove_heap *heap, T value = nullptr) noexcept
-        : link_{nullptr, 1}, slot_(detail::erase(value)), heap_(heap)
-    {
-        static_assert(offsetof(Local, slot_) == offsetof(Local, link_) + sizeof(grove_root_link),
-                      "the slot must follow the link");
-        grove_root_push(heap, &link_);
-    }
-    Local(const Local &) = delete;            ///< not copyable (the node's address is its identity)
-    Local &operator=(const Local &) = delete; ///< not copyable
-    /** Unlink the node. */
-    ~Local() { grove_root_pop(heap_, &link_); }
-
-    /** @return the value, valid until the next allocation */
-    T get() const noexcept { return detail::restore<T>(slot_); }
-    /** Store a new value.
-     *  @param value the value */
-    void set(T value) noexcept { slot_ = detail::erase(value); }
-    /** Store a new value.
-     *  @param value the value
-     *  @return *this */
-    Local &operator=(T value) noexcept
-    {
-        set(value);
-        return *this;
-    }
-    /** @return the value */
-    operator T() const noexcept { return get(); }
-    /** @return the value, for member access */
-    T operator->() const noexcept { return get(); }
-
-    /** @return the heap */
-    grove_heap *heap() const noexcept { return heap_; }
-
-private:
-    grove_root_link link_;
-    void *slot_;
-    grove_heap *heap_;
-};
-
-/**
- * A root with any lifetime (intrusive backend): a grove_persistent_node
- * embedded in the object, linked in the constructor and unlinked in the
- * destructor, in any order. A copy links a new node holding the same
- * object; a move links a new node and unlinks the source, which becomes
- * empty. Usable as a member and in standard containers. A
- * default-constructed or moved-from Rooted is empty: it roots nothing and
- * reads as nullptr.
- * @tparam T a pointer type
- */
-template <class T> class Rooted {
-    static_assert(std::is_pointer<T>::value, "grove::Rooted<T> needs a pointer type");
-
-public:
-    /** An empty root. */
-    Rooted() noexcept = default;
-
-    /**
-     * Link a node holding @p value.
-     * @param heap  the heap
-     * @param value the initial value
-     */
-    explicit Rooted(grove_heap *heap, T value = nullptr) noexcept
-    {
-        grove_persistent_add(heap, &node_, detail::erase(value));
-    }
-
-    /** Link a new node holding the object @p other holds.
-     *  @param other the root copied */
-    Rooted(const Rooted &other) noexcept
-    {
-        if (other.node_.heap)
-            grove_persistent_add(other.node_.heap, &node_, other.node_.ptr);
-    }
-
-    /** Link a new node holding @p other's object and unlink @p other.
-     *  @param other the root moved from */
-    Rooted(Rooted &&other) noexcept
-    {
-        if (other.node_.heap) {
-            grove_persistent_add(other.node_.heap, &node_, other.node_.ptr);
-            other.reset();
-        }
-    }
-
-    /** Hold the object @p other holds (on @p other's heap).
-     *  @param other the root copied
-     *  @return *this */
-    Rooted &operator=(const Rooted &other) noexcept
-    {
-        if (this == &other)
-            return *this;
-        if (node_.heap == other.node_.heap) {
-            node_.ptr = other.node_.ptr;
-        } else {
-            reset();
-            if (other.node_.heap)
-                grove_persistent_add(other.node_.heap, &node_, other.node_.ptr);
-        }
-        return *this;
-    }
-
-    /** Hold @p other's object; @p other becomes empty.
-     *  @param other the root moved from
-     *  @return *this */
-    Rooted &operator=(Rooted &&other) noexcept
-    {
-        if (this != &other) {
-            *this = static_cast<const Rooted &>(other);
-            other.reset();
-        }
-        return *this;
-    }
-
-    /** Store a new value (the root must not be empty).
-     *  @param value the value
-     *  @return *this */
-    Rooted &operator=(T value) noexcept
-    {
-        set(value);
-        return *this;
-    }
-
-    /** Unlink the node. */
-    ~Rooted() { reset(); }
-
-    /** Unlink now; the root becomes empty. */
-    void reset() noexcept
-    {
-        if (node_.heap)
-            grove_persistent_remove(node_.heap, &node_);
-        node_.ptr = nullptr;
-    }
-
-    /** Exchange the values (and heaps) of two roots.
      *  @param other the other root */
     void swap(Rooted &other) noexcept
     {
@@ -624,27 +674,192 @@ public:
     }
 
     /** @return the value (nullptr if empty), valid until the next allocation */
-    T get() const noexcept { return detail::restore<T>(node_.ptr); }
-    /** Store a new value (the root must not be empty).
-     *  @param value the value */
-    void set(T value) noexcept { node_.ptr = detail::erase(value); }
+    T get() const noexcept { return detail::restore<T>(cell_.get()); }
+    /** Store a new value. An empty root has no heap to root it in, so storing
+     *  anything but nullptr into it is refused rather than left unrooted.
+     *  @param value the value
+     *  @throws Error (GROVE_E_BAD_HANDLE) if the root is empty and @p value is not nullptr */
+    void set(T value)
+    {
+        if (empty()) {
+            if (value != nullptr)
+                detail::fail(GROVE_E_BAD_HANDLE,
+                             "a value stored into an empty grove::Rooted (default-constructed, "
+                             "moved from or reset) would not be rooted: it has no heap; "
+                             "construct it with one, or use reset(heap, value)");
+            return;
+        }
+        cell_.set(detail::erase(value));
+    }
     /** @return the value */
     operator T() const noexcept { return get(); }
     /** @return the value, for member access */
     T operator->() const noexcept { return get(); }
 
     /** @return the heap, or nullptr if empty */
-    grove_heap *heap() const noexcept { return node_.heap; }
-    /** @return true if the root holds nothing (default-constructed or moved from) */
-    bool empty() const noexcept { return node_.heap == nullptr; }
-    /** @return the C node (do not link or unlink it yourself) */
-    const grove_persistent_node &node() const noexcept { return node_; }
+    grove_heap *heap() const noexcept { return cell_.heap(); }
+    /** @return true if the root holds nothing (default-constructed, moved from or reset) */
+    bool empty() const noexcept { return cell_.heap() == nullptr; }
+#if GROVE_ROOTING_INDEXED
+    /** @return the C handle (zero if empty; indexed backend only) */
+    grove_manual handle() const noexcept { return cell_.handle(); }
+#else
+    /** @return the C node (do not link or unlink it yourself; intrusive backend only) */
+    const grove_persistent_node &node() const noexcept { return cell_.node(); }
+#endif
 
 private:
-    grove_persistent_node node_ = GROVE_PERSISTENT_NODE_INIT;
+    template <class U> friend class Owned;
+
+    void link(grove_heap *heap, void *value)
+    {
+        if (!cell_.link(heap, value))
+            detail::fail_recorded(heap);
+    }
+
+    detail::RootCell cell_;
 };
 
-#endif
+/**
+ * A Rooted that holds a share of its grove::Heap's lifetime, so it may be
+ * destroyed before or after the heap, by anyone, without the heap at hand:
+ * the evolution Wasmtime's API made from `ManuallyRooted` to `OwnedRooted`.
+ * Once the heap is destroyed the root is empty (reads nullptr, heap() is
+ * nullptr) and destroying it touches nothing of the heap. Copies, moves,
+ * containers and assignment behave as for Rooted. Made from a grove::Heap
+ * (not a bare grove_heap *, whose end it could not see).
+ * @tparam T a pointer type
+ */
+template <class T> class Owned {
+    static_assert(std::is_pointer<T>::value, "grove::Owned<T> needs a pointer type");
+
+public:
+    /** An empty root. */
+    Owned() noexcept = default;
+
+    /**
+     * Root @p value on @p heap until destruction (of this root or the heap).
+     * @param heap  the heap
+     * @param value the initial value
+     * @throws Error as Rooted(grove_heap *, T)
+     */
+    explicit Owned(Heap &heap, T value = nullptr) : life_(heap.life()), root_(heap.get(), value) {}
+
+    /** Root the object @p other holds, again (empty if @p other is).
+     *  @param other the root copied
+     *  @throws Error as Rooted(grove_heap *, T) */
+    Owned(const Owned &other)
+        : life_(other.alive() ? other.life_ : detail::LifeRef()),
+          root_(other.alive() ? other.root_ : Rooted<T>())
+    {
+    }
+
+    /** Take over @p other's root; @p other becomes empty.
+     *  @param other the root moved from */
+    Owned(Owned &&other) noexcept { take(other); }
+
+    /** Hold the object @p other holds (empty if @p other is).
+     *  @param other the root copied
+     *  @return *this
+     *  @throws Error as Rooted(grove_heap *, T) */
+    Owned &operator=(const Owned &other)
+    {
+        if (this != &other) {
+            Owned copy(other);
+            *this = std::move(copy);
+        }
+        return *this;
+    }
+
+    /** Unroot the current object and take over @p other's root.
+     *  @param other the root moved from
+     *  @return *this */
+    Owned &operator=(Owned &&other) noexcept
+    {
+        if (this != &other) {
+            reset();
+            take(other);
+        }
+        return *this;
+    }
+
+    /** Store a new value (see set()).
+     *  @param value the value
+     *  @return *this
+     *  @throws Error (GROVE_E_BAD_HANDLE) if the root is empty and @p value is not nullptr */
+    Owned &operator=(T value)
+    {
+        set(value);
+        return *this;
+    }
+
+    /** Unroot (if the heap is still there). */
+    ~Owned() { reset(); }
+
+    /** Unroot now (if the heap is still there); the root becomes empty. */
+    void reset() noexcept
+    {
+        if (alive())
+            root_.reset();
+        else
+            root_.cell_.forget(); // the heap and its tables are gone
+        life_.reset();
+    }
+
+    /** Exchange two roots.
+     *  @param other the other root */
+    void swap(Owned &other) noexcept
+    {
+        Owned tmp(std::move(other));
+        other = std::move(*this);
+        *this = std::move(tmp);
+    }
+
+    /** @return the value (nullptr if empty or the heap is gone), valid until
+     *  the next allocation */
+    T get() const noexcept { return alive() ? root_.get() : nullptr; }
+    /** Store a new value; refused, as for Rooted, if the root is empty (or
+     *  its heap is gone) and @p value is not nullptr.
+     *  @param value the value
+     *  @throws Error (GROVE_E_BAD_HANDLE) */
+    void set(T value)
+    {
+        if (!alive()) {
+            if (value != nullptr)
+                detail::fail(GROVE_E_BAD_HANDLE,
+                             "a value stored into an empty grove::Owned (default-constructed, "
+                             "moved from, reset, or its heap destroyed) would not be rooted");
+            return;
+        }
+        root_.set(value);
+    }
+    /** @return the value */
+    operator T() const noexcept { return get(); }
+    /** @return the value, for member access */
+    T operator->() const noexcept { return get(); }
+
+    /** @return the heap, or nullptr if empty or the heap is gone */
+    grove_heap *heap() const noexcept { return alive() ? root_.heap() : nullptr; }
+    /** @return true if the root holds nothing (default-constructed, moved
+     *  from, reset, or its heap destroyed) */
+    bool empty() const noexcept { return !alive(); }
+
+private:
+    bool alive() const noexcept { return life_.heap() != nullptr && !root_.empty(); }
+
+    void take(Owned &other) noexcept
+    {
+        if (other.alive()) {
+            root_ = std::move(other.root_);
+            life_ = std::move(other.life_);
+        } else {
+            other.reset();
+        }
+    }
+
+    detail::LifeRef life_; // declared first: destroyed after the root
+    Rooted<T> root_;
+};
 
 /**
  * Exchange two roots.
@@ -652,6 +867,16 @@ private:
  * @param b another root
  */
 template <class T> inline void swap(Rooted<T> &a, Rooted<T> &b) noexcept
+{
+    a.swap(b);
+}
+
+/**
+ * Exchange two owned roots.
+ * @param a a root
+ * @param b another root
+ */
+template <class T> inline void swap(Owned<T> &a, Owned<T> &b) noexcept
 {
     a.swap(b);
 }

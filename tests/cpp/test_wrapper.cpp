@@ -3,6 +3,7 @@
 // collection, so each test checks roots follow them.
 #include <algorithm>
 #include <initializer_list>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -15,10 +16,24 @@ using grove::Local;
 using grove::Rooted;
 using grove::Scope;
 
+using grove::Owned;
+
+// The same answers on both backends (tests/cpp/compile_checks.cpp checks
+// what must not compile).
 static_assert(std::is_nothrow_move_constructible<Rooted<Pair *>>::value,
               "vector reallocation must move roots, not copy them");
 static_assert(std::is_nothrow_move_assignable<Rooted<Pair *>>::value, "");
 static_assert(std::is_copy_constructible<Rooted<Pair *>>::value, "");
+static_assert(!std::is_nothrow_copy_constructible<Rooted<Pair *>>::value, "a copy may be refused");
+static_assert(std::is_nothrow_move_constructible<Owned<Pair *>>::value, "");
+static_assert(std::is_nothrow_move_assignable<Owned<Pair *>>::value, "");
+static_assert(std::is_copy_constructible<Owned<Pair *>>::value, "");
+static_assert(!std::is_constructible<Owned<Pair *>, grove_heap *, Pair *>::value,
+              "an Owned needs a grove::Heap, whose end it can see");
+static_assert(!std::is_copy_constructible<Local<Pair *>>::value, "a Local belongs to its scope");
+static_assert(!std::is_move_constructible<Local<Pair *>>::value, "a Local belongs to its scope");
+static_assert(std::is_copy_assignable<Local<Pair *>>::value, "assigning copies the value");
+static_assert(!std::is_convertible<Pair *, Rooted<Pair *>>::value, "rooting needs a heap");
 static_assert(!std::is_copy_constructible<Scope>::value, "");
 static_assert(!std::is_copy_constructible<grove::Heap>::value, "");
 static_assert(std::is_nothrow_move_constructible<grove::Heap>::value, "");
@@ -353,6 +368,319 @@ GROVE_TEST(arrays)
         CHECK_EQ(unfix(static_cast<Pair *>(arr.get()[i])->car), i);
     CHECK_EQ(grove_object_size(arr.get()), std::size_t{64 * sizeof(void *)});
     CHECK_EQ(f.misuse, 0);
+}
+
+// ---- empty roots, and the container idioms that make them ------------------
+
+template <class Root> static bool refused_as_empty(Root &r, Pair *value)
+{
+    try {
+        r = value;
+    } catch (const grove::Error &e) {
+        CHECK_EQ(e.code(), GROVE_E_BAD_HANDLE);
+        CHECK(std::string(e.what()).find("empty") != std::string::npos);
+        return true;
+    }
+    return false;
+}
+
+// Storing an object into an empty root would leave it unrooted: refused,
+// with the root still empty and nothing else changed.
+GROVE_TEST(empty_rooted_refuses_values)
+{
+    Fixture f;
+    {
+        std::vector<Rooted<Pair *>> v(2);
+        CHECK(v[0].empty());
+        CHECK(refused_as_empty(v[0], f.cons(fix(1), nullptr)));
+        CHECK(v[0].empty());
+        CHECK(v[0].get() == nullptr);
+        v[0] = nullptr; // nothing to root: accepted, still empty
+        CHECK(v[0].empty());
+        try {
+            v[1].set(f.cons(fix(2), nullptr));
+            FAIL_TEST("set() on an empty root was accepted");
+        } catch (const grove::Error &e) {
+            CHECK_EQ(e.code(), GROVE_E_BAD_HANDLE);
+        }
+        CHECK_EQ(live_rooted(f.heap), std::size_t{0});
+
+        // The ways to give an empty root a heap.
+        v[0] = Rooted<Pair *>(f.heap, f.cons(fix(3), nullptr));
+        v[1].reset(f.heap, f.cons(fix(4), nullptr));
+        CHECK_EQ(live_rooted(f.heap), std::size_t{2});
+        f.heap.collect_minor();
+        CHECK_EQ(unfix(v[0]->car), 3L);
+        CHECK_EQ(unfix(v[1]->car), 4L);
+        v[1] = f.cons(fix(5), nullptr); // not empty now: a plain store
+        f.heap.collect_minor();
+        CHECK_EQ(unfix(v[1]->car), 5L);
+
+        Rooted<Pair *> moved(std::move(v[0]));
+        CHECK(refused_as_empty(v[0], f.cons(fix(6), nullptr)));
+        v[1].reset();
+        CHECK(refused_as_empty(v[1], f.cons(fix(7), nullptr)));
+        CHECK_EQ(live_rooted(f.heap), std::size_t{1});
+        CHECK_EQ(unfix(moved->car), 3L);
+    }
+    CHECK_EQ(live_rooted(f.heap), std::size_t{0});
+    CHECK_EQ(f.misuse, 0);
+}
+
+// Every way a standard container constructs its elements: each root ends
+// up either rooted, or empty and refusing values.
+GROVE_TEST(container_idioms_every_constructor)
+{
+    Fixture f;
+    {
+        const Rooted<Pair *> proto(f.heap, f.cons(fix(100), nullptr));
+        std::vector<Rooted<Pair *>> sized(3);                  // default
+        std::vector<Rooted<Pair *>> filled(3, proto);          // copies
+        std::vector<Rooted<Pair *>> listed{proto, Rooted<Pair *>(f.heap, f.cons(fix(101), nullptr))};
+        std::vector<Rooted<Pair *>> grown;
+        grown.emplace_back(f.heap, f.cons(fix(102), nullptr)); // (heap, value)
+        grown.emplace_back(f.heap);                            // (heap): holds nullptr, rooted
+        grown.emplace_back();                                  // default
+        grown.push_back(proto);                                // copy
+        grown.push_back(Rooted<Pair *>(f.heap, f.cons(fix(103), nullptr))); // move
+        grown.resize(7);                                       // default
+        grown.resize(9, proto);                                // copies
+        grown.insert(grown.begin() + 1, 2, proto);             // copies, moves
+        std::map<int, Rooted<Pair *>> by_key;
+        by_key[1];                                             // default, through operator[]
+        by_key[2] = Rooted<Pair *>(f.heap, f.cons(fix(104), nullptr));
+        by_key.emplace(3, Rooted<Pair *>(f.heap, f.cons(fix(105), nullptr)));
+        by_key.try_emplace(4, f.heap, f.cons(fix(106), nullptr));
+
+        for (auto &r : sized)
+            CHECK(refused_as_empty(r, f.cons(fix(0), nullptr)));
+        // grown is now 102, 100 x2 (insert), (heap), (), 100, 103, () x2, 100 x2
+        CHECK(refused_as_empty(grown[4], f.cons(fix(0), nullptr))); // the emplace_back()
+        CHECK(refused_as_empty(grown[7], f.cons(fix(0), nullptr))); // from resize(7)
+        CHECK(refused_as_empty(by_key[1], f.cons(fix(0), nullptr)));
+        CHECK(!grown[3].empty());
+        grown[3] = f.cons(fix(107), nullptr); // (heap) made a root: stores work
+
+        // 1 proto, 3 filled, 2 listed, grown: 102, 107, 100, 103, 100 x2 (resize),
+        // 100 x2 (insert); 3 in the map.
+        CHECK_EQ(live_rooted(f.heap), std::size_t{1 + 3 + 2 + 8 + 3});
+        f.heap.collect_minor();
+        f.heap.collect_major();
+        for (const auto &r : filled)
+            CHECK(r.get() == proto.get());
+        CHECK_EQ(unfix(listed[1]->car), 101L);
+        const long want[] = {102, 100, 100, 107, -1, 100, 103, -1, -1, 100, 100};
+        CHECK_EQ(grown.size(), std::size_t{11});
+        for (std::size_t i = 0; i < grown.size(); i++) {
+            if (want[i] < 0)
+                CHECK(grown[i].empty());
+            else
+                CHECK_EQ(unfix(grown[i]->car), want[i]);
+        }
+        CHECK_EQ(unfix(by_key[2]->car), 104L);
+        CHECK_EQ(unfix(by_key[3]->car), 105L);
+        CHECK_EQ(unfix(by_key[4]->car), 106L);
+        grown.assign(4, proto); // copy-assignments over roots and empties
+        CHECK_EQ(live_rooted(f.heap), std::size_t{1 + 3 + 2 + 4 + 3});
+        for (const auto &r : grown)
+            CHECK(r.get() == proto.get());
+    }
+    CHECK_EQ(live_rooted(f.heap), std::size_t{0});
+    CHECK_EQ(f.misuse, 0);
+}
+
+// ---- Owned: a root that may outlive its heap ------------------------------
+
+GROVE_TEST(owned_copy_and_move_in_containers)
+{
+    Fixture f;
+    const long n = scaled(500);
+    {
+        std::vector<Owned<Pair *>> v;
+        for (long i = 0; i < n; i++) // reallocations move them
+            v.emplace_back(f.heap, f.cons(fix(i), nullptr));
+        CHECK_EQ(live_rooted(f.heap), static_cast<std::size_t>(n));
+        f.heap.collect_minor();
+        std::vector<Owned<Pair *>> copy = v; // new roots
+        CHECK_EQ(live_rooted(f.heap), static_cast<std::size_t>(2 * n));
+        v.erase(v.begin(), v.begin() + 5);
+        std::reverse(copy.begin(), copy.end());
+        f.heap.collect_major();
+        CHECK_EQ(live_rooted(f.heap), static_cast<std::size_t>(2 * n - 5));
+        CHECK_EQ(unfix(v.front()->car), 5L);
+        CHECK_EQ(unfix(copy.front()->car), n - 1);
+        CHECK(copy.back().get() != v.front().get());
+
+        Owned<Pair *> a(f.heap, f.cons(fix(-1), nullptr));
+        Owned<Pair *> b(std::move(a));
+        CHECK(a.empty());
+        CHECK(a.get() == nullptr);
+        CHECK(refused_as_empty(a, f.cons(fix(0), nullptr)));
+        a = b; // copy: two roots, one object
+        CHECK(a.get() == b.get());
+        CHECK(a.heap() == f.heap.get());
+        std::swap(a, copy[0]);
+        CHECK_EQ(unfix(a->car), n - 1);
+        CHECK_EQ(unfix(copy[0]->car), -1L);
+        std::vector<Owned<Pair *>> listed{a, b, Owned<Pair *>()};
+        CHECK(listed[2].empty());
+        CHECK_EQ(live_rooted(f.heap), static_cast<std::size_t>(2 * n - 5 + 2 + 2));
+        b.reset();
+        CHECK(b.empty());
+    }
+    CHECK_EQ(live_rooted(f.heap), std::size_t{0});
+    CHECK_EQ(f.misuse, 0);
+}
+
+// Destroyed after its heap, an Owned root touches nothing of it (ASan and
+// Valgrind would see it); meanwhile it reads as empty.
+GROVE_TEST(owned_roots_outlive_their_heap)
+{
+    std::vector<Owned<Pair *>> keep;
+    Owned<Pair *> single;
+    {
+        Fixture f;
+        for (long i = 0; i < 10; i++)
+            keep.emplace_back(f.heap, f.cons(fix(i), nullptr));
+        single = keep[3];
+        f.heap.collect_minor();
+        CHECK_EQ(unfix(single->car), 3L);
+        CHECK_EQ(live_rooted(f.heap), std::size_t{11});
+        CHECK_EQ(f.misuse, 0);
+    } // the heap is destroyed here, its roots still alive
+    for (const auto &r : keep) {
+        CHECK(r.empty());
+        CHECK(r.get() == nullptr);
+        CHECK(r.heap() == nullptr);
+    }
+    Owned<Pair *> copy(single); // a copy of a root whose heap is gone is empty
+    CHECK(copy.empty());
+    Owned<Pair *> moved(std::move(keep[0]));
+    CHECK(moved.empty());
+    CHECK(refused_as_empty(single, nullptr) == false); // nullptr: accepted
+    keep.erase(keep.begin() + 2);
+    keep.clear();
+    single.reset();
+}
+
+GROVE_TEST(owned_roots_follow_their_heap)
+{
+    grove_config c = Fixture::make_config(nullptr);
+    c.error_handler = nullptr; // misuse aborts
+    grove::Heap first(c);
+    grove_type_id pair = first.register_type(Fixture::pair_desc());
+    Owned<Pair *> r(first, first.alloc<Pair>(pair));
+    r->car = fix(8);
+    grove::Heap second(std::move(first)); // the heap moves, its roots stay
+    CHECK(r.heap() == second.get());
+    second.collect_minor();
+    CHECK_EQ(unfix(r->car), 8L);
+    {
+        grove::Heap other(c);
+        second = std::move(other); // destroys the first heap
+    }
+    CHECK(r.empty());
+
+    // After release(), the roots unroot themselves into the released heap.
+    grove::Heap third(c);
+    pair = third.register_type(Fixture::pair_desc());
+    Owned<Pair *> s(third, third.alloc<Pair>(pair));
+    grove_heap *raw = third.release();
+    CHECK(s.heap() == raw);
+    CHECK_EQ(live_rooted(raw), std::size_t{1});
+    s.reset();
+    CHECK_EQ(live_rooted(raw), std::size_t{0});
+    grove_heap_destroy(raw);
+}
+
+// ---- Local: values, no copies -----------------------------------------------
+
+GROVE_TEST(local_assignment_copies_the_value)
+{
+    Fixture f;
+    Scope s(f.heap);
+    Local<Pair *> a(f.heap, f.cons(fix(1), nullptr));
+    Local<Pair *> b(f.heap);
+    b = a; // a value: a and b stay two roots
+    CHECK(b.get() == a.get());
+    a = f.cons(fix(2), nullptr);
+    f.heap.collect_minor();
+    CHECK_EQ(unfix(a->car), 2L);
+    CHECK_EQ(unfix(b->car), 1L);
+    CHECK_EQ(f.misuse, 0);
+}
+
+#if GROVE_ROOTING_INDEXED || GROVE_ROOT_CHECKS
+GROVE_TEST(local_without_scope_is_refused)
+{
+    Fixture f;
+    try {
+        Local<Pair *> l(f.heap, f.cons(fix(1), nullptr));
+        FAIL_TEST("a Local with no Scope open was made");
+    } catch (const grove::Error &e) {
+        CHECK_EQ(e.code(), GROVE_E_NO_SCOPE);
+    }
+    CHECK_EQ(f.misuse, 1);
+    CHECK_EQ(f.last, GROVE_E_NO_SCOPE);
+    CHECK_EQ(scoped_state(f.heap), std::size_t{0});
+    CHECK_EQ(f.heap.collect_minor(), GROVE_OK);
+}
+#endif
+
+// ---- roots made during a collection -------------------------------------------
+
+struct InGc {
+    Fixture *f;
+    Pair *object;
+    int refused_rooted = 0, refused_owned = 0, refused_local = 0, made = 0;
+};
+
+// A root visitor is C code: exceptions must not leave it.
+static void make_roots_in_visitor(grove_heap *heap, grove_tracer *, void *data)
+{
+    InGc *g = static_cast<InGc *>(data);
+    try {
+        Rooted<Pair *> r(heap, g->object);
+        g->made++;
+    } catch (const grove::Error &e) {
+        g->refused_rooted += e.code() == GROVE_E_IN_GC;
+    }
+    try {
+        Owned<Pair *> o(g->f->heap, g->object);
+        g->made++;
+    } catch (const grove::Error &e) {
+        g->refused_owned += e.code() == GROVE_E_IN_GC;
+    }
+#if GROVE_ROOTING_INDEXED || GROVE_ROOT_CHECKS
+    try {
+        Scope s(heap);
+        Local<Pair *> l(heap, g->object);
+        g->made++;
+    } catch (const grove::Error &e) {
+        g->refused_local += e.code() == GROVE_E_IN_GC;
+    }
+#else
+    g->refused_local++;
+#endif
+}
+
+GROVE_TEST(roots_refused_during_collection)
+{
+    Fixture f;
+    Rooted<Pair *> keep(f.heap, f.cons(fix(1), nullptr));
+    InGc g{&f, keep.get()};
+    CHECK_EQ(grove_add_root_visitor(f.heap, make_roots_in_visitor, &g), GROVE_OK);
+    CHECK_EQ(f.heap.collect_minor(), GROVE_OK);
+    CHECK_EQ(f.heap.collect_major(), GROVE_OK);
+    CHECK_EQ(grove_remove_root_visitor(f.heap, make_roots_in_visitor, &g), GROVE_OK);
+    CHECK_EQ(g.made, 0);
+    CHECK(g.refused_rooted >= 2);
+    CHECK_EQ(g.refused_owned, g.refused_rooted);
+    CHECK_EQ(g.refused_local, g.refused_rooted);
+    CHECK_EQ(f.last, GROVE_E_IN_GC);
+    CHECK_EQ(live_rooted(f.heap), std::size_t{1});
+    CHECK_EQ(scoped_state(f.heap), std::size_t{0});
+    CHECK_EQ(unfix(keep->car), 1L);
 }
 
 GROVE_TEST_MAIN("wrapper." GROVE_ROOTING_NAME)

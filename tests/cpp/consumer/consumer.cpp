@@ -1,5 +1,6 @@
 // consumer.cpp — a tiny embedder of an installed Grove, in C++17 through
-// grove/grove.hpp: RAII scopes, locals, a vector of roots.
+// grove/grove.hpp: RAII scopes, locals, a vector of roots, owned roots
+// that outlive their heap.
 #include <grove/grove.hpp>
 
 #include <cstdint>
@@ -26,6 +27,7 @@ int main()
 {
     if (std::strcmp(GROVE_ROOTING_NAME, EXPECT_ROOTING) != 0)
         return 1;
+    std::vector<grove::Owned<Pair *>> survivors; // outlive the heap
     try {
         grove_config config;
         grove_config_init(&config);
@@ -55,13 +57,20 @@ int main()
                 return 1;
         if (pair[1].get() != roots.back().get() || unfix(pair[0]->car) != 0)
             return 1;
+        survivors.emplace_back(heap, roots.front().get());
+        survivors.push_back(survivors.back());
         roots.clear();
         pair.clear();
+        heap.collect_major();
+        if (unfix(survivors[1]->car) != 0)
+            return 1;
         std::printf("consumer (C++, %s rooting): ok, %llu minor collections\n", GROVE_ROOTING_NAME,
                     static_cast<unsigned long long>(heap.stats().minor_collections));
     } catch (const grove::Error &e) {
         std::fprintf(stderr, "consumer: %s\n", e.what());
         return 1;
     }
+    if (survivors.size() != 2 || !survivors[0].empty() || survivors[1].get() != nullptr)
+        return 1; // the heap is gone: its Owned roots are empty
     return 0;
 }

@@ -1,0 +1,98 @@
+; A numeric kernel with flonums: a gravitational n-body simulation by the
+; leapfrog scheme (symplectic, so the energy stays close to its start).
+; Bodies are vectors of boxed flonums; every arithmetic step allocates a
+; fresh 16-byte flonum and every vector-set! stores a young flonum into a
+; vector that has long been promoted: the allocation rate and barrier
+; traffic of numeric Scheme code. Only + - * / and sqrt are used, which
+; IEEE arithmetic rounds exactly, so results do not depend on the libm.
+
+(define steps (case *size* ((small) 20) ((bench) 6000) (else 500)))
+(define n-bodies 6)
+
+; body: #(x y z vx vy vz mass)
+(define (make-body x y z vx vy vz m) (vector x y z vx vy vz m))
+(define (initial-system)
+  ; A heavy centre and five lighter bodies on roughly circular orbits.
+  (let loop ((i 1) (acc (list (make-body 0.0 0.0 0.0 0.0 0.0 0.0 100.0))))
+    (if (= i n-bodies)
+        (list->vector (reverse acc))
+        (let* ((r (* 1.0 (+ 2 (* i 1.5))))
+               (v (sqrt (/ 100.0 r)))
+               (tilt (* 0.01 i)))
+          (loop (+ i 1)
+                (cons (make-body (if (odd? i) r (- r)) 0.0 (* tilt r)
+                                 0.0 (if (odd? i) v (- v)) 0.0
+                                 (/ 1.0 (+ i 1)))
+                      acc))))))
+
+(define (offset-momentum! bodies)
+  ; make the total momentum zero, so the centre of mass stays put
+  (let loop ((i 0) (px 0.0) (py 0.0) (pz 0.0))
+    (if (< i (vector-length bodies))
+        (let ((b (vector-ref bodies i)))
+          (loop (+ i 1)
+                (+ px (* (vector-ref b 3) (vector-ref b 6)))
+                (+ py (* (vector-ref b 4) (vector-ref b 6)))
+                (+ pz (* (vector-ref b 5) (vector-ref b 6)))))
+        (let ((sun (vector-ref bodies 0)))
+          (vector-set! sun 3 (- (/ px (vector-ref sun 6))))
+          (vector-set! sun 4 (- (/ py (vector-ref sun 6))))
+          (vector-set! sun 5 (- (/ pz (vector-ref sun 6))))))))
+
+(define (energy bodies)
+  (let ((n (vector-length bodies)))
+    (let outer ((i 0) (e 0.0))
+      (if (= i n)
+          e
+          (let* ((b (vector-ref bodies i))
+                 (vx (vector-ref b 3)) (vy (vector-ref b 4)) (vz (vector-ref b 5))
+                 (kinetic (* 0.5 (vector-ref b 6) (+ (* vx vx) (* vy vy) (* vz vz)))))
+            (let inner ((j (+ i 1)) (e (+ e kinetic)))
+              (if (= j n)
+                  (outer (+ i 1) e)
+                  (let* ((c (vector-ref bodies j))
+                         (dx (- (vector-ref b 0) (vector-ref c 0)))
+                         (dy (- (vector-ref b 1) (vector-ref c 1)))
+                         (dz (- (vector-ref b 2) (vector-ref c 2))))
+                    (inner (+ j 1)
+                           (- e (/ (* (vector-ref b 6) (vector-ref c 6))
+                                   (sqrt (+ (* dx dx) (* dy dy) (* dz dz))))))))))))))
+
+(define (advance! bodies dt)
+  (let ((n (vector-length bodies)))
+    (do ((i 0 (+ i 1))) ((= i n))
+      (let ((b (vector-ref bodies i)))
+        (do ((j (+ i 1) (+ j 1))) ((= j n))
+          (let* ((c (vector-ref bodies j))
+                 (dx (- (vector-ref b 0) (vector-ref c 0)))
+                 (dy (- (vector-ref b 1) (vector-ref c 1)))
+                 (dz (- (vector-ref b 2) (vector-ref c 2)))
+                 (d2 (+ (* dx dx) (* dy dy) (* dz dz)))
+                 (mag (/ dt (* d2 (sqrt d2))))
+                 (mb (* (vector-ref b 6) mag))
+                 (mc (* (vector-ref c 6) mag)))
+            (vector-set! b 3 (- (vector-ref b 3) (* dx mc)))
+            (vector-set! b 4 (- (vector-ref b 4) (* dy mc)))
+            (vector-set! b 5 (- (vector-ref b 5) (* dz mc)))
+            (vector-set! c 3 (+ (vector-ref c 3) (* dx mb)))
+            (vector-set! c 4 (+ (vector-ref c 4) (* dy mb)))
+            (vector-set! c 5 (+ (vector-ref c 5) (* dz mb)))))))
+    (do ((i 0 (+ i 1))) ((= i n))
+      (let ((b (vector-ref bodies i)))
+        (vector-set! b 0 (+ (vector-ref b 0) (* dt (vector-ref b 3))))
+        (vector-set! b 1 (+ (vector-ref b 1) (* dt (vector-ref b 4))))
+        (vector-set! b 2 (+ (vector-ref b 2) (* dt (vector-ref b 5))))))))
+
+(define (round-to k v) (/ (round (* v k)) k))
+
+(define bodies (initial-system))
+(offset-momentum! bodies)
+(define e0 (energy bodies))
+(display "energy before: ") (display (round-to 1e9 e0)) (newline)
+(do ((s 0 (+ s 1))) ((= s steps)) (advance! bodies 0.001))
+(define e1 (energy bodies))
+(display "energy after ") (display steps) (display " steps: ") (display (round-to 1e9 e1)) (newline)
+(display "relative drift below 1e-5: ") (display (< (abs (/ (- e1 e0) e0)) 1e-5)) (newline)
+(display "outer body at: ")
+(display (map (lambda (k) (round-to 1e6 (vector-ref (vector-ref bodies (- n-bodies 1)) k))) '(0 1 2)))
+(newline)
