@@ -1,6 +1,7 @@
-/* vec.h — a growable array of pointers: the remembered set, the census's
- * marked objects, verify's lists. Growth failure is fatal: it happens only
- * inside a collection or verify, which cannot be abandoned half-way. */
+/* vec.h — a growable array of pointers: the worklist, the remembered set,
+ * the census's marked objects, verify's lists. Growth failure is fatal: it
+ * happens inside a collection or verify, which cannot be abandoned
+ * half-way, or in the barrier, which has no way to fail. */
 #ifndef GROVE_VEC_H
 #define GROVE_VEC_H
 
@@ -21,7 +22,7 @@ void *grove_vec_find_sorted(const grove_vec *v, const void *item);
 
 static inline void grove_vec_push(grove_vec *v, void *item)
 {
-    if (v->len == v->cap)
+    if (__builtin_expect(v->len == v->cap, 0))
         grove_vec_grow(v);
     v->items[v->len++] = item;
 }
