@@ -103,7 +103,7 @@ START_TEST(nested_scopes)
     /* A new inner scope reuses b's index; b stays stale. */
     grove_scope again = grove_scope_enter(h);
     grove_rooted c = grove_root(h, FIX(3));
-    ck_assert_uint_eq(c.index, b.index);
+    ck_assert_uint_eq(c.offset, b.offset);
     expect_rooted_misuse(h, &rec, b, GROVE_E_STALE_HANDLE);
     ck_assert_ptr_eq(grove_rooted_get(h, c), FIX(3)); /* b's failed sets did not land */
     grove_scope_exit(h, again);
@@ -248,9 +248,8 @@ START_TEST(root_without_scope)
     grove_heap *h = test_heap(&rec);
     grove_rooted r = grove_root(h, FIX(1));
     ASSERT_REPORTED(&rec, GROVE_E_NO_SCOPE);
-    ck_assert_uint_eq(r.index, 0);
+    ck_assert_uint_eq(r.offset, 0);
     ck_assert_uint_eq(r.gen, 0);
-    ck_assert_uint_eq(r.heap, 0);
     /* Also once every scope has been closed again. */
     grove_scope s = grove_scope_enter(h);
     grove_rooted ok = grove_root(h, FIX(2));
@@ -261,7 +260,7 @@ START_TEST(root_without_scope)
     /* The zero handle it returned is unusable, even with a root at index 0. */
     s = grove_scope_enter(h);
     grove_rooted live = grove_root(h, FIX(4));
-    ck_assert_uint_eq(live.index, 0);
+    ck_assert_uint_eq(live.offset, 0);
     expect_rooted_misuse(h, &rec, r, GROVE_E_BAD_HANDLE);
     ck_assert_ptr_eq(grove_rooted_get(h, live), FIX(4));
     grove_scope_exit(h, s);
@@ -283,9 +282,9 @@ START_TEST(bad_handles)
     memset(&zr, 0, sizeof zr);
     expect_rooted_misuse(h, &rec, zr, GROVE_E_BAD_HANDLE);
     grove_rooted forged = live;
-    forged.index = 1u << 30;
+    forged.offset = 1u << 30;
     expect_rooted_misuse(h, &rec, forged, GROVE_E_BAD_HANDLE);
-    forged.index = UINT32_MAX;
+    forged.offset = UINT32_MAX;
     expect_rooted_misuse(h, &rec, forged, GROVE_E_BAD_HANDLE);
 
     grove_manual zm;
@@ -293,10 +292,10 @@ START_TEST(bad_handles)
     expect_manual_misuse(h, &rec, zm, GROVE_E_BAD_HANDLE);
     expect_unroot_misuse(h, &rec, zm, GROVE_E_BAD_HANDLE);
     grove_manual mforged = mlive;
-    mforged.index = 1u << 30;
+    mforged.offset = 1u << 30;
     expect_manual_misuse(h, &rec, mforged, GROVE_E_BAD_HANDLE);
     expect_unroot_misuse(h, &rec, mforged, GROVE_E_BAD_HANDLE);
-    mforged.index = UINT32_MAX;
+    mforged.offset = UINT32_MAX;
     expect_manual_misuse(h, &rec, mforged, GROVE_E_BAD_HANDLE);
     expect_unroot_misuse(h, &rec, mforged, GROVE_E_BAD_HANDLE);
 
@@ -318,14 +317,16 @@ START_TEST(foreign_handles)
     grove_heap *b = test_heap(&rb);
     grove_scope sa = grove_scope_enter(a);
     grove_scope sb = grove_scope_enter(b);
-    /* Same positions in both tables, so only the heap tells them apart. */
+    /* Same positions in both tables, so only the generations, which each
+     * heap draws from ranges of its own, tell them apart. */
     grove_rooted ra0 = grove_root(a, FIX(10));
     grove_rooted rb0 = grove_root(b, FIX(20));
     grove_manual ma0 = grove_manual_root(a, FIX(11));
     grove_manual mb0 = grove_manual_root(b, FIX(21));
-    ck_assert_uint_eq(ra0.index, rb0.index);
-    ck_assert_uint_eq(ma0.index, mb0.index);
-    ck_assert_uint_ne(ra0.heap, rb0.heap);
+    ck_assert_uint_eq(ra0.offset, rb0.offset);
+    ck_assert_uint_eq(ma0.offset, mb0.offset);
+    ck_assert_uint_ne(ra0.gen, rb0.gen);
+    ck_assert_uint_ne(ma0.gen, mb0.gen);
 
     expect_rooted_misuse(b, &rb, ra0, GROVE_E_FOREIGN_HANDLE);
     expect_manual_misuse(b, &rb, ma0, GROVE_E_FOREIGN_HANDLE);
@@ -429,7 +430,7 @@ START_TEST(manual_slot_reuse)
     grove_manual old = m[40];
     grove_manual_unroot(h, old);
     grove_manual fresh = grove_manual_root(h, FIX(1000));
-    ck_assert_uint_eq(fresh.index, old.index);
+    ck_assert_uint_eq(fresh.offset, old.offset);
     ck_assert_uint_ne(fresh.gen, old.gen);
     expect_manual_misuse(h, &rec, old, GROVE_E_STALE_HANDLE);
     ck_assert_ptr_eq(grove_manual_get(h, fresh), FIX(1000));
@@ -449,9 +450,9 @@ START_TEST(manual_slot_reuse)
     ck_assert_uint_eq(grove_manual_count(h), 0);
     for (int i = 0; i < N; i++) {
         grove_manual r = grove_manual_root(h, FIX(i));
-        ck_assert_uint_lt(r.index, N);
+        ck_assert_uint_lt(r.offset, N * GROVE__ENTRY_WORDS);
         for (int j = 0; j < N; j++)
-            ck_assert(!(m[j].index == r.index && m[j].gen == r.gen));
+            ck_assert(!(m[j].offset == r.offset && m[j].gen == r.gen));
         m[i] = r;
     }
     ck_assert_uint_eq(grove_manual_count(h), N);

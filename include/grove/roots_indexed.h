@@ -3,26 +3,28 @@
  * @brief The indexed root table backend (GROVE_ROOTING=indexed).
  *
  * The mutator never holds a heap pointer across an allocation; it holds a
- * handle: a small value {index, generation, heap id} naming a slot of the
- * heap's root table, in the style of Wasmtime's RootScope/Rooted and
+ * handle: a small value {slot, generation} naming an entry of the heap's
+ * root table, in the style of Wasmtime's RootScope/Rooted and
  * ManuallyRooted. The collector scans the table as one array and rewrites
- * the slots when objects move.
+ * the entries when objects move.
  *
  * Two kinds of handles:
  *   grove_rooted  lives in a LIFO scope (grove_scope_enter/exit). Creating one
  *                 is a bump; exiting the scope truncates the table, so every
- *                 handle made inside dies at once.
+ *                 handle made inside dies at once. grove_root_n() reserves
+ *                 several consecutive entries with one bump.
  *   grove_manual  lives until grove_manual_unroot, in any order; freed slots
  *                 are reused.
  *
- * Safety: every read and write checks the index against the table, the
- * generation against the slot's, and the heap id against the heap's. A
- * handle used after its scope exited, after it was unrooted, unrooted twice,
- * zeroed, forged or passed to another heap is reported every time through
- * the heap's error handler (default: print and abort), never dereferenced.
- * The `try_` forms return the error code instead. Generations are 32 bits:
- * a stale handle (or scope) could only alias a live one after 2^32 scope
- * exits.
+ * Safety: every read and write checks that the slot is in use and that its
+ * entry carries the handle's generation. Generations are 64-bit and unique
+ * in the process: each scope entry and each manual root takes a new one from
+ * a range only its heap draws from, so a handle used after its scope exited,
+ * after it was unrooted, unrooted twice, zeroed, forged or passed to another
+ * heap never matches, and is reported every time through the heap's error
+ * handler (default: print and abort), never dereferenced. The `try_` forms
+ * return the error code instead. A heap would have to enter 2^63 scopes
+ * (about 290 years at one per nanosecond) before a generation could repeat.
  *
  * Handles are plain values: copy them, store them, send them to another
  * thread; they are only usable with the heap that made them.
@@ -49,64 +51,101 @@ extern "C" {
  * @{
  */
 
-/** A scoped root: a handle valid until its scope exits. Copy it freely. */
+/** A scoped root: a handle valid until its scope exits. Copy it freely.
+ *  Sixteen bytes, so it travels in two registers. */
 typedef struct grove_rooted {
-    uint32_t index; /**< slot in the LIFO table */
-    uint32_t gen;   /**< the slot's generation when the root was made */
-    uint32_t heap;  /**< id of the heap that made it */
+    uint64_t offset; /**< where its entry is in the LIFO table, in 8-byte words
+                          (an entry is two: the check then needs no shift) */
+    uint64_t gen;    /**< the generation of the scope it was made in */
 } grove_rooted;
 
 /** A manual root: a handle valid until grove_manual_unroot(). A zeroed
  *  handle is never valid. */
 typedef struct grove_manual {
-    uint32_t index; /**< slot in the manual table */
-    uint32_t gen;   /**< the slot's generation (odd while in use) */
-    uint32_t heap;  /**< id of the heap that made it */
+    uint64_t offset; /**< where its entry is in the manual table, in 8-byte words */
+    uint64_t gen;    /**< the generation the entry was given when rooted */
 } grove_manual;
 
 /** An open scope, from grove_scope_enter(); pass it to grove_scope_exit().
  *  It names the scope; the table records where its roots start. */
 typedef struct grove_scope {
-    uint32_t depth; /**< nesting depth, 1 for the outermost scope */
-    uint32_t heap;  /**< id of the heap */
-    uint32_t gen;   /**< the table's generation at entry: with `depth`, it
-                         identifies the scope */
+    uint64_t gen;    /**< the generation this scope was given at entry: it
+                          identifies the scope (and its heap) */
+    uint64_t record; /**< where the table records it, in bytes: its nesting
+                          depth (1 for the outermost scope) times a record's size */
 } grove_scope;
 
 /** @} */
 
 /* Backend state, reached through the heap's fast-path struct (not API). */
-struct grove__root_entry {
+
+/* A table is an array of words; an entry is two: the root's value (for a
+ * free manual entry, the offset of the next free one), then its generation.
+ * Handles count in words so that the inline checks index with a scale. */
+union grove__root_word {
     void *ptr;
-    uint32_t gen;       /* LIFO: generation at push. manual: odd = in use */
-    uint32_t next_free; /* manual only: free-list link */
+    uint64_t gen;
 };
+#define GROVE__ENTRY_WORDS 2u
 
-/* What the table records of the scope open at one depth. */
+/* The generation of a free manual entry and of the no-scope record: from
+ * range 0, which no heap draws from, so no handle issued ever matches it
+ * (and it is not 0, the generation of a zeroed handle). */
+#define GROVE__NO_GEN ((uint64_t)1)
+/* The end of the manual free list. */
+#define GROVE__NO_SLOT UINT64_MAX
+
+/* What the table records of the scope open at one depth: its identity,
+ * and what its exit restores. */
 struct grove__scope_record {
-    uint32_t gen; /* lifo_gen when it was entered */
-    uint32_t top; /* lifo_top when it was entered */
+    uint64_t top; /* lifo_top when it was entered */
+    uint64_t gen; /* the scope's generation */
 };
 
+/* Sizes and offsets are in words. */
 struct grove__root_table {
-    struct grove__root_entry *lifo;
-    uint32_t lifo_top;
-    uint32_t lifo_limit; /* open_limit while a scope is open, else 0 */
-    uint32_t lifo_cap;
-    /* lifo_cap, or 0 during a collection: grove_root's fast path then falls
-     * into the slow path, which refuses it, at no cost to the fast path. */
-    uint32_t open_limit;
-    bool collecting;     /* set by grove_roots_collecting */
-    uint32_t lifo_gen;   /* bumped at every scope exit */
-    uint32_t depth;      /* open scopes */
-    uint32_t heap_id;
-    struct grove__scope_record *scopes; /* scopes[i]: the open scope at depth i + 1 */
-    uint32_t scope_cap;                 /* entries in scopes */
-    struct grove__root_entry *manual;
-    uint32_t manual_count;
-    uint32_t manual_cap;
-    uint32_t manual_free; /* head of the free list, UINT32_MAX if empty */
+    /* Read by the inline paths. */
+    /* (The order keeps fields the inline paths copy together adjacent, as
+     * in a scope record, and fields they store apart apart.) */
+    uint64_t lifo_top;   /* LIFO words in use */
+    uint64_t lifo_limit; /* open_limit while a scope is open, else 0 */
+    uint64_t next_gen;   /* the next generation to give out */
+    /* Scope entry and manual roots take their slow path once next_gen
+     * reaches it: when the heap's generation range or the scope records
+     * run out, and always during a collection. */
+    uint64_t gen_stop;
+    uint64_t scope_gen;  /* generation of the innermost open scope */
+    struct grove__scope_record *scopes; /* scopes[d]: the scope open at depth d;
+                                           scopes[0]: none (GROVE__NO_GEN) */
+    uint64_t record; /* bytes to the innermost open scope's record: open
+                        scopes times the record size */
+    uint64_t open_limit; /* lifo_words, or 0 during a collection, so that
+                            grove_root falls into its slow path then */
+    union grove__root_word *manual;
+    uint64_t manual_end;  /* words of manual[] */
+    uint64_t manual_free; /* offset of the first free entry, or GROVE__NO_SLOT */
     uint32_t manual_live;
+    /* Slow paths only. */
+    uint32_t heap_id;
+    bool collecting;      /* set by grove_roots_collecting */
+    uint32_t scope_cap;   /* entries in scopes */
+    uint64_t lifo_words;  /* LIFO capacity (one spare entry follows) */
+    uint64_t *gen_ranges; /* the generation ranges this heap drew from, in order */
+    uint32_t gen_range_count;
+    uint32_t gen_range_cap;
+    /* The LIFO table's words, in the same allocation, so that reaching an
+     * entry needs no load of a base pointer (and compilers fold the offset
+     * into the addressing). The table moves when it grows (heap->fast.roots
+     * follows). A flexible array member is C99; C++ has it as an extension,
+     * which -Wpedantic would report in every C++ consumer. */
+#if defined(__cplusplus) && defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpedantic"
+#endif
+    union grove__root_word lifo[];
+#if defined(__cplusplus) && defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
 };
 
 static inline struct grove__root_table *grove__table(grove_heap *heap)
@@ -114,10 +153,48 @@ static inline struct grove__root_table *grove__table(grove_heap *heap)
     return (struct grove__root_table *)grove__fast(heap)->roots;
 }
 
-GROVE_API void grove__grow_scope_records(grove_heap *heap);
-GROVE_API grove_rooted grove__root_slow(grove_heap *heap, void *object);
-GROVE_API void *grove__rooted_get_slow(grove_heap *heap, grove_rooted r);
-GROVE_API void *grove__manual_get_slow(grove_heap *heap, grove_manual m);
+static inline struct grove__scope_record *grove__scope_record_at(const struct grove__root_table *t,
+                                                              uint64_t record)
+{
+    return (struct grove__scope_record *)(void *)((char *)t->scopes + record);
+}
+
+/* The slow paths are cold: compilers then keep the spills they need out of
+ * the inline paths that call them. */
+#if defined(__GNUC__)
+#define GROVE__COLD __attribute__((cold))
+#else
+#define GROVE__COLD
+#endif
+GROVE_API GROVE__COLD void grove__scope_refill(grove_heap *heap);
+GROVE_API GROVE__COLD grove_rooted grove__root_slow(grove_heap *heap, void *object);
+GROVE_API GROVE__COLD grove_rooted grove__root_n_slow(grove_heap *heap, uint32_t n);
+GROVE_API GROVE__COLD void *grove__rooted_get_slow(grove_heap *heap, grove_rooted r);
+GROVE_API GROVE__COLD void grove__rooted_set_slow(grove_heap *heap, grove_rooted r, void *object);
+GROVE_API GROVE__COLD grove_manual grove__manual_root_slow(grove_heap *heap, void *object);
+GROVE_API GROVE__COLD void *grove__manual_get_slow(grove_heap *heap, grove_manual m);
+GROVE_API GROVE__COLD void grove__manual_set_slow(grove_heap *heap, grove_manual m, void *object);
+GROVE_API GROVE__COLD void grove__manual_unroot_slow(grove_heap *heap, grove_manual m);
+
+/* Test only (not API): advance the heap's generation counter by @p n, as if
+ * n scopes had been entered, so that tests reach what once was the point
+ * where 32-bit generations wrapped. */
+GROVE_API void grove__roots_indexed_skip_generations_for_test(grove_heap *heap, uint64_t n);
+
+/* Open a scope; the caller made sure a record is free (next_gen < gen_stop,
+ * or grove__scope_refill). */
+static inline grove_scope grove__scope_open(struct grove__root_table *t)
+{
+    const uint64_t gen = t->next_gen++;
+    const uint64_t record = t->record += sizeof(struct grove__scope_record);
+    struct grove__scope_record *r = grove__scope_record_at(t, record);
+    r->top = t->lifo_top;
+    r->gen = gen;
+    t->scope_gen = gen;
+    t->lifo_limit = t->open_limit;
+    grove_scope s = {gen, record};
+    return s;
+}
 
 /** @addtogroup grove_indexed
  *  @{ */
@@ -125,25 +202,17 @@ GROVE_API void *grove__manual_get_slow(grove_heap *heap, grove_manual m);
 /* ---- scopes ------------------------------------------------------------ */
 
 /**
- * Open a scope. Scopes nest; exit them in LIFO order. The table records
- * which scope is open at each depth (its generation), so that an exit can
- * tell this scope from any other entered at the same depth.
+ * Open a scope. Scopes nest; exit them in LIFO order. The scope gets a new
+ * generation, which its roots carry and the table records at its depth, so
+ * that an exit can tell this scope from any other entered at that depth.
  * @param heap the heap
  * @return the scope, to pass to grove_scope_exit()
  */
 static inline grove_scope grove_scope_enter(grove_heap *heap)
 {
-    struct grove__root_table *t = grove__table(heap);
-    if (GROVE_UNLIKELY(t->depth == t->scope_cap))
-        grove__grow_scope_records(heap);
-    /* Two scopes entered at one depth see different generations: the first
-     * must exit before the second enters, and every exit bumps lifo_gen. */
-    struct grove__scope_record *r = &t->scopes[t->depth++];
-    r->gen = t->lifo_gen;
-    r->top = t->lifo_top;
-    t->lifo_limit = t->open_limit;
-    grove_scope s = {t->depth, t->heap_id, t->lifo_gen};
-    return s;
+    if (GROVE_UNLIKELY(grove__table(heap)->next_gen >= grove__table(heap)->gen_stop))
+        grove__scope_refill(heap);
+    return grove__scope_open(grove__table(heap));
 }
 
 /**
@@ -154,24 +223,24 @@ static inline grove_scope grove_scope_enter(grove_heap *heap)
  * @return GROVE_OK or GROVE_E_BAD_SCOPE
  */
 GROVE_API grove_error grove_scope_try_exit(grove_heap *heap, grove_scope scope);
-GROVE_API void grove__scope_exit_slow(grove_heap *heap, grove_scope scope);
+GROVE_API GROVE__COLD void grove__scope_exit_slow(grove_heap *heap, grove_scope scope);
 
 /* Whether @p scope is open: its depth is open, and the scope recorded there
- * is this one (a later scope at that depth has another generation). */
+ * is this one (any other scope has another generation; depth 0 records
+ * GROVE__NO_GEN, so a zeroed scope fails too). */
 static inline bool grove__scope_is_open(const struct grove__root_table *t, grove_scope scope)
 {
-    return scope.depth - 1u < t->depth && scope.heap == t->heap_id &&
-           t->scopes[scope.depth - 1u].gen == scope.gen;
+    return scope.record <= t->record && grove__scope_record_at(t, scope.record)->gen == scope.gen;
 }
 
-/* Close an open @p scope and the scopes inside it. */
-static inline void grove__scope_close(struct grove__root_table *t, grove_scope scope)
+/* Close the open scope recorded at @p record and the scopes inside it. */
+static inline void grove__scope_close(struct grove__root_table *t, uint64_t record)
 {
-    const uint32_t depth = scope.depth - 1u;
-    t->lifo_top = t->scopes[depth].top;
-    t->depth = depth;
-    t->lifo_gen++;
-    t->lifo_limit = depth ? t->open_limit : 0;
+    const struct grove__scope_record *r = grove__scope_record_at(t, record);
+    t->lifo_top = r->top;
+    t->lifo_limit = record > sizeof *r ? t->open_limit : 0;
+    t->record = record - sizeof *r;
+    t->scope_gen = r[-1].gen;
 }
 
 /**
@@ -189,7 +258,7 @@ static inline void grove_scope_exit(grove_heap *heap, grove_scope scope)
 {
     struct grove__root_table *t = grove__table(heap);
     if (GROVE_LIKELY(grove__scope_is_open(t, scope))) {
-        grove__scope_close(t, scope);
+        grove__scope_close(t, scope.record);
         return;
     }
     grove__scope_exit_slow(heap, scope);
@@ -206,7 +275,8 @@ GROVE_API uint32_t grove_scope_depth(grove_heap *heap);
 
 /**
  * Root @p object (a heap pointer or an immediate) in the innermost scope.
- * With no scope open: misuse (GROVE_E_NO_SCOPE), returns a zero handle.
+ * With no scope open (GROVE_E_NO_SCOPE) or during a collection
+ * (GROVE_E_IN_GC): misuse, returns a zero handle.
  * @param heap   the heap
  * @param object the value to root
  * @return the handle, valid until the innermost scope exits
@@ -214,20 +284,63 @@ GROVE_API uint32_t grove_scope_depth(grove_heap *heap);
 static inline grove_rooted grove_root(grove_heap *heap, void *object)
 {
     struct grove__root_table *t = grove__table(heap);
-    uint32_t i = t->lifo_top;
-    if (GROVE_LIKELY(i < t->lifo_limit)) {
-        t->lifo[i].ptr = object;
-        t->lifo[i].gen = t->lifo_gen;
-        t->lifo_top = i + 1;
-        grove_rooted r = {i, t->lifo_gen, t->heap_id};
+    const uint64_t top = t->lifo_top;
+    if (GROVE_LIKELY(top < t->lifo_limit)) {
+        t->lifo[top].ptr = object;
+        t->lifo[top + 1].gen = t->scope_gen;
+        t->lifo_top = top + GROVE__ENTRY_WORDS;
+        grove_rooted r = {top, t->scope_gen};
         return r;
     }
     return grove__root_slow(heap, object);
 }
 
+/**
+ * Root @p n consecutive entries in the innermost scope with one bump, all
+ * holding NULL: a frame of locals (see GROVE_LOCALS()). Reach entry i with
+ * grove_rooted_at(). Misuse as for grove_root().
+ * @param heap the heap
+ * @param n    the number of entries, at least 1
+ * @return the handle of the first entry, valid until the innermost scope exits
+ */
+static inline grove_rooted grove_root_n(grove_heap *heap, uint32_t n)
+{
+    struct grove__root_table *t = grove__table(heap);
+    const uint64_t top = t->lifo_top;
+    const uint64_t words = (uint64_t)n * GROVE__ENTRY_WORDS;
+    if (GROVE_LIKELY(n != 0 && top + words <= t->lifo_limit)) {
+        for (uint64_t i = top; i < top + words; i += GROVE__ENTRY_WORDS) {
+            t->lifo[i].ptr = NULL;
+            t->lifo[i + 1].gen = t->scope_gen;
+        }
+        t->lifo_top = top + words;
+        grove_rooted r = {top, t->scope_gen};
+        return r;
+    }
+    return grove__root_n_slow(heap, n);
+}
+
+/**
+ * The handle of entry @p i of a frame from grove_root_n(). Pure arithmetic;
+ * an @p i past the frame names whatever follows it (another root of the
+ * scope, or nothing: then every use is reported).
+ * @param frame the frame's handle
+ * @param i     the entry, below the frame's size
+ * @return the entry's handle
+ */
+static inline grove_rooted grove_rooted_at(grove_rooted frame, uint32_t i)
+{
+    grove_rooted r = {frame.offset + (uint64_t)i * GROVE__ENTRY_WORDS, frame.gen};
+    return r;
+}
+
+/* Whether a scoped handle is valid: one compare against the top (an entry
+ * above it is dead) and one against the entry's generation. (A predicate,
+ * not a pointer to the entry, so that compilers fold the offset into both
+ * accesses' addressing.) */
 static inline bool grove__rooted_ok(const struct grove__root_table *t, grove_rooted r)
 {
-    return r.index < t->lifo_top && t->lifo[r.index].gen == r.gen && r.heap == t->heap_id;
+    return GROVE_LIKELY(r.offset < t->lifo_top) && GROVE_LIKELY(t->lifo[r.offset + 1].gen == r.gen);
 }
 
 /**
@@ -240,12 +353,11 @@ static inline bool grove__rooted_ok(const struct grove__root_table *t, grove_roo
 static inline void *grove_rooted_get(grove_heap *heap, grove_rooted r)
 {
     struct grove__root_table *t = grove__table(heap);
-    if (GROVE_LIKELY(grove__rooted_ok(t, r)))
-        return t->lifo[r.index].ptr;
+    if (grove__rooted_ok(t, r))
+        return t->lifo[r.offset].ptr;
     return grove__rooted_get_slow(heap, r);
 }
 
-GROVE_API void grove__rooted_set_slow(grove_heap *heap, grove_rooted r, void *object);
 /**
  * Make a scoped root hold @p object. An invalid handle is misuse.
  * @param heap   the heap
@@ -255,8 +367,8 @@ GROVE_API void grove__rooted_set_slow(grove_heap *heap, grove_rooted r, void *ob
 static inline void grove_rooted_set(grove_heap *heap, grove_rooted r, void *object)
 {
     struct grove__root_table *t = grove__table(heap);
-    if (GROVE_LIKELY(grove__rooted_ok(t, r)))
-        t->lifo[r.index].ptr = object;
+    if (grove__rooted_ok(t, r))
+        t->lifo[r.offset].ptr = object;
     else
         grove__rooted_set_slow(heap, r, object);
 }
@@ -282,17 +394,37 @@ GROVE_API grove_error grove_rooted_try_set(grove_heap *heap, grove_rooted r, voi
 /* ---- manual roots ------------------------------------------------------ */
 
 /**
- * Root @p object until grove_manual_unroot().
+ * Root @p object until grove_manual_unroot(). During a collection: misuse
+ * (GROVE_E_IN_GC), returns a zero handle.
  * @param heap   the heap
  * @param object the value to root
  * @return the handle, or a zero handle (recording GROVE_E_OOM) if the table
  *         cannot grow
  */
-GROVE_API grove_manual grove_manual_root(grove_heap *heap, void *object);
+static inline grove_manual grove_manual_root(grove_heap *heap, void *object)
+{
+    struct grove__root_table *t = grove__table(heap);
+    const uint64_t offset = t->manual_free;
+    const uint64_t gen = t->next_gen;
+    if (GROVE_LIKELY(offset != GROVE__NO_SLOT && gen < t->gen_stop)) {
+        union grove__root_word *e = &t->manual[offset];
+        t->manual_free = (uint64_t)(uintptr_t)e[0].ptr;
+        e[0].ptr = object;
+        e[1].gen = gen;
+        t->next_gen = gen + 1;
+        t->manual_live++;
+        grove_manual m = {offset, gen};
+        return m;
+    }
+    return grove__manual_root_slow(heap, object);
+}
 
+/* Whether a manual handle is valid (a free entry carries GROVE__NO_GEN,
+ * which no handle does). */
 static inline bool grove__manual_ok(const struct grove__root_table *t, grove_manual m)
 {
-    return m.index < t->manual_count && t->manual[m.index].gen == m.gen && m.heap == t->heap_id;
+    return GROVE_LIKELY(m.offset < t->manual_end) &&
+           GROVE_LIKELY(t->manual[m.offset + 1].gen == m.gen);
 }
 
 /**
@@ -305,8 +437,8 @@ static inline bool grove__manual_ok(const struct grove__root_table *t, grove_man
 static inline void *grove_manual_get(grove_heap *heap, grove_manual m)
 {
     struct grove__root_table *t = grove__table(heap);
-    if (GROVE_LIKELY(grove__manual_ok(t, m)))
-        return t->manual[m.index].ptr;
+    if (grove__manual_ok(t, m))
+        return t->manual[m.offset].ptr;
     return grove__manual_get_slow(heap, m);
 }
 
@@ -316,7 +448,14 @@ static inline void *grove_manual_get(grove_heap *heap, grove_manual m)
  * @param m      the handle
  * @param object the new value
  */
-GROVE_API void grove_manual_set(grove_heap *heap, grove_manual m, void *object);
+static inline void grove_manual_set(grove_heap *heap, grove_manual m, void *object)
+{
+    struct grove__root_table *t = grove__table(heap);
+    if (grove__manual_ok(t, m))
+        t->manual[m.offset].ptr = object;
+    else
+        grove__manual_set_slow(heap, m, object);
+}
 
 /**
  * Drop a manual root; its slot is reused. Unrooting twice is misuse
@@ -324,7 +463,18 @@ GROVE_API void grove_manual_set(grove_heap *heap, grove_manual m, void *object);
  * @param heap the heap
  * @param m    the handle
  */
-GROVE_API void grove_manual_unroot(grove_heap *heap, grove_manual m);
+static inline void grove_manual_unroot(grove_heap *heap, grove_manual m)
+{
+    struct grove__root_table *t = grove__table(heap);
+    if (grove__manual_ok(t, m)) {
+        t->manual[m.offset + 1].gen = GROVE__NO_GEN;
+        t->manual[m.offset].ptr = (void *)(uintptr_t)t->manual_free;
+        t->manual_free = m.offset;
+        t->manual_live--;
+        return;
+    }
+    grove__manual_unroot_slow(heap, m);
+}
 
 /**
  * Checked form of grove_manual_get().

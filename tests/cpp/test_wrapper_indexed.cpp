@@ -45,10 +45,10 @@ GROVE_TEST(rooted_owns_a_manual_root)
         CHECK_EQ(grove_manual_count(f.heap), 1u);
         Rooted<Pair *> b(a);
         CHECK_EQ(grove_manual_count(f.heap), 2u);
-        CHECK(b.handle().index != a.handle().index);
+        CHECK(b.handle().offset != a.handle().offset);
         grove_manual old = a.handle();
         Rooted<Pair *> c(std::move(a));
-        CHECK_EQ(c.handle().index, old.index); // moved, not re-rooted
+        CHECK_EQ(c.handle().offset, old.offset); // moved, not re-rooted
         CHECK_EQ(a.handle().gen, 0u);
         CHECK_EQ(grove_manual_count(f.heap), 2u);
         std::vector<Rooted<Pair *>> v;
