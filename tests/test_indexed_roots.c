@@ -540,6 +540,251 @@ START_TEST(longjmp_then_exit_outer)
 }
 END_TEST
 
+/* ---- generations never wrap -------------------------------------------------- */
+
+/* With 32-bit generations, 2^32 scope entries brought a scope's generation
+ * back, and with it every stale handle of the scope that had it: skipping
+ * that many (and more: several generation ranges) must leave them stale. */
+#define FORMER_WRAP ((uint64_t)1 << 32)
+
+START_TEST(stale_scoped_handle_stays_stale_past_former_wrap)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    const uint64_t skips[] = {FORMER_WRAP - 1, FORMER_WRAP, 3 * FORMER_WRAP + 5};
+    for (size_t k = 0; k < sizeof skips / sizeof skips[0]; k++) {
+        grove_scope s = grove_scope_enter(h);
+        grove_rooted old = grove_root(h, FIX(1));
+        grove_scope_exit(h, s);
+        grove__roots_indexed_skip_generations_for_test(h, skips[k]);
+        grove_scope again = grove_scope_enter(h);
+        grove_rooted fresh = grove_root(h, FIX(2));
+        ck_assert_uint_eq(fresh.offset, old.offset);
+        ck_assert_uint_ne(fresh.gen, old.gen);
+        expect_rooted_misuse(h, &rec, old, GROVE_E_STALE_HANDLE);
+        ck_assert_ptr_eq(grove_rooted_get(h, fresh), FIX(2));
+        grove_scope_exit(h, again);
+    }
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+/* The scope records compare generations too: a scope exited, then the
+ * generation counter past the former wrap point, then a scope entered at
+ * the same depth: the first scope's exit is still refused. */
+START_TEST(stale_scope_exit_refused_past_former_wrap)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    grove_scope base = grove_scope_enter(h);
+    grove_scope s1 = grove_scope_enter(h);
+    grove_scope_exit(h, s1);
+    grove__roots_indexed_skip_generations_for_test(h, FORMER_WRAP - 1);
+    grove_scope s2 = grove_scope_enter(h);
+    grove_rooted r2 = grove_root(h, FIX(2));
+    ASSERT_CODE(grove_scope_try_exit(h, s1), GROVE_E_BAD_SCOPE);
+    grove_scope_exit(h, s1);
+    ASSERT_REPORTED(&rec, GROVE_E_BAD_SCOPE);
+    ck_assert_uint_eq(grove_scope_depth(h), 2);
+    ck_assert_ptr_eq(grove_rooted_get(h, r2), FIX(2));
+    grove_scope_exit(h, s2);
+    grove_scope_exit(h, base);
+    ck_assert_uint_eq(grove_scope_depth(h), 0);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+/* A manual slot rooted again after the counter passed the former wrap
+ * point: the old handle neither reads the new root nor unroots it. */
+START_TEST(stale_manual_handle_stays_stale_past_former_wrap)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    grove_manual old = grove_manual_root(h, FIX(1));
+    grove_manual_unroot(h, old);
+    grove__roots_indexed_skip_generations_for_test(h, FORMER_WRAP - 1);
+    grove_manual fresh = grove_manual_root(h, FIX(2));
+    ck_assert_uint_eq(fresh.offset, old.offset);
+    ck_assert_uint_ne(fresh.gen, old.gen);
+    expect_manual_misuse(h, &rec, old, GROVE_E_STALE_HANDLE);
+    expect_unroot_misuse(h, &rec, old, GROVE_E_DOUBLE_UNROOT);
+    ck_assert_ptr_eq(grove_manual_get(h, fresh), FIX(2));
+    ck_assert_uint_eq(grove_manual_count(h), 1);
+    grove_manual_unroot(h, fresh);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+/* Handles of another heap stay foreign whatever either heap's counter
+ * did: here one heap has moved on to generation ranges shared by the
+ * process, which name no heap id. */
+START_TEST(foreign_handles_past_former_wrap)
+{
+    test_errors ra, rb;
+    grove_heap *a = test_heap(&ra);
+    grove_heap *b = test_heap(&rb);
+    grove__roots_indexed_skip_generations_for_test(a, 2 * FORMER_WRAP);
+    grove_scope sa = grove_scope_enter(a);
+    grove_scope sb = grove_scope_enter(b);
+    grove_rooted ra0 = grove_root(a, FIX(10));
+    grove_rooted rb0 = grove_root(b, FIX(20));
+    grove_manual ma0 = grove_manual_root(a, FIX(11));
+    expect_rooted_misuse(b, &rb, ra0, GROVE_E_FOREIGN_HANDLE);
+    expect_rooted_misuse(a, &ra, rb0, GROVE_E_FOREIGN_HANDLE);
+    expect_manual_misuse(b, &rb, ma0, GROVE_E_FOREIGN_HANDLE);
+    expect_unroot_misuse(b, &rb, ma0, GROVE_E_FOREIGN_HANDLE);
+    ASSERT_CODE(grove_scope_try_exit(b, sa), GROVE_E_BAD_SCOPE);
+    ck_assert_ptr_eq(grove_rooted_get(a, ra0), FIX(10));
+    ck_assert_ptr_eq(grove_rooted_get(b, rb0), FIX(20));
+    grove_manual_unroot(a, ma0);
+    grove_scope_exit(b, sb);
+    grove_scope_exit(a, sa);
+    ASSERT_NOT_REPORTED(&ra);
+    ASSERT_NOT_REPORTED(&rb);
+    grove_heap_destroy(a);
+    grove_heap_destroy(b);
+}
+END_TEST
+
+/* ---- roots made during a collection --------------------------------------------- */
+
+/* What a root visitor or trace callback tries; each attempt must be refused
+ * (GROVE_E_IN_GC: the root would never be updated) and leave a zero handle. */
+struct in_gc_probe {
+    grove_heap *heap;
+    unsigned visits;
+    grove_manual manual;
+    grove_persistent persistent;
+    grove_rooted rooted, frame;
+    grove_error last_error;
+};
+enum { IN_GC_ATTEMPTS = 5 };
+static struct in_gc_probe *in_gc;
+
+static void make_roots_in_gc(void)
+{
+    grove_heap *h = in_gc->heap;
+    in_gc->visits++;
+    in_gc->manual = grove_manual_root(h, FIX(1));
+    in_gc->last_error = grove_last_error(h);
+    grove_persistent_init(h, &in_gc->persistent, FIX(2));
+    grove_scope s = grove_scope_enter(h); /* a scope is no root: allowed */
+    in_gc->rooted = grove_root(h, FIX(3));
+    in_gc->frame = grove_root_n(h, 3);
+    GROVE_LOCAL(h, void *, local, FIX(4));
+    (void)local;
+    grove_scope_exit(h, s);
+}
+
+static void visitor_making_roots(grove_heap *heap, grove_tracer *tracer, void *data)
+{
+    (void)heap;
+    (void)tracer;
+    (void)data;
+    make_roots_in_gc();
+}
+
+static void trace_hook_making_roots(void *object)
+{
+    (void)object;
+    make_roots_in_gc();
+}
+
+/* One collection with the probe in it: every attempt was reported, made
+ * nothing, and its handle is refused by the try_ forms. */
+static void expect_roots_refused_in_gc(grove_heap *h, test_errors *rec, bool major)
+{
+    const uint32_t manual = grove_manual_count(h);
+    const uint32_t depth = grove_scope_depth(h);
+    in_gc->visits = 0;
+    ck_assert_int_eq(major ? grove_collect_major(h) : grove_collect_minor(h), GROVE_OK);
+    ck_assert_uint_ge(in_gc->visits, 1);
+    ck_assert_uint_eq(rec->count, IN_GC_ATTEMPTS * in_gc->visits);
+    ck_assert_int_eq(rec->code, GROVE_E_IN_GC);
+    ck_assert_ptr_nonnull(strstr(rec->message, "during a collection"));
+    test_errors_reset(rec);
+    ck_assert_int_eq(in_gc->last_error, GROVE_E_IN_GC);
+    ck_assert_uint_eq(grove_manual_count(h), manual);
+    ck_assert_uint_eq(grove_scope_depth(h), depth);
+    void *out = NULL;
+    ASSERT_CODE(grove_manual_try_get(h, in_gc->manual, &out), GROVE_E_BAD_HANDLE);
+    ASSERT_CODE(grove_manual_try_get(h, in_gc->persistent.handle, &out), GROVE_E_BAD_HANDLE);
+    ASSERT_CODE(grove_manual_try_unroot(h, in_gc->manual), GROVE_E_BAD_HANDLE);
+    ASSERT_CODE(grove_rooted_try_get(h, in_gc->rooted, &out), GROVE_E_BAD_HANDLE);
+    ASSERT_CODE(grove_rooted_try_get(h, in_gc->frame, &out), GROVE_E_BAD_HANDLE);
+    ASSERT_NOT_REPORTED(rec);
+}
+
+START_TEST(roots_refused_during_collection)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    struct in_gc_probe probe = {.heap = h};
+    in_gc = &probe;
+    grove_scope s = grove_scope_enter(h);
+    grove_rooted keep = grove_root(h, test_cons(h, FIX(9), NULL));
+    grove_manual kept = grove_manual_root(h, test_cons(h, FIX(8), NULL));
+
+    ck_assert_int_eq(grove_add_root_visitor(h, visitor_making_roots, NULL), GROVE_OK);
+    expect_roots_refused_in_gc(h, &rec, false);
+    expect_roots_refused_in_gc(h, &rec, true);
+    ck_assert_int_eq(grove_remove_root_visitor(h, visitor_making_roots, NULL), GROVE_OK);
+
+    grove_rooted custom = grove_root(h, grove_alloc(h, tt.custom, custom_size(1, 0)));
+    ck_assert_ptr_nonnull(grove_rooted_get(h, custom));
+    custom_trace_hook = trace_hook_making_roots;
+    expect_roots_refused_in_gc(h, &rec, false); /* custom is young: traced */
+    expect_roots_refused_in_gc(h, &rec, true);
+    custom_trace_hook = NULL;
+
+    /* Nothing was corrupted, and outside a collection the same calls work. */
+    ck_assert_ptr_eq(((struct pair *)grove_rooted_get(h, keep))->car, FIX(9));
+    ck_assert_ptr_eq(((struct pair *)grove_manual_get(h, kept))->car, FIX(8));
+    grove_rooted r = grove_root(h, test_cons(h, FIX(7), NULL));
+    grove_rooted frame = grove_root_n(h, 2);
+    grove_manual m = grove_manual_root(h, test_cons(h, FIX(6), NULL));
+    ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    ck_assert_ptr_eq(((struct pair *)grove_rooted_get(h, r))->car, FIX(7));
+    ck_assert_ptr_null(grove_rooted_get(h, grove_rooted_at(frame, 1)));
+    ck_assert_ptr_eq(((struct pair *)grove_manual_get(h, m))->car, FIX(6));
+    grove_manual_unroot(h, m);
+    grove_manual_unroot(h, kept);
+    grove_scope_exit(h, s);
+    ck_assert_uint_eq(grove_manual_count(h), 0);
+    ASSERT_NOT_REPORTED(&rec);
+    in_gc = NULL;
+    grove_heap_destroy(h);
+}
+END_TEST
+
+/* In the child: a manual root made from a root visitor, default handler. */
+static void visitor_rooting(grove_heap *heap, grove_tracer *tracer, void *data)
+{
+    (void)tracer;
+    (void)data;
+    (void)grove_manual_root(heap, FIX(1));
+}
+
+static void root_in_visitor(void *unused)
+{
+    (void)unused;
+    grove_heap *h = grove_heap_create(NULL, NULL);
+    ck_assert_ptr_nonnull(h);
+    ck_assert_int_eq(grove_add_root_visitor(h, visitor_rooting, NULL), GROVE_OK);
+    (void)grove_collect_minor(h);
+}
+
+START_TEST(root_in_visitor_aborts_by_default)
+{
+    test_expect_abort(root_in_visitor, NULL,
+                      "grove: GROVE_E_IN_GC: grove_manual_root during a collection (from a root "
+                      "visitor or a trace callback): the root would not be updated");
+}
+END_TEST
+
 /* ---- volume -------------------------------------------------------------------- */
 
 START_TEST(many_scoped_roots)
@@ -660,6 +905,13 @@ static Suite *indexed_suite(void)
     tcase_add_test(tc, bad_handles);
     tcase_add_test(tc, foreign_handles);
     tcase_add_test(tc, double_unroot);
+    tcase_add_test(tc, roots_refused_during_collection);
+    tcase_add_test(tc, root_in_visitor_aborts_by_default);
+    tc = test_tcase(s, "generations");
+    tcase_add_test(tc, stale_scoped_handle_stays_stale_past_former_wrap);
+    tcase_add_test(tc, stale_scope_exit_refused_past_former_wrap);
+    tcase_add_test(tc, stale_manual_handle_stays_stale_past_former_wrap);
+    tcase_add_test(tc, foreign_handles_past_former_wrap);
     tc = test_tcase(s, "volume");
     tcase_add_test(tc, many_scoped_roots);
     tcase_add_test(tc, many_manual_roots);
