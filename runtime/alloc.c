@@ -96,12 +96,21 @@ static void *alloc_slow(grove_heap *heap, grove_type_id type, size_t size)
     return cell + 1;
 }
 
-/* A small object born in old space, zeroed. */
-static void *alloc_old(grove_heap *heap, grove_type_id type, size_t bytes)
+/* Bytes of new blocks one more cell for `bytes` would take now. */
+static size_t one_cell_growth(const grove_heap *heap, size_t bytes)
 {
     size_t cells[GROVE_SIZE_CLASSES] = {0};
     cells[grove_size_class_of(&heap->old, bytes)] = 1;
-    if (!grove_policy_room_for_old(heap, grove_old_growth_needed(&heap->old, cells))) {
+    return grove_old_growth_needed(&heap->old, cells);
+}
+
+/* A small object born in old space, zeroed. */
+static void *alloc_old(grove_heap *heap, grove_type_id type, size_t bytes)
+{
+    /* Asked again after the policy's collection: the nursery it evacuated
+     * may have taken the free cell counted on before. */
+    if (!grove_policy_room_for_old(heap, one_cell_growth(heap, bytes)) ||
+        grove_heap_over_limit(heap, one_cell_growth(heap, bytes))) {
         grove_fail(heap, GROVE_E_OOM,
                    "heap limit reached: no old-space room for a %zu-byte pinned object (heap "
                    "holds %zu of %zu bytes after a full collection)",
