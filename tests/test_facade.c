@@ -140,6 +140,113 @@ START_TEST(loop_scopes)
 }
 END_TEST
 
+/* ---- frames of locals --------------------------------------------------- */
+
+/* GROVE_LOCALS: N slots in one push, all NULL at first, each rooted and
+ * updated on its own; the scope's exit drops them all. */
+START_TEST(locals_frame)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    enum { N = 5 };
+    grove_scope s = grove_scope_enter(h);
+    GROVE_LOCAL(h, struct pair *, before, test_cons(h, FIX(100), NULL));
+    GROVE_LOCALS(h, f, N);
+    GROVE_LOCAL(h, struct pair *, after, test_cons(h, FIX(200), NULL));
+    for (int i = 0; i < N; i++)
+        ck_assert_ptr_null(GROVE_LOCALS_GET(h, f, i));
+    for (int i = 0; i < N; i++)
+        GROVE_LOCALS_SET(h, f, i, i == 2 ? FIX(i) : (void *)test_cons(h, FIX(i), NULL));
+    for (int round = 0; round < 3; round++) {
+        ck_assert_int_eq(round == 1 ? grove_collect_major(h) : grove_collect_minor(h), GROVE_OK);
+        for (int i = 0; i < N; i++) {
+            void *v = GROVE_LOCALS_GET(h, f, i);
+            if (i == 2)
+                ck_assert_ptr_eq(v, FIX(2));
+            else
+                ck_assert_ptr_eq(((struct pair *)v)->car, FIX(i));
+        }
+        ck_assert_ptr_eq(GROVE_GET(h, before)->car, FIX(100));
+        ck_assert_ptr_eq(GROVE_GET(h, after)->car, FIX(200));
+    }
+    /* A list built through one slot across allocations. */
+    GROVE_LOCALS_SET(h, f, 4, NULL);
+    for (int i = 0; i < 1000; i++)
+        GROVE_LOCALS_SET(h, f, 4, test_cons(h, FIX(999 - i), GROVE_LOCALS_GET(h, f, 4)));
+    ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    ck_assert_uint_eq(test_list_check(GROVE_LOCALS_GET(h, f, 4), 1000, 0), 1000);
+    grove_scope_exit(h, s);
+    ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+    ck_assert_uint_eq(test_stats(h).live_bytes, 0);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+/* A frame per level of a recursion, each holding values made at its level,
+ * all checked at the bottom after collections. */
+static void recurse_frames(grove_heap *h, int depth)
+{
+    grove_scope s = grove_scope_enter(h);
+    GROVE_LOCALS(h, f, 3);
+    GROVE_LOCALS_SET(h, f, 0, test_cons(h, FIX(depth), NULL));
+    GROVE_LOCALS_SET(h, f, 2, test_list(h, 3, (uintptr_t)depth));
+    if (depth > 0) {
+        recurse_frames(h, depth - 1);
+    } else {
+        ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+        ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+    }
+    ck_assert_ptr_eq(((struct pair *)GROVE_LOCALS_GET(h, f, 0))->car, FIX(depth));
+    ck_assert_ptr_null(GROVE_LOCALS_GET(h, f, 1));
+    ck_assert_uint_eq(test_list_check(GROVE_LOCALS_GET(h, f, 2), 3, (uintptr_t)depth), 3);
+    grove_scope_exit(h, s);
+}
+
+START_TEST(locals_frames_in_recursion)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    recurse_frames(h, 200);
+    ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+    ck_assert_uint_eq(test_stats(h).live_bytes, 0);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+/* GROVE_LOCAL_GROUP + GROVE_LOCAL_IN: named, typed locals used exactly as
+ * GROVE_LOCALs, reserved together. */
+START_TEST(local_group)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    const size_t n = test_size(5000, 500);
+    grove_scope s = grove_scope_enter(h);
+    GROVE_LOCAL_GROUP(h, g, 3);
+    GROVE_LOCAL_IN(h, g, 0, struct pair *, list, NULL);
+    GROVE_LOCAL_IN(h, g, 1, void *, count, FIX(0));
+    GROVE_LOCAL_IN(h, g, 2, struct pair *, last, test_cons(h, FIX(77), NULL));
+    ck_assert_ptr_null(GROVE_GET(h, list));
+    ck_assert_ptr_eq(GROVE_GET(h, last)->car, FIX(77));
+    for (size_t i = 0; i < n; i++) {
+        GROVE_SET(h, list, test_cons(h, FIX(n - 1 - i), GROVE_GET(h, list)));
+        GROVE_SET(h, count, FIX(UNFIX(GROVE_GET(h, count)) + 1));
+        if (i % 100 == 0)
+            GROVE_SET(h, last, GROVE_GET(h, list));
+    }
+    ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+    ck_assert_uint_eq(test_list_check(GROVE_GET(h, list), n, 0), n);
+    ck_assert_uint_eq(UNFIX(GROVE_GET(h, count)), n);
+    ck_assert_ptr_eq(GROVE_GET(h, last)->car, FIX(n - 1 - (n - 1) / 100 * 100));
+    grove_scope_exit(h, s);
+    ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+    ck_assert_uint_eq(test_stats(h).live_bytes, 0);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
 /* ---- persistent roots ------------------------------------------------------ */
 
 START_TEST(persistent_basic)
@@ -488,6 +595,10 @@ static Suite *facade_suite(void)
     tcase_add_test(tc, nested_scopes);
     tcase_add_test(tc, recursive_scopes);
     tcase_add_test(tc, loop_scopes);
+    tc = test_tcase(s, "frames");
+    tcase_add_test(tc, locals_frame);
+    tcase_add_test(tc, locals_frames_in_recursion);
+    tcase_add_test(tc, local_group);
     tc = test_tcase(s, "persistent");
     tcase_add_test(tc, persistent_basic);
     tcase_add_test(tc, persistent_keeps_alive_until_dropped);

@@ -84,6 +84,64 @@ extern "C" {
  */
 #define GROVE_SET(heap, name, value) grove_rooted_set((heap), (name).handle, (void *)(value))
 
+/**
+ * Declare @p name, a frame of @p n rooted void* slots, all NULL, valid until
+ * the enclosing scope exits: one push for all of them (grove_root_n(), one
+ * handle; GROVE_ROOTED_N() with the intrusive backend). Read and write the
+ * slots with GROVE_LOCALS_GET() and GROVE_LOCALS_SET().
+ * @param heap the heap
+ * @param name the variable declared
+ * @param n    number of slots (a constant, at least 1)
+ */
+#define GROVE_LOCALS(heap, name, n) grove_rooted name = grove_root_n((heap), (n))
+/**
+ * Slot @p i of a GROVE_LOCALS() frame, valid until the next allocation.
+ * @param heap the heap
+ * @param name the frame
+ * @param i    the slot, below the frame's size
+ */
+#define GROVE_LOCALS_GET(heap, name, i) grove_rooted_get((heap), grove_rooted_at((name), (i)))
+/**
+ * Make slot @p i of a GROVE_LOCALS() frame hold @p value.
+ * @param heap  the heap
+ * @param name  the frame
+ * @param i     the slot, below the frame's size
+ * @param value the new value
+ */
+#define GROVE_LOCALS_SET(heap, name, i, value)                                                   \
+    grove_rooted_set((heap), grove_rooted_at((name), (i)), (void *)(value))
+
+/**
+ * Reserve a group of @p n rooted locals, which GROVE_LOCAL_IN() declares one
+ * by one: the indexed backend pushes all of them at once (grove_root_n());
+ * with the intrusive backend each GROVE_LOCAL_IN() is a GROVE_LOCAL() of its
+ * own, as a node there costs a few stores whatever its size.
+ * @param heap  the heap
+ * @param group the group's name
+ * @param n     number of locals (a constant, at least 1)
+ */
+#define GROVE_LOCAL_GROUP(heap, group, n)                                                        \
+    enum { group##__grove_n = (n) };                                                             \
+    grove_rooted group = grove_root_n((heap), (n))
+/**
+ * Declare local @p i of a GROVE_LOCAL_GROUP() as a rooted local @p name of
+ * pointer type @p T, as GROVE_LOCAL() would (read and write it with
+ * GROVE_GET() and GROVE_SET()). An @p i outside the group does not compile.
+ * @param heap  the heap
+ * @param group the group
+ * @param i     which of its locals (a constant below its size)
+ * @param T     a pointer type
+ * @param name  the variable declared
+ * @param init  its initial value
+ */
+#define GROVE_LOCAL_IN(heap, group, i, T, name, init)                                            \
+    union {                                                                                      \
+        grove_rooted handle;                                                                     \
+        T grove__type;                                                                           \
+        char (*grove__in_group)[(i) < group##__grove_n ? 1 : -1];                               \
+    } name GROVE_MAYBE_UNUSED = {grove_rooted_at(group, (i))};                                   \
+    GROVE_SET((heap), name, (init))
+
 /** A root with any lifetime (a grove_manual handle with the indexed
  *  backend, a grove_persistent_node with the intrusive one). */
 typedef struct grove_persistent {
@@ -154,6 +212,56 @@ static inline void grove_persistent_drop(grove_heap *heap, grove_persistent *p)
  * @param value the new value
  */
 #define GROVE_SET(heap, name, value) ((void)(heap), (name).ptr = (value))
+
+/**
+ * Declare @p name, a frame of @p n rooted void* slots, all NULL, valid until
+ * the enclosing scope exits: one node for all of them (GROVE_ROOTED_N()).
+ * @param heap the heap
+ * @param name the variable declared
+ * @param n    number of slots (a constant, at least 1)
+ */
+#define GROVE_LOCALS(heap, name, n) GROVE_ROOTED_N(heap, name, n)
+/**
+ * Slot @p i of a GROVE_LOCALS() frame, valid until the next allocation.
+ * @param heap the heap
+ * @param name the frame
+ * @param i    the slot, below the frame's size
+ */
+#define GROVE_LOCALS_GET(heap, name, i) ((void)(heap), (name).slots[i])
+/**
+ * Make slot @p i of a GROVE_LOCALS() frame hold @p value.
+ * @param heap  the heap
+ * @param name  the frame
+ * @param i     the slot, below the frame's size
+ * @param value the new value
+ */
+#define GROVE_LOCALS_SET(heap, name, i, value) ((void)(heap), (name).slots[i] = (void *)(value))
+
+/**
+ * Reserve a group of @p n rooted locals, which GROVE_LOCAL_IN() declares one
+ * by one. Here each of them is a GROVE_LOCAL() of its own (a node costs a few
+ * stores whatever its size); the indexed backend pushes them all at once.
+ * @param heap  the heap
+ * @param group the group's name
+ * @param n     number of locals (a constant, at least 1)
+ */
+#define GROVE_LOCAL_GROUP(heap, group, n)                                                        \
+    enum { group##__grove_n = (n) };                                                             \
+    (void)(heap)
+/**
+ * Declare local @p i of a GROVE_LOCAL_GROUP() as a rooted local @p name of
+ * pointer type @p T, as GROVE_LOCAL() would. An @p i outside the group does
+ * not compile.
+ * @param heap  the heap
+ * @param group the group
+ * @param i     which of its locals (a constant below its size)
+ * @param T     a pointer type
+ * @param name  the variable declared
+ * @param init  its initial value
+ */
+#define GROVE_LOCAL_IN(heap, group, i, T, name, init)                                            \
+    GROVE_LOCAL(heap, T, name, init);                                                            \
+    (void)sizeof(char[(i) < group##__grove_n ? 1 : -1])
 
 /** A root with any lifetime (a grove_manual handle with the indexed
  *  backend, a grove_persistent_node with the intrusive one). */
