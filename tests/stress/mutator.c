@@ -8,7 +8,7 @@
  *      array, and facade locals in nested scopes (one C frame per scope)
  *   5. failure reports and the operation log
  *   6. the check: the heap's rooted graph against the model's
- *   7. operations
+ *   7. operations, misuse on purpose among them
  *   8. frames, scopes and the run
  *
  * Model values. A slot's model value is a uint64_t: 0 or any value with a
@@ -243,6 +243,15 @@ typedef struct ctx {
     jmp_buf *catchers[MAXDEPTH];
 
     bool gc_seen; /* set by the root visitor: a collection ran */
+    /* Misuse performed on purpose (section 7, "misuse"): the handler counts
+     * reports of the one code expected and fails the run on any other. */
+    grove_error expect_code; /* GROVE_OK: nothing is expected */
+    unsigned expect_seen;
+    grove_scope stale;       /* the last scope exited: exiting it again is misuse */
+    bool have_stale;
+    bool visitor_misuse;     /* the root visitor tries to make roots */
+    unsigned misuse_visits;  /* visits that tried */
+    grove_persistent spare;  /* what they try to root: never rooted */
     struct event_state {
         bool in_collection;      /* between a START and its END */
         bool in_phase;           /* between a PHASE_START and its PHASE_END */
@@ -364,7 +373,14 @@ __attribute__((format(printf, 2, 3))) static void oplog(ctx *c, const char *fmt,
 static void on_misuse(grove_heap *heap, grove_error code, const char *message, void *data)
 {
     (void)heap;
-    fail(data, "the heap reported misuse: %s: %s", grove_error_name(code), message);
+    ctx *c = data;
+    if (c->expect_code != GROVE_OK && code == c->expect_code && message && message[0]) {
+        c->expect_seen++;
+        return;
+    }
+    fail(c, "the heap reported misuse: %s: %s%s%s", grove_error_name(code), message,
+         c->expect_code != GROVE_OK ? " (expecting only " : "",
+         c->expect_code != GROVE_OK ? grove_error_name(c->expect_code) : "");
 }
 
 /* A crash (SIGSEGV, or an abort from inside the runtime such as a verify
@@ -575,11 +591,35 @@ static void root_set(ctx *c, rref r, uint64_t m, void *g)
     }
 }
 
+/* Which misuse this build reports: every family below with the indexed
+ * backend or GROVE_ROOT_CHECKS; the intrusive backend without the checks
+ * sees only persistent roots made during a collection. A second
+ * grove_persistent_init of a linked root is seen only by the intrusive
+ * checks (the indexed backend makes a second root, which a run would then
+ * find leaked). */
+#define SCOPE_MISUSE_REPORTED (GROVE_ROOTING_INDEXED || GROVE_ROOT_CHECKS)
+#define DOUBLE_INIT_REPORTED (GROVE_ROOTING_INTRUSIVE && GROVE_ROOT_CHECKS)
+
+/* Roots made inside a collection, from the root visitor: each refused with
+ * GROVE_E_IN_GC, none made. */
+static void make_roots_in_visitor(ctx *c, grove_heap *heap)
+{
+    c->misuse_visits++;
+    grove_persistent_init(heap, &c->spare, NULL);
+#if SCOPE_MISUSE_REPORTED
+    grove_scope s = grove_scope_enter(heap);
+    GROVE_LOCAL(heap, void *, late, NULL);
+    (void)late;
+    grove_scope_exit(heap, s);
+#endif
+}
+
 static void visit_vroots(grove_heap *heap, grove_tracer *tracer, void *data)
 {
-    (void)heap;
     ctx *c = data;
     c->gc_seen = true;
+    if (c->visitor_misuse)
+        make_roots_in_visitor(c, heap);
     grove_trace_slots(tracer, c->vroots, c->nv);
 }
 
@@ -1587,6 +1627,106 @@ static void op_collect(ctx *c, bool major)
     after_gc(c);
 }
 
+/* ---- misuse, on purpose ------------------------------------------------- */
+
+static void expect_misuse(ctx *c, grove_error code)
+{
+    c->expect_code = code;
+    c->expect_seen = 0;
+}
+
+/* Exactly n reports of the expected code came, then nothing is expected. */
+static void expect_reported(ctx *c, unsigned n, const char *what)
+{
+    if (c->expect_seen != n)
+        fail(c, "%s: %u report(s) of %s, expected %u", what, c->expect_seen,
+             grove_error_name(c->expect_code), n);
+    c->expect_code = GROVE_OK;
+    c->t.misuses += n;
+    grove_clear_error(c->h);
+}
+
+/* A scope exited already, exited again: refused, nothing unlinked (the
+ * collection that follows checks every root). */
+static void op_stale_exit(ctx *c)
+{
+    if (!SCOPE_MISUSE_REPORTED || !c->have_stale) {
+        oplog(c, "stale scope exit: none to try");
+        return;
+    }
+    oplog(c, "exit a scope exited already (refused)");
+    expect_misuse(c, GROVE_E_BAD_SCOPE);
+    grove_scope_exit(c->h, c->stale);
+    expect_reported(c, 1, "exiting a scope exited already");
+    op_collect(c, RND(4) == 0);
+}
+
+/* Exit s1, enter s2 in its place, exit s1 again: refused, and s2 with its
+ * local stays open. */
+static void op_reentry(ctx *c)
+{
+    if (!SCOPE_MISUSE_REPORTED) {
+        oplog(c, "scope re-entry: not reported in this build");
+        return;
+    }
+    grove_heap *h = c->h;
+    rref a = pick_root(c);
+    char rn[16];
+    oplog(c, "exit s1, enter s2 holding %s, exit s1 again (refused)", root_name(a, rn));
+    grove_scope s1 = grove_scope_enter(h);
+    grove_scope_exit(h, s1);
+    grove_scope s2 = grove_scope_enter(h);
+    GROVE_LOCAL(h, void *, held, root_get(c, a));
+    expect_misuse(c, GROVE_E_BAD_SCOPE);
+    grove_scope_exit(h, s1);
+    expect_reported(c, 1, "exiting s1 after s2 took its place");
+    op_collect(c, RND(4) == 0);
+    if (GROVE_GET(h, held) != root_get(c, a))
+        fail(c, "after a refused exit of s1, s2's local holds %p, but %s (the same object) is "
+                "at %p",
+             GROVE_GET(h, held), root_name(a, rn), root_get(c, a));
+    grove_scope_exit(h, s2);
+    c->stale = s1;
+    c->have_stale = true;
+}
+
+static void op_roots_in_visitor(ctx *c)
+{
+    bool major = RND(3) == 0;
+    oplog(c, "collect %s with the root visitor making roots (refused)", major ? "major" : "minor");
+    c->visitor_misuse = true;
+    c->misuse_visits = 0;
+    c->gc_seen = false;
+    expect_misuse(c, GROVE_E_IN_GC);
+    collect_now(c, major);
+    c->visitor_misuse = false;
+    expect_reported(c, c->misuse_visits * (SCOPE_MISUSE_REPORTED ? 2u : 1u),
+                    "roots made in a root visitor");
+    if (!c->gc_seen || c->misuse_visits == 0)
+        fail(c, "a %s collection never called the embedder's root visitor",
+             major ? "major" : "minor");
+    c->t.explicit_gcs++;
+    after_gc(c);
+}
+
+/* A persistent root initialised again while rooted: refused, and it keeps
+ * its object. */
+static void op_double_init(ctx *c)
+{
+    unsigned i = (unsigned)RND(NPERS);
+    if (!DOUBLE_INIT_REPORTED || !c->pers_on[i]) {
+        oplog(c, "init p%u again: %s", i,
+              DOUBLE_INIT_REPORTED ? "not rooted" : "not reported in this build");
+        return;
+    }
+    val v = pick_value(c);
+    oplog(c, "init p%u again while rooted (refused)", i);
+    expect_misuse(c, GROVE_E_BAD_NODE);
+    grove_persistent_init(c->h, &c->pers[i], v.g);
+    expect_reported(c, 1, "initialising a rooted persistent root again");
+    op_collect(c, RND(4) == 0);
+}
+
 /* ---- choosing an operation ---------------------------------------------- */
 
 enum op {
@@ -1612,6 +1752,10 @@ enum op {
     OP_HASH,
     OP_PIN,
     OP_UNPIN,
+    OP_STALE_EXIT,
+    OP_REENTRY,
+    OP_ROOTS_IN_VISITOR,
+    OP_DOUBLE_INIT,
     OP_COUNT
 };
 
@@ -1624,7 +1768,8 @@ static const unsigned op_weight[OP_COUNT] = {
     [OP_MUTATE_RAW] = 40,  [OP_PUSH_SCOPE] = 30,     [OP_POP_SCOPE] = 28,
     [OP_UNWIND] = 4,       [OP_MINOR] = 20,          [OP_MAJOR] = 7,
     [OP_CHECK] = 6,        [OP_HASH] = 25,           [OP_PIN] = 6,
-    [OP_UNPIN] = 6,
+    [OP_UNPIN] = 6,        [OP_STALE_EXIT] = 3,      [OP_REENTRY] = 3,
+    [OP_ROOTS_IN_VISITOR] = 2, [OP_DOUBLE_INIT] = 3,
 };
 
 /* Beyond this many live objects, shed roots more often so checks stay cheap. */
@@ -1747,6 +1892,18 @@ static enum action step(ctx *c)
     case OP_UNPIN:
         op_unpin(c);
         break;
+    case OP_STALE_EXIT:
+        op_stale_exit(c);
+        break;
+    case OP_REENTRY:
+        op_reentry(c);
+        break;
+    case OP_ROOTS_IN_VISITOR:
+        op_roots_in_visitor(c);
+        break;
+    case OP_DOUBLE_INIT:
+        op_double_init(c);
+        break;
     case OP_COUNT:
         break;
     }
@@ -1798,6 +1955,8 @@ static void frame_fn(ctx *c, enum frame_mode mode, struct frame *f, unsigned i, 
     memset(c->mloc[d], 0, sizeof c->mloc[d]);
     c->depth = d;
     grove_scope_exit(h, scope);
+    c->stale = scope;
+    c->have_stale = true;
     return;
 
 access:
@@ -1997,6 +2156,7 @@ void stress_totals_add(stress_totals *sum, const stress_totals *t)
     if (t->max_depth > sum->max_depth)
         sum->max_depth = t->max_depth;
     sum->unwinds += t->unwinds;
+    sum->misuses += t->misuses;
     sum->stopped_early |= t->stopped_early;
 }
 

@@ -7,8 +7,12 @@
  * and custom-traced objects of many sizes (large ones included), stores and
  * overwrites pointer fields through every form of the write barrier, roots
  * and unroots through facade scoped locals (nested scopes, including scopes
- * abandoned by longjmp), persistent roots and an embedder root visitor, and
- * forces minor and major collections. After every collection it compares
+ * abandoned by longjmp), persistent roots and an embedder root visitor,
+ * forces minor and major collections, and now and then misuses the rooting
+ * API on purpose (a scope exited twice; exit s1, enter s2, exit s1; roots
+ * made inside the root visitor; a persistent root initialised twice), where
+ * the build reports that misuse: the handler then expects exactly the error
+ * each must be, and the collection that follows checks nothing was lost. After every collection it compares
  * every rooted object's reachable graph with the model: the same shape
  * (sharing and cycles included: model ids and heap addresses must be in
  * bijection), the same types and sizes, the same slot contents, the same raw
@@ -69,6 +73,7 @@ typedef struct stress_totals {
     uint64_t max_live_objects;
     uint64_t max_depth;       /* deepest scope nesting reached */
     uint64_t unwinds;         /* longjmps out of nested scopes */
+    uint64_t misuses;         /* misuse reports expected and received (misuse done on purpose) */
     bool stopped_early;       /* max_seconds reached */
 } stress_totals;
 

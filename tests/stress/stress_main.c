@@ -268,13 +268,14 @@ int main(int argc, char **argv)
     free(list);
     printf("STRESS-TOTALS backend=%s runs=%llu ops=%llu allocations=%llu large=%llu oom=%llu "
            "stores=%llu minor=%llu major=%llu explicit=%llu checks=%llu objects-checked=%llu "
-           "max-live=%llu unwinds=%llu stopped-early=%d seconds=%.2f\n",
+           "max-live=%llu unwinds=%llu misuses=%llu stopped-early=%d seconds=%.2f\n",
            GROVE_ROOTING_NAME, (unsigned long long)sum.runs, (unsigned long long)sum.ops,
            (unsigned long long)sum.allocations, (unsigned long long)sum.large_allocations,
            (unsigned long long)sum.oom, (unsigned long long)sum.barrier_stores,
            (unsigned long long)sum.minor_gcs, (unsigned long long)sum.major_gcs,
            (unsigned long long)sum.explicit_gcs, (unsigned long long)sum.checks,
            (unsigned long long)sum.objects_checked, (unsigned long long)sum.max_live_objects,
-           (unsigned long long)sum.unwinds, sum.stopped_early ? 1 : 0, now_s() - t0);
+           (unsigned long long)sum.unwinds, (unsigned long long)sum.misuses,
+           sum.stopped_early ? 1 : 0, now_s() - t0);
     return 0;
 }
