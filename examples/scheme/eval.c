@@ -258,9 +258,10 @@ static obj eval_in(obj expr, obj env, size_t call_base)
         scm_resource_error("recursion too deep (%ld nested evaluations)", sc.depth);
 
     grove_scope scope = grove_scope_enter(H);
-    GROVE_LOCAL(H, obj, x, expr); /* the expression being evaluated */
-    GROVE_LOCAL(H, obj, e, env);  /* its environment */
-    GROVE_LOCAL(H, obj, t, NIL);  /* a cursor: operands, bindings, body */
+    GROVE_LOCAL_GROUP(H, locals, 3);         /* x, e and t: one push on the indexed backend */
+    GROVE_LOCAL_IN(H, locals, 0, obj, x, expr); /* the expression being evaluated */
+    GROVE_LOCAL_IN(H, locals, 1, obj, e, env);  /* its environment */
+    GROVE_LOCAL_IN(H, locals, 2, obj, t, NIL);  /* a cursor: operands, bindings, body */
     obj result;
     size_t base;
     if (call_base != NO_CALL) {
