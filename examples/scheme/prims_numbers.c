@@ -370,11 +370,18 @@ static obj prim_expt(int argc, obj *argv)
                       "supported: use an inexact base)",
                       (intmax_t)b, (intmax_t)e);
         }
+        /* by squaring: b*b overflowing while bits of e remain means the
+         * result overflows too (|b| >= 2 then) */
         intptr_t r = 1;
-        while (e-- > 0)
-            if (__builtin_mul_overflow(r, b, &r) || r > FIXNUM_MAX || r < FIXNUM_MIN)
+        for (;;) {
+            if ((e & 1) && (__builtin_mul_overflow(r, b, &r) || r > FIXNUM_MAX || r < FIXNUM_MIN))
                 scm_error("expt: integer overflow");
-        return mk_fixnum(r);
+            e >>= 1;
+            if (e == 0)
+                return mk_fixnum(r);
+            if (__builtin_mul_overflow(b, b, &b) || b > FIXNUM_MAX || b < FIXNUM_MIN)
+                scm_error("expt: integer overflow");
+        }
     }
     return make_flonum(pow(arg_real("expt", argv[0]), arg_real("expt", argv[1])));
 }

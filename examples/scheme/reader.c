@@ -248,7 +248,7 @@ static obj read_hash(struct reader *r)
             return TRUE_OBJ;
         if (strcmp(tok.buf, "f") == 0 || strcmp(tok.buf, "false") == 0)
             return FALSE_OBJ;
-        if (strchr("eEiIxXbBoOdD", c)) { /* #x1f #e1.5 ...: a number with a prefix */
+        if (c != 0 && strchr("eEiIxXbBoOdD", c)) { /* #x1f #e1.5 ...: a number with a prefix */
             char prefixed[128];
             struct parsed_number n;
             const char *why;

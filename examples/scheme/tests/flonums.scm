@@ -31,6 +31,7 @@
 (show (floor 2.5) (ceiling 2.1) (round 2.5) (round 3.5) (round -2.5) (truncate -2.7) (floor 7))
 (show (quotient 17 5) (remainder -17 5) (modulo -17 5) (modulo 17.0 -5) (floor-quotient -7 2))
 (show (sqrt 16) (sqrt 15) (sqrt 0.25) (expt 2 10) (expt 2.0 -1) (expt 4 0.5) (square 1.5))
+(show (expt 1 1000000000000) (expt -1 1000000000001) (expt 3 39) (expt -2 61) (expt 0 0))
 (show (exp 0) (log 1) (sin 0) (cos 0) (atan 1 1) (< 2.999 (log 8 2) 3.001) (number->string 255 16))
 (show (string->number "2.5e2") (string->number "-inf.0") (string->number "abc") (string->number "1/2"))
 (show (number->string 0.1) (number->string 1e100) (number->string -7) (exact (floor 3.7)))
