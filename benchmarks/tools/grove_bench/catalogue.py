@@ -96,6 +96,11 @@ BENCHMARKS = (
     _interpreter("tak", "tak 24 16 8"),
     _interpreter("nqueens", "10 queens"),
     _interpreter("binary_trees", "binary-trees depth 14"),
+    _interpreter("deriv", "symbolic differentiation, 4 derivatives x 30 rounds"),
+    _interpreter("parser", "2500 programs generated, tokenized, parsed, printed (string ports, records)"),
+    _interpreter("nbody", "n-body, 6 bodies x 6000 steps (boxed flonums)"),
+    _interpreter("generator", "generators on escaping continuations (call/cc, dynamic-wind)"),
+    _interpreter("simulation", "bank simulation, 30000 customers (records, event heap)"),
 )
 BY_ID = {b.id: b for b in BENCHMARKS}
 
