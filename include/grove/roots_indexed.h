@@ -98,8 +98,10 @@ union grove__root_word {
 /* What the table records of the scope open at one depth: its identity,
  * and what its exit restores. */
 struct grove__scope_record {
-    uint64_t top; /* lifo_top when it was entered */
-    uint64_t gen; /* the scope's generation */
+    uint64_t gen;    /* the scope's generation: scope_gen while it is innermost */
+    uint64_t limit;  /* lifo_limit while it is innermost (0 for depth 0) */
+    uint64_t top;    /* lifo_top when it was entered */
+    uint64_t unused; /* a power-of-two size, for the address arithmetic */
 };
 
 /* Sizes and offsets are in words. */
@@ -108,13 +110,13 @@ struct grove__root_table {
     /* (The order keeps fields the inline paths copy together adjacent, as
      * in a scope record, and fields they store apart apart.) */
     uint64_t lifo_top;   /* LIFO words in use */
-    uint64_t lifo_limit; /* open_limit while a scope is open, else 0 */
     uint64_t next_gen;   /* the next generation to give out */
+    uint64_t scope_gen;  /* generation of the innermost open scope */
+    uint64_t lifo_limit; /* open_limit while a scope is open, else 0 */
     /* Scope entry and manual roots take their slow path once next_gen
      * reaches it: when the heap's generation range or the scope records
      * run out, and always during a collection. */
     uint64_t gen_stop;
-    uint64_t scope_gen;  /* generation of the innermost open scope */
     struct grove__scope_record *scopes; /* scopes[d]: the scope open at depth d;
                                            scopes[0]: none (GROVE__NO_GEN) */
     uint64_t record; /* bytes to the innermost open scope's record: open
@@ -188,10 +190,12 @@ static inline grove_scope grove__scope_open(struct grove__root_table *t)
     const uint64_t gen = t->next_gen++;
     const uint64_t record = t->record += sizeof(struct grove__scope_record);
     struct grove__scope_record *r = grove__scope_record_at(t, record);
+    const uint64_t limit = t->open_limit;
     r->top = t->lifo_top;
     r->gen = gen;
+    r->limit = limit;
     t->scope_gen = gen;
-    t->lifo_limit = t->open_limit;
+    t->lifo_limit = limit;
     grove_scope s = {gen, record};
     return s;
 }
@@ -238,9 +242,9 @@ static inline void grove__scope_close(struct grove__root_table *t, uint64_t reco
 {
     const struct grove__scope_record *r = grove__scope_record_at(t, record);
     t->lifo_top = r->top;
-    t->lifo_limit = record > sizeof *r ? t->open_limit : 0;
     t->record = record - sizeof *r;
     t->scope_gen = r[-1].gen;
+    t->lifo_limit = r[-1].limit;
 }
 
 /**
