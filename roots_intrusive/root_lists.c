@@ -59,7 +59,9 @@ size_t grove_roots_visit(grove_heap *heap, grove_tracer *tracer)
 
 /* Where a stack node was linked. Entries are never deleted: one is live
  * while the node at its position is still its node, so pops and scope exits
- * (which only lower `depth`) leave the index alone. */
+ * (which only lower `depth`) leave the index alone. An address has at most
+ * one entry, so a lookup stops at it: a node pushed again (a local in a
+ * loop, a frame called again) finds its own dead entry at once. */
 struct grove__linked_slot {
     grove_root_link *node; /* NULL: never used since the last rebuild */
     size_t pos;
@@ -120,12 +122,14 @@ static size_t record_stack_node(struct grove__root_lists *l, grove_root_link *li
     size_t mask = l->stack_index_cap - 1, reuse = SIZE_MAX, i = home_slot(link, mask + 1);
     for (; l->stack_index[i].node; i = (i + 1) & mask) {
         struct grove__linked_slot *s = &l->stack_index[i];
-        if (!stack_slot_live(l, s)) {
-            if (reuse == SIZE_MAX)
-                reuse = i;
-        } else if (s->node == link) {
-            return s->pos;
+        if (s->node == link) {
+            if (stack_slot_live(l, s))
+                return s->pos;
+            reuse = i; /* its own entry: no other can follow */
+            break;
         }
+        if (reuse == SIZE_MAX && !stack_slot_live(l, s))
+            reuse = i;
     }
     if (reuse == SIZE_MAX) {
         reuse = i;

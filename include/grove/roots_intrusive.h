@@ -389,8 +389,8 @@ GROVE_API void grove__report_bad_node(grove_heap *heap, grove_persistent_node *n
  */
 static inline void grove_persistent_remove(grove_heap *heap, grove_persistent_node *node)
 {
-    if (GROVE_UNLIKELY(node->heap != heap || node->heap_id != grove__fast(heap)->heap_id ||
-                       node->next == NULL)) {
+    /* Heap ids are unique: the id alone says which heap the node was added to. */
+    if (GROVE_UNLIKELY(node->heap_id != grove__fast(heap)->heap_id || node->next == NULL)) {
         grove__report_bad_node(heap, node);
         return;
     }
@@ -402,7 +402,6 @@ static inline void grove_persistent_remove(grove_heap *heap, grove_persistent_no
     node->next->prev = node->prev;
     node->next = node->prev = NULL;
     node->heap = NULL;
-    node->heap_id = 0;
     grove__lists(heap)->persistent_count--;
 }
 
