@@ -313,12 +313,14 @@ static inline grove_rooted grove_root_n(grove_heap *heap, uint32_t n)
     const uint64_t top = t->lifo_top;
     const uint64_t words = (uint64_t)n * GROVE__ENTRY_WORDS;
     if (GROVE_LIKELY(n != 0 && top + words <= t->lifo_limit)) {
-        for (uint64_t i = top; i < top + words; i += GROVE__ENTRY_WORDS) {
-            t->lifo[i].ptr = NULL;
-            t->lifo[i + 1].gen = t->scope_gen;
+        const uint64_t gen = t->scope_gen;
+        union grove__root_word *e = &t->lifo[top];
+        for (uint32_t i = 0; i < n; i++) {
+            e[GROVE__ENTRY_WORDS * i].ptr = NULL;
+            e[GROVE__ENTRY_WORDS * i + 1].gen = gen;
         }
         t->lifo_top = top + words;
-        grove_rooted r = {top, t->scope_gen};
+        grove_rooted r = {top, gen};
         return r;
     }
     return grove__root_n_slow(heap, n);
