@@ -161,6 +161,17 @@ static inline struct grove__scope_record *grove__scope_record_at(const struct gr
     return (struct grove__scope_record *)(void *)((char *)t->scopes + record);
 }
 
+/* Keep x in a general register: GCC's SLP vectorizer would otherwise load
+ * two table fields at once, for the two words of a handle stored to memory,
+ * in one 16-byte load that spans a field stored just before in 8 bytes, and
+ * such a load cannot be forwarded from the store (a stall of about a dozen
+ * cycles, every time). */
+#if defined(__GNUC__)
+#define GROVE__SCALAR(x) __asm__("" : "+r"(x))
+#else
+#define GROVE__SCALAR(x) ((void)0)
+#endif
+
 /* The slow paths are cold: compilers then keep the spills they need out of
  * the inline paths that call them. */
 #if defined(__GNUC__)
@@ -290,10 +301,11 @@ static inline grove_rooted grove_root(grove_heap *heap, void *object)
     struct grove__root_table *t = grove__table(heap);
     const uint64_t top = t->lifo_top;
     if (GROVE_LIKELY(top < t->lifo_limit)) {
+        const uint64_t gen = t->scope_gen;
         t->lifo[top].ptr = object;
-        t->lifo[top + 1].gen = t->scope_gen;
+        t->lifo[top + 1].gen = gen;
         t->lifo_top = top + GROVE__ENTRY_WORDS;
-        grove_rooted r = {top, t->scope_gen};
+        grove_rooted r = {top, gen};
         return r;
     }
     return grove__root_slow(heap, object);
@@ -410,8 +422,10 @@ GROVE_API grove_error grove_rooted_try_set(grove_heap *heap, grove_rooted r, voi
 static inline grove_manual grove_manual_root(grove_heap *heap, void *object)
 {
     struct grove__root_table *t = grove__table(heap);
-    const uint64_t offset = t->manual_free;
-    const uint64_t gen = t->next_gen;
+    uint64_t offset = t->manual_free;
+    uint64_t gen = t->next_gen;
+    GROVE__SCALAR(offset);
+    GROVE__SCALAR(gen);
     if (GROVE_LIKELY(offset != GROVE__NO_SLOT && gen < t->gen_stop)) {
         union grove__root_word *e = &t->manual[offset];
         t->manual_free = (uint64_t)(uintptr_t)e[0].ptr;
