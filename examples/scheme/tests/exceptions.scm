@@ -72,3 +72,17 @@
                                (raise (cons i (make-vector 2 i))))))
                     caught)))))
 (show (errors (if small? 100 10000)))
+
+; A catch frame records the handlers in force when it is set up and puts
+; them back when a throw lands on it: that list must be kept up to date by
+; the collections in between (the frames' root visitor).
+(define (escape-then-raise n)
+  (with-exception-handler
+   (lambda (c) (* c 2))
+   (lambda ()
+     (let loop ((i 0) (sum 0))
+       (if (= i n)
+           sum
+           (let ((v (call/cc (lambda (k) (make-vector 20 i) (k (list i (make-string 5 #\x)))))))
+             (loop (+ i 1) (+ sum (raise-continuable (car v))))))))))
+(show (escape-then-raise (if small? 200 5000)))
