@@ -251,7 +251,7 @@ static obj read_hash(struct reader *r)
         if (c != 0 && strchr("eEiIxXbBoOdD", c)) { /* #x1f #e1.5 ...: a number with a prefix */
             char prefixed[128];
             struct parsed_number n;
-            const char *why;
+            const char *why = NULL;
             snprintf(prefixed, sizeof prefixed, "#%s", tok.buf);
             if (tok.len + 1 < sizeof prefixed && parse_number(prefixed, 10, &n, &why))
                 return number_from_parsed(&n);
