@@ -277,7 +277,7 @@ grove_error grove_scope_try_exit(grove_heap *heap, grove_scope s)
 {
     struct grove__root_table *t = grove__table(heap);
     if (grove__scope_is_open(t, s)) {
-        grove__scope_close(t, s.record); /* closes inner scopes left open by a longjmp too */
+        grove__scope_close(t, s); /* closes inner scopes left open by a longjmp too */
         return GROVE_OK;
     }
     uint32_t owner = 0;
@@ -291,6 +291,12 @@ grove_error grove_scope_try_exit(grove_heap *heap, grove_scope s)
                           t->heap_id);
     }
     const unsigned long long at = s.record / RECORD;
+    if (at != 0 && s.record % RECORD == 0 && s.record <= t->record &&
+        grove__scope_record_at(t, s.record)->gen == s.gen)
+        return grove_fail(heap, GROVE_E_BAD_SCOPE,
+                          "scope at depth %llu exited with a table top (%llu) above the open "
+                          "one's (%llu): forged",
+                          at, (unsigned long long)s.top, (unsigned long long)t->lifo_top);
     if (at == 0 || s.record % RECORD != 0 || s.record > t->record)
         return grove_fail(heap, GROVE_E_BAD_SCOPE,
                           "scope at depth %llu exited, but only %llu scopes are open (exited "

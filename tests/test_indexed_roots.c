@@ -221,6 +221,34 @@ START_TEST(scope_reentered_at_same_depth)
 }
 END_TEST
 
+/* A scope value whose top was raised (forged) would make dead entries roots
+ * again at its exit: refused, and nothing changes. */
+START_TEST(forged_scope_top_refused)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    grove_scope s = grove_scope_enter(h);
+    grove_rooted r = grove_root(h, FIX(1));
+    grove_scope inner = grove_scope_enter(h);
+    for (int i = 0; i < 10; i++)
+        (void)grove_root(h, FIX(i));
+    grove_scope_exit(h, inner); /* ten dead entries above the top */
+    grove_scope forged = s;
+    forged.top += 4 * GROVE__ENTRY_WORDS;
+    ASSERT_CODE(grove_scope_try_exit(h, forged), GROVE_E_BAD_SCOPE);
+    ck_assert_ptr_nonnull(strstr(grove_last_error_message(h), "forged"));
+    grove_scope_exit(h, forged);
+    ASSERT_REPORTED(&rec, GROVE_E_BAD_SCOPE);
+    ck_assert_uint_eq(grove_scope_depth(h), 1);
+    ck_assert_ptr_eq(grove_rooted_get(h, r), FIX(1));
+    grove_scope_exit(h, s);
+    ck_assert_uint_eq(grove_scope_depth(h), 0);
+    expect_rooted_misuse(h, &rec, r, GROVE_E_STALE_HANDLE);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
 /* In the child: the same stale exit on a heap with the default handler. */
 static void exit_reentered_scope(void *unused)
 {
@@ -901,6 +929,7 @@ static Suite *indexed_suite(void)
     tcase_add_test(tc, scope_exited_twice);
     tcase_add_test(tc, scope_reentered_at_same_depth);
     tcase_add_test(tc, stale_scope_exit_aborts_by_default);
+    tcase_add_test(tc, forged_scope_top_refused);
     tcase_add_test(tc, root_without_scope);
     tcase_add_test(tc, bad_handles);
     tcase_add_test(tc, foreign_handles);

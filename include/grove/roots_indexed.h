@@ -73,6 +73,9 @@ typedef struct grove_scope {
                           identifies the scope (and its heap) */
     uint64_t record; /**< where the table records it, in bytes: its nesting
                           depth (1 for the outermost scope) times a record's size */
+    uint64_t top;    /**< the LIFO table's top at entry, which its exit restores
+                          (carried here, not read back from the table, so that
+                          the top does not make a round trip through memory) */
 } grove_scope;
 
 /** @} */
@@ -98,10 +101,8 @@ union grove__root_word {
 /* What the table records of the scope open at one depth: its identity,
  * and what its exit restores. */
 struct grove__scope_record {
-    uint64_t gen;    /* the scope's generation: scope_gen while it is innermost */
-    uint64_t limit;  /* lifo_limit while it is innermost (0 for depth 0) */
-    uint64_t top;    /* lifo_top when it was entered */
-    uint64_t unused; /* a power-of-two size, for the address arithmetic */
+    uint64_t gen;   /* the scope's generation: scope_gen while it is innermost */
+    uint64_t limit; /* lifo_limit while it is innermost (0 for depth 0) */
 };
 
 /* Sizes and offsets are in words. */
@@ -202,12 +203,11 @@ static inline grove_scope grove__scope_open(struct grove__root_table *t)
     const uint64_t record = t->record += sizeof(struct grove__scope_record);
     struct grove__scope_record *r = grove__scope_record_at(t, record);
     const uint64_t limit = t->open_limit;
-    r->top = t->lifo_top;
     r->gen = gen;
     r->limit = limit;
     t->scope_gen = gen;
     t->lifo_limit = limit;
-    grove_scope s = {gen, record};
+    grove_scope s = {gen, record, t->lifo_top};
     return s;
 }
 
@@ -245,15 +245,18 @@ GROVE_API GROVE__COLD void grove__scope_exit_slow(grove_heap *heap, grove_scope 
  * GROVE__NO_GEN, so a zeroed scope fails too). */
 static inline bool grove__scope_is_open(const struct grove__root_table *t, grove_scope scope)
 {
-    return scope.record <= t->record && grove__scope_record_at(t, scope.record)->gen == scope.gen;
+    /* An open scope's roots start at or below the top; a top above it could
+     * only be forged, and would make dead entries roots again. */
+    return scope.record <= t->record &&
+           grove__scope_record_at(t, scope.record)->gen == scope.gen && scope.top <= t->lifo_top;
 }
 
-/* Close the open scope recorded at @p record and the scopes inside it. */
-static inline void grove__scope_close(struct grove__root_table *t, uint64_t record)
+/* Close the open @p scope and the scopes inside it. */
+static inline void grove__scope_close(struct grove__root_table *t, grove_scope scope)
 {
-    const struct grove__scope_record *r = grove__scope_record_at(t, record);
-    t->lifo_top = r->top;
-    t->record = record - sizeof *r;
+    const struct grove__scope_record *r = grove__scope_record_at(t, scope.record);
+    t->lifo_top = scope.top;
+    t->record = scope.record - sizeof *r;
     t->scope_gen = r[-1].gen;
     t->lifo_limit = r[-1].limit;
 }
@@ -273,7 +276,7 @@ static inline void grove_scope_exit(grove_heap *heap, grove_scope scope)
 {
     struct grove__root_table *t = grove__table(heap);
     if (GROVE_LIKELY(grove__scope_is_open(t, scope))) {
-        grove__scope_close(t, scope.record);
+        grove__scope_close(t, scope);
         return;
     }
     grove__scope_exit_slow(heap, scope);
