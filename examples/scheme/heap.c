@@ -32,6 +32,8 @@ static const grove_type_desc type_descs[T_COUNT] = {
     [T_CONTINUATION] = {"continuation", GROVE_LAYOUT_RECORD, sizeof(struct continuation), 0, NULL},
     [T_ERROR] = {"error-object", GROVE_LAYOUT_RECORD, sizeof(struct error_object), 0x6, NULL},
     [T_PORT] = {"port", GROVE_LAYOUT_RECORD, sizeof(struct port), 0x6, NULL},
+    [T_HASHTABLE] = {"hashtable", GROVE_LAYOUT_RECORD, sizeof(struct hashtable), 0x1, NULL},
+    [T_HT_ENTRY] = {"hashtable-entry", GROVE_LAYOUT_RECORD, sizeof(struct ht_entry), 0x7, NULL},
 };
 
 #define VM_STACK_SLOTS ((size_t)1 << 20)

@@ -51,6 +51,7 @@ void prims_init(void)
     prims_control_init();
     prims_exceptions_init();
     prims_ports_init();
+    prims_hashtables_init();
 }
 
 /* ---- argument checks -------------------------------------------------------- */

@@ -249,6 +249,10 @@ static void print_heap_object(struct sink *s, obj v, bool write, long depth)
         out_char(s, '>');
         return;
     }
+    case T_HASHTABLE:
+        out_str(s, "#<hashtable>");
+        return;
+    case T_HT_ENTRY: /* internal, never a Scheme value */
     case T_COUNT:
         break;
     }

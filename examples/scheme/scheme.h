@@ -134,6 +134,8 @@ enum scm_type {
     T_CONTINUATION, /* RECORD {frame_id (fixnum)}: an escaping continuation */
     T_ERROR,        /* RECORD {kind (fixnum), message, irritants} */
     T_PORT,         /* RECORD {flags, data, name, pos, line}: data and name are slots */
+    T_HASHTABLE,    /* RECORD {buckets, count, kind}: buckets is a slot */
+    T_HT_ENTRY,     /* RECORD {key, value, next, hash}: the first three are slots */
     T_COUNT
 };
 
@@ -244,6 +246,24 @@ enum {
     PORT_CLOSED = 16
 };
 
+/* An eq? (or eqv?) hashtable: chains of entries hung from a vector of
+ * buckets, a power of two long. Keys that are heap objects hash by
+ * grove_identity_hash, which never changes when the collector moves them,
+ * so the table is rehashed only when it grows (prims_hashtables.c). */
+struct hashtable {
+    obj buckets; /* vector of entry chains (NIL-terminated) */
+    obj count;   /* fixnum: entries in the table */
+    obj kind;    /* fixnum: HT_EQ or HT_EQV */
+};
+enum { HT_EQ, HT_EQV };
+
+struct ht_entry {
+    obj key;
+    obj value;
+    obj next; /* next entry of the bucket, or NIL */
+    obj hash; /* fixnum: the key's hash, kept for growing */
+};
+
 static inline bool is_heap(obj o)
 {
     return o != NULL && ((uintptr_t)o & TAG_MASK) == 0;
@@ -296,6 +316,10 @@ static inline bool is_port(obj o)
 {
     return has_type(o, T_PORT);
 }
+static inline bool is_hashtable(obj o)
+{
+    return has_type(o, T_HASHTABLE);
+}
 static inline bool is_procedure(obj o)
 {
     return is_prim(o) || is_closure(o) || is_continuation(o);
@@ -314,6 +338,8 @@ static inline bool is_procedure(obj o)
 #define CONT(o) ((struct continuation *)(o))
 #define ERROBJ(o) ((struct error_object *)(o))
 #define PORT(o) ((struct port *)(o))
+#define HT(o) ((struct hashtable *)(o))
+#define HTE(o) ((struct ht_entry *)(o))
 
 static inline obj car(obj o)
 {
@@ -617,6 +643,7 @@ void prims_records_init(void);
 void prims_control_init(void);
 void prims_exceptions_init(void);
 void prims_ports_init(void);
+void prims_hashtables_init(void);
 
 /* Argument checks for primitives. */
 intptr_t arg_fixnum(const char *who, obj v);
