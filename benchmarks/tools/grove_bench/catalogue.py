@@ -101,6 +101,7 @@ BENCHMARKS = (
     _interpreter("nbody", "n-body, 6 bodies x 6000 steps (boxed flonums)"),
     _interpreter("generator", "generators on escaping continuations (call/cc, dynamic-wind)"),
     _interpreter("simulation", "bank simulation, 30000 customers (records, event heap)"),
+    _interpreter("hashtable", "eq? hashtables on the identity hash, 9 x 6000 mixed keys"),
 )
 BY_ID = {b.id: b for b in BENCHMARKS}
 
