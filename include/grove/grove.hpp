@@ -65,6 +65,7 @@
 #include <grove/roots.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
@@ -374,6 +375,49 @@ public:
     void **alloc_array(grove_type_id type, std::size_t count) noexcept
     {
         return static_cast<void **>(grove_alloc_array(heap_, type, count));
+    }
+
+    /**
+     * Allocate a zeroed record of type U, pinned from birth (as
+     * grove_alloc_pinned()): born old, so every pointer store into it needs
+     * the barrier. Unpin it with unpin().
+     * @param type a registered type id
+     * @return the object, or nullptr at the heap limit
+     */
+    template <class U> U *alloc_pinned(grove_type_id type) noexcept
+    {
+        return static_cast<U *>(grove_alloc_pinned(heap_, type, sizeof(U)));
+    }
+
+    /**
+     * The object's identity hash, stable for its whole life (as
+     * grove_identity_hash()).
+     * @param object a live object
+     * @return the hash
+     */
+    std::uint64_t identity_hash(void *object) noexcept { return grove_identity_hash(heap_, object); }
+
+    /**
+     * Pin a live object (as grove_pin()); may collect when it is young.
+     * @param object a live object, rooted by the caller if young
+     * @return its pinned address (use it: a young object moves once), or
+     *         nullptr on failure
+     */
+    template <class U> U *pin(U *object) noexcept
+    {
+        return static_cast<U *>(grove_pin(heap_, static_cast<void *>(object)));
+    }
+
+    /** Drop one pin (as grove_unpin()).
+     *  @param object a pinned object
+     *  @return GROVE_OK or GROVE_E_NOT_PINNED */
+    grove_error unpin(void *object) noexcept { return grove_unpin(heap_, object); }
+
+    /** @param object any object
+     *  @return how many times it is pinned */
+    std::uint32_t pin_count(const void *object) const noexcept
+    {
+        return grove_pin_count(heap_, object);
     }
 
     /** Collect the nursery now.

@@ -98,6 +98,31 @@ GROVE_TEST(local_follows_moves)
     CHECK_EQ(f.misuse, 0);
 }
 
+GROVE_TEST(identity_hash_and_pins)
+{
+    Fixture f;
+    {
+        Scope s(f.heap);
+        Local<Pair *> p(f.heap, f.cons(fix(7), nullptr));
+        std::uint64_t hash = f.heap.identity_hash(p.get());
+        Pair *pinned = f.heap.pin(p.get()); // young: moved out once
+        CHECK(pinned == p.get());
+        CHECK_EQ(f.heap.pin_count(pinned), std::uint32_t{1});
+        CHECK_EQ(f.heap.collect_minor(), GROVE_OK);
+        CHECK_EQ(f.heap.collect_major(), GROVE_OK);
+        CHECK(p.get() == pinned);
+        CHECK_EQ(f.heap.identity_hash(pinned), hash);
+        CHECK_EQ(f.heap.unpin(pinned), GROVE_OK);
+        CHECK_EQ(f.heap.pin_count(pinned), std::uint32_t{0});
+        Pair *born = f.heap.alloc_pinned<Pair>(f.pair);
+        CHECK(born != nullptr);
+        CHECK_EQ(f.heap.pin_count(born), std::uint32_t{1});
+        CHECK_EQ(f.heap.collect_minor(), GROVE_OK);
+        CHECK_EQ(f.heap.unpin(born), GROVE_OK);
+    }
+    CHECK_EQ(f.misuse, 0);
+}
+
 GROVE_TEST(list_through_many_collections)
 {
     Fixture f;
