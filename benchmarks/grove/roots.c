@@ -3,6 +3,8 @@
  * built per backend. One sub-benchmark per run, one JSON line:
  *
  *   scope1 | scope4 | scope16 [iters]  scope enter + N rooted locals + exit
+ *   frame4 [iters]                     scope enter + a GROVE_LOCALS frame of 4
+ *                                      slots, each set to the object, + exit
  *   get | set [iters]                  GROVE_GET / GROVE_SET of a local
  *   persistent-lifo | persistent-random [iters]
  *                                      grove_persistent init + drop, 1,000
@@ -70,6 +72,21 @@ static BENCH_NOINLINE uint64_t loop_scope4(grove_heap *h, void *obj, long iters)
     for (long i = 0; i < iters; i++) {
         grove_scope s = grove_scope_enter(h);
         LOCALS4(a);
+        BENCH_CLOBBER();
+        grove_scope_exit(h, s);
+    }
+    return bench_now_ns() - t0;
+}
+
+/* scope4's work with one push: the four slots of a frame hold the object. */
+static BENCH_NOINLINE uint64_t loop_frame4(grove_heap *h, void *obj, long iters)
+{
+    uint64_t t0 = bench_now_ns();
+    for (long i = 0; i < iters; i++) {
+        grove_scope s = grove_scope_enter(h);
+        GROVE_LOCALS(h, f, 4);
+        for (int k = 0; k < 4; k++)
+            GROVE_LOCALS_SET(h, f, k, obj);
         BENCH_CLOBBER();
         grove_scope_exit(h, s);
     }
@@ -358,7 +375,8 @@ static void rec_series(void *arg)
 static void usage(const char *argv0)
 {
     fprintf(stderr,
-            "usage: %s scope1|scope4|scope16|get|set|persistent-lifo|persistent-random [iters]\n"
+            "usage: %s scope1|scope4|scope16|frame4|get|set|persistent-lifo|persistent-random "
+            "[iters]\n"
             "       %s rootscan [max_roots]\n"
             "       %s recursion [depth]\n",
             argv0, argv0, argv0);
@@ -394,6 +412,8 @@ int main(int argc, char **argv)
         loop = loop_scope4;
     else if (strcmp(what, "scope16") == 0)
         loop = loop_scope16;
+    else if (strcmp(what, "frame4") == 0)
+        loop = loop_frame4;
     else if (strcmp(what, "get") == 0)
         loop = loop_get;
     else if (strcmp(what, "set") == 0)

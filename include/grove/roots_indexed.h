@@ -325,10 +325,12 @@ static inline grove_rooted grove_root(grove_heap *heap, void *object)
 static inline grove_rooted grove_root_n(grove_heap *heap, uint32_t n)
 {
     struct grove__root_table *t = grove__table(heap);
-    const uint64_t top = t->lifo_top;
+    uint64_t top = t->lifo_top;
     const uint64_t words = (uint64_t)n * GROVE__ENTRY_WORDS;
     if (GROVE_LIKELY(n != 0 && top + words <= t->lifo_limit)) {
-        const uint64_t gen = t->scope_gen;
+        uint64_t gen = t->scope_gen;
+        GROVE__SCALAR(top);
+        GROVE__SCALAR(gen);
         union grove__root_word *e = &t->lifo[top];
         for (uint32_t i = 0; i < n; i++) {
             e[GROVE__ENTRY_WORDS * i].ptr = NULL;
