@@ -55,15 +55,13 @@ static void set_gen_stop(struct grove__root_table *t)
     t->gen_stop = t->next_gen + (range_left < records_left ? range_left : records_left);
 }
 
-/* The limits the inline paths compare against, after the table changed:
- * the one in force, and the ones the open scopes' records hold for when
- * they are innermost again (depth 0 keeps 0). */
+/* The limits the inline paths compare against, after the table changed
+ * (O(1): a scope exit derives its limit from open_limit, so during a
+ * collection every exit keeps grove_root on its slow path). */
 static void set_limits(struct grove__root_table *t)
 {
     t->open_limit = t->collecting ? 0 : t->lifo_words;
     t->lifo_limit = depth(t) ? t->open_limit : 0;
-    for (uint64_t d = 1; d <= depth(t); d++)
-        t->scopes[d].limit = t->open_limit;
     set_gen_stop(t);
 }
 

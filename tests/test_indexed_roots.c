@@ -788,6 +788,73 @@ START_TEST(roots_refused_during_collection)
 }
 END_TEST
 
+/* A visitor that exits scopes entered before the collection (the table
+ * then falls back to an enclosing scope's depth) and tries to root in
+ * what is left open: still refused, at every depth down to none. */
+struct exit_in_gc {
+    grove_scope inner;
+    grove_rooted after_inner;
+    grove_error after_inner_error;
+    uint32_t depth_after_inner;
+    bool done; /* act in the first visit only (a major GC may visit twice) */
+};
+
+static void visitor_exiting_scopes(grove_heap *heap, grove_tracer *tracer, void *data)
+{
+    (void)tracer;
+    struct exit_in_gc *x = data;
+    if (x->done)
+        return;
+    x->done = true;
+    grove_scope_exit(heap, x->inner);
+    x->depth_after_inner = grove_scope_depth(heap);
+    x->after_inner = grove_root(heap, FIX(1));
+    x->after_inner_error = grove_last_error(heap);
+}
+
+START_TEST(roots_refused_after_scope_exit_during_collection)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    struct exit_in_gc x = {0};
+    grove_scope outer = grove_scope_enter(h);
+    grove_rooted keep = grove_root(h, test_cons(h, FIX(9), NULL));
+    x.inner = grove_scope_enter(h);
+    (void)grove_root(h, FIX(2));
+    ck_assert_int_eq(grove_add_root_visitor(h, visitor_exiting_scopes, &x), GROVE_OK);
+    ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    ck_assert_int_eq(grove_remove_root_visitor(h, visitor_exiting_scopes, &x), GROVE_OK);
+    ck_assert_uint_eq(x.depth_after_inner, 1);
+    ck_assert_uint_eq(x.after_inner.gen, 0);
+    ck_assert_int_eq(x.after_inner_error, GROVE_E_IN_GC);
+    ck_assert_uint_eq(rec.count, 1);
+    ck_assert_ptr_nonnull(strstr(rec.message, "during a collection"));
+    test_errors_reset(&rec);
+
+    /* After the collection the outer scope roots again, fast path and all. */
+    grove_rooted r = grove_root(h, FIX(3));
+    ck_assert_ptr_eq(grove_rooted_get(h, r), FIX(3));
+    ck_assert_ptr_eq(((struct pair *)grove_rooted_get(h, keep))->car, FIX(9));
+    ASSERT_NOT_REPORTED(&rec);
+
+    /* Exit every scope from inside a collection: rooting is still refused
+     * as a collection-time misuse, and after it as "no scope". */
+    x.inner = outer;
+    x.done = false;
+    ck_assert_int_eq(grove_add_root_visitor(h, visitor_exiting_scopes, &x), GROVE_OK);
+    ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+    ck_assert_int_eq(grove_remove_root_visitor(h, visitor_exiting_scopes, &x), GROVE_OK);
+    ck_assert_uint_eq(x.depth_after_inner, 0);
+    ck_assert_int_eq(x.after_inner_error, GROVE_E_IN_GC);
+    ck_assert_uint_eq(rec.count, 1);
+    test_errors_reset(&rec);
+    (void)grove_root(h, FIX(4));
+    ck_assert_int_eq(rec.code, GROVE_E_NO_SCOPE);
+    ck_assert_uint_eq(rec.count, 1);
+    grove_heap_destroy(h);
+}
+END_TEST
+
 /* In the child: a manual root made from a root visitor, default handler. */
 static void visitor_rooting(grove_heap *heap, grove_tracer *tracer, void *data)
 {
@@ -935,6 +1002,7 @@ static Suite *indexed_suite(void)
     tcase_add_test(tc, foreign_handles);
     tcase_add_test(tc, double_unroot);
     tcase_add_test(tc, roots_refused_during_collection);
+    tcase_add_test(tc, roots_refused_after_scope_exit_during_collection);
     tcase_add_test(tc, root_in_visitor_aborts_by_default);
     tc = test_tcase(s, "generations");
     tcase_add_test(tc, stale_scoped_handle_stays_stale_past_former_wrap);

@@ -98,18 +98,18 @@ union grove__root_word {
 /* The end of the manual free list. */
 #define GROVE__NO_SLOT UINT64_MAX
 
-/* What the table records of the scope open at one depth: its identity,
- * and what its exit restores. */
+/* What the table records of the scope open at one depth: its identity.
+ * (No limit: an exit derives lifo_limit from open_limit, so that a
+ * collection changes one field, not a record per open scope.) */
 struct grove__scope_record {
-    uint64_t gen;   /* the scope's generation: scope_gen while it is innermost */
-    uint64_t limit; /* lifo_limit while it is innermost (0 for depth 0) */
+    uint64_t gen; /* the scope's generation: scope_gen while it is innermost */
 };
 
 /* Sizes and offsets are in words. */
 struct grove__root_table {
     /* Read by the inline paths. */
-    /* (The order keeps fields the inline paths copy together adjacent, as
-     * in a scope record, and fields they store apart apart.) */
+    /* (The order keeps fields the inline paths store separately in
+     * separate 8-byte words, so that no wide load spans a fresh store.) */
     uint64_t lifo_top;   /* LIFO words in use */
     uint64_t next_gen;   /* the next generation to give out */
     uint64_t scope_gen;  /* generation of the innermost open scope */
@@ -202,11 +202,9 @@ static inline grove_scope grove__scope_open(struct grove__root_table *t)
     const uint64_t gen = t->next_gen++;
     const uint64_t record = t->record += sizeof(struct grove__scope_record);
     struct grove__scope_record *r = grove__scope_record_at(t, record);
-    const uint64_t limit = t->open_limit;
     r->gen = gen;
-    r->limit = limit;
     t->scope_gen = gen;
-    t->lifo_limit = limit;
+    t->lifo_limit = t->open_limit;
     grove_scope s = {gen, record, t->lifo_top};
     return s;
 }
@@ -258,7 +256,8 @@ static inline void grove__scope_close(struct grove__root_table *t, grove_scope s
     t->lifo_top = scope.top;
     t->record = scope.record - sizeof *r;
     t->scope_gen = r[-1].gen;
-    t->lifo_limit = r[-1].limit;
+    /* With no scope left open, grove_root takes its slow path (no scope). */
+    t->lifo_limit = t->record ? t->open_limit : 0;
 }
 
 /**
