@@ -277,7 +277,9 @@ typedef enum grove_layout {
     GROVE_LAYOUT_RECORD = 1, /**< fixed size; pointer_map marks the pointer words */
     GROVE_LAYOUT_ARRAY,      /**< variable size; every word is a pointer slot */
     GROVE_LAYOUT_BYTES,      /**< variable size; no pointers */
-    GROVE_LAYOUT_CUSTOM      /**< variable size; the trace callback visits slots */
+    GROVE_LAYOUT_CUSTOM,     /**< variable size; the trace callback visits slots */
+    GROVE_LAYOUT_WEAK_BOX,   /**< word 0 weak, further words strong slots (grove/weak.h) */
+    GROVE_LAYOUT_EPHEMERON   /**< word 0 key, word 1 value, further words strong (grove/weak.h) */
 } grove_layout;
 
 /** Passed to trace callbacks and root visitors; see grove_trace_slot(). */
@@ -897,5 +899,7 @@ GROVE_API const char *grove_gc_reason_name(grove_gc_reason reason);
 #ifdef __cplusplus
 }
 #endif
+
+#include <grove/weak.h>
 
 #endif /* GROVE_GROVE_H */
