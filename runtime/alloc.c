@@ -59,6 +59,8 @@ static bool allocation_allowed(grove_heap *heap, grove_type_id type, size_t size
                      "event listener)");
         return false;
     }
+    if (grove_cleanup_refuses(heap, "allocation"))
+        return false;
     if (type >= heap->fast.type_count) {
         grove_misuse(heap, GROVE_E_BAD_TYPE, "allocation of unknown type id %u (%u registered)",
                      type, heap->fast.type_count);

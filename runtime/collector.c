@@ -49,15 +49,25 @@ static void phase_roots(grove_collection *c)
 }
 
 /* Weak processing runs once the strong graph is complete: what is not
- * marked or copied by now is dead. Embedder-visible weak references do not
- * exist yet; verify mode's shadow of identity hashes is followed here. */
+ * marked or copied by now is dead. In order (grove/weak.h): weak boxes and
+ * ephemerons are judged on strong reachability; guardians keep their dead
+ * objects alive, and what only those reach is traced and judged; cleanup
+ * hooks of what is still dead become due. Afterwards nothing is recorded
+ * or waiting, and every weak slot holds a survivor or NULL. */
 static void phase_weak(grove_collection *c)
 {
+    grove_heap *heap = c->heap;
     GROVE_ASSERT(grove_worklist_empty(c->tracer.worklist),
                  "weak processing starts with the strong graph fully traced");
-    /* Verify mode's record of hashed objects is the one weak table so far. */
-    if (c->heap->config.debug & GROVE_DEBUG_VERIFY)
-        grove_verify_hashes_after_trace(c->heap, c->plan->kind);
+    grove_weak_break_dead(&c->tracer, &heap->weak);
+    if (grove_guardians_resurrect(heap, &c->tracer)) {
+        c->plan->drain(c);
+        grove_weak_break_dead(&c->tracer, &heap->weak);
+    }
+    grove_cleanups_judge(heap, &c->tracer);
+    GROVE_ASSERT(grove_weak_idle(&heap->weak), "no weak box or ephemeron is left to judge");
+    if (heap->config.debug & GROVE_DEBUG_VERIFY)
+        grove_verify_hashes_after_trace(heap, c->plan->kind);
 }
 
 static void record(grove_collection *c, uint64_t end_ns)
@@ -91,6 +101,7 @@ void grove_collection_run(grove_heap *heap, const grove_plan *plan, grove_gc_rea
         .events = grove_events_wanted(&heap->listeners),
     };
     grove_tracer_init(&c->tracer, heap, plan->visit, plan->filter, c);
+    c->tracer.weak = true;
     c->start_ns = grove_now_ns();
     if (c->events) {
         grove_event e = event_of(c, GROVE_EVENT_COLLECTION_START, GROVE_PHASE_NONE, c->start_ns, 0);

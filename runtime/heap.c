@@ -100,6 +100,7 @@ void grove_heap_leave_gc(grove_heap *heap)
     grove_roots_collecting(heap, false);
     /* In zeal mode every allocation must reach the slow path to be counted. */
     grove_nursery_set_slow_only(&heap->nursery, zeal(&heap->config));
+    grove_cleanups_run(heap);
 }
 
 static grove_heap *create_failed(grove_heap *heap, grove_error_info *error, const char *what)
@@ -149,6 +150,7 @@ void grove_heap_destroy(grove_heap *heap)
 {
     if (!heap)
         return;
+    grove_finalizers_destroy(heap);
     if (heap->fast.roots)
         grove_roots_destroy(heap);
     grove_nursery_free(&heap->nursery);
@@ -158,6 +160,7 @@ void grove_heap_destroy(grove_heap *heap)
     grove_types_free(&heap->types);
     grove_remembered_free(&heap->remembered);
     grove_worklist_free(&heap->worklist);
+    grove_weak_free(&heap->weak);
     grove_vec_free(&heap->marked_young);
     grove_pins_free(&heap->pins);
     grove_vec_free(&heap->hash_shadow);

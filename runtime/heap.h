@@ -11,6 +11,7 @@
 
 #include "arena.h"
 #include "callbacks.h"
+#include "finalizers.h"
 #include "identity.h"
 #include "large_object_space.h"
 #include "nursery.h"
@@ -20,6 +21,7 @@
 #include "stats.h"
 #include "types.h"
 #include "vec.h"
+#include "weak.h"
 #include "worklist.h"
 
 struct grove_heap {
@@ -46,6 +48,8 @@ struct grove_heap {
     grove_callbacks visitors;       /* root_visitors.c */
     grove_callbacks listeners;      /* events.c */
     grove_worklist worklist;        /* the tracing phases (collector.h) */
+    grove_weak_state weak;          /* weak.c: weak boxes and ephemerons in a collection */
+    grove_finalizers finalizers;    /* finalizers.c: guardians and cleanup hooks */
     grove_vec marked_young;         /* promotion.c: nursery objects a census marked */
     size_t hashed_young;            /* identity_hash.c: young objects hashed since the last
                                        minor GC (each grows by a word when promoted) */
@@ -73,7 +77,8 @@ void grove_heap_unclaim(grove_heap *heap);
 
 /* Hold in_gc around a collection (and its verify passes): allocation,
  * collection requests and root or listener changes are refused meanwhile,
- * and every allocation takes the slow path to be refused. */
+ * and every allocation takes the slow path to be refused. Leaving calls
+ * the cleanup hooks the collection made due. */
 void grove_heap_enter_gc(grove_heap *heap);
 void grove_heap_leave_gc(grove_heap *heap);
 

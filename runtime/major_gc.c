@@ -21,6 +21,10 @@ static void mark(grove_tracer *t, void **slot)
         return;
     *hdr |= GROVE__HDR_MARK;
     grove_worklist_push(t->worklist, *slot);
+    if (GROVE_UNLIKELY(*hdr & GROVE__HDR_EPH_KEY)) {
+        *hdr &= ~GROVE__HDR_EPH_KEY;
+        grove_weak_key_live(t, *slot);
+    }
     if (grove__is_young(t->fast, *slot))
         grove_young_census_note(t->heap, &((grove_collection *)t->data)->census, *slot);
 }

@@ -29,6 +29,30 @@ static GROVE_NOINLINE uint64_t *copy_hashed(grove_tracer *t, uint64_t *hdr, size
     return cell;
 }
 
+/* evacuate() for an object that is hashed or waited on by ephemerons. */
+static GROVE_NOINLINE void evacuate_flagged(grove_tracer *t, void **slot, uint64_t *hdr,
+                                            uint64_t word)
+{
+    size_t bytes = grove_hdr_words(word) * 8;
+    uint64_t *cell;
+    if (word & GROVE__HDR_HASHED) {
+        cell = copy_hashed(t, hdr, bytes);
+        ((grove_collection *)t->data)->bytes_promoted += bytes + 8;
+    } else {
+        cell = grove_old_alloc(&t->heap->old, bytes);
+        memcpy(cell, hdr, bytes);
+        ((grove_collection *)t->data)->bytes_promoted += bytes;
+    }
+    void *copy = cell + 1;
+    *hdr = (uint64_t)(uintptr_t)copy;
+    *slot = copy;
+    grove_worklist_push(t->worklist, copy);
+    if (word & GROVE__HDR_EPH_KEY) {
+        cell[0] &= ~GROVE__HDR_EPH_KEY;
+        grove_weak_key_live(t, hdr + 1); /* waiters know it by its nursery address */
+    }
+}
+
 /* A young pointer in *slot: forward it, copying the object if first seen. */
 static void evacuate(grove_tracer *t, void **slot)
 {
@@ -38,16 +62,11 @@ static void evacuate(grove_tracer *t, void **slot)
         *slot = (void *)(uintptr_t)word;
         return;
     }
-    size_t bytes = grove_hdr_words(word) * 8;
-    if (GROVE_UNLIKELY(word & GROVE__HDR_HASHED)) {
-        uint64_t *cell = copy_hashed(t, hdr, bytes);
-        void *copy = cell + 1;
-        *hdr = (uint64_t)(uintptr_t)copy;
-        *slot = copy;
-        grove_worklist_push(t->worklist, copy);
-        ((grove_collection *)t->data)->bytes_promoted += bytes + 8;
+    if (GROVE_UNLIKELY(word & (GROVE__HDR_HASHED | GROVE__HDR_EPH_KEY))) {
+        evacuate_flagged(t, slot, hdr, word);
         return;
     }
+    size_t bytes = grove_hdr_words(word) * 8;
     uint64_t *cell = grove_old_alloc(&t->heap->old, bytes);
     memcpy(cell, hdr, bytes);
     void *copy = cell + 1;

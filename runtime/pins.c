@@ -124,6 +124,8 @@ static void *pin(grove_heap *heap, void *object)
         grove_misuse(heap, GROVE_E_IN_GC, "grove_pin during a collection");
         return NULL;
     }
+    if (grove_cleanup_refuses(heap, "grove_pin")) /* pinning may move, and so collect */
+        return NULL;
     if (grove_is_immediate(object)) {
         grove_misuse(heap, GROVE_E_NOT_OBJECT, "grove_pin of an immediate (%p)", object);
         return NULL;

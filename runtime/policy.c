@@ -134,6 +134,9 @@ static grove_error collect(grove_heap *heap, grove_collection_kind kind)
     if (heap->in_gc)
         return grove_misuse(heap, GROVE_E_IN_GC, "grove_collect_%s during a collection",
                             kind == GROVE_MINOR ? "minor" : "major");
+    if (grove_cleanup_refuses(heap, kind == GROVE_MINOR ? "grove_collect_minor"
+                                                         : "grove_collect_major"))
+        return GROVE_E_IN_GC;
     grove_error e = kind == GROVE_MINOR ? grove_policy_make_room(heap, GROVE_REASON_EXPLICIT)
                                         : grove_policy_full_collection(heap, GROVE_REASON_EXPLICIT);
     return e == GROVE_OK ? GROVE_OK : grove_policy_fail_nursery_stays(heap);

@@ -8,7 +8,8 @@
 size_t grove_visit_roots(grove_heap *heap, grove_tracer *t)
 {
     uint64_t before = t->slots_visited;
-    size_t backend_slots = grove_roots_visit(heap, t) + grove_pins_visit(heap, t);
+    size_t backend_slots = grove_roots_visit(heap, t) + grove_pins_visit(heap, t) +
+                           grove_guardians_visit_queues(heap, t);
     const grove_callbacks *v = &heap->visitors;
     for (size_t i = 0; i < v->count; i++)
         ((grove_root_visitor)v->entries[i].fn)(heap, t, v->entries[i].data);

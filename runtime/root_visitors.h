@@ -5,8 +5,8 @@
 
 #include <grove/grove.h>
 
-/* Offer every root to the tracer: the backend's table or lists, then the
- * embedder's visitors in registration order. Returns the number of root
+/* Offer every root to the tracer: the backend's table or lists, pins,
+ * guardians' queues, then the embedder's visitors in registration order. Returns the number of root
  * slots offered. */
 size_t grove_visit_roots(grove_heap *heap, grove_tracer *tracer);
 

@@ -27,6 +27,10 @@ struct grove_tracer {
     grove_heap *heap;
     grove_visit_fn visit;
     grove_trace_filter filter;
+    /* A collection's tracer: weak boxes and ephemerons follow their rules
+     * (weak.h). Otherwise (census, verify) every word of them is a strong
+     * slot, which over-counts survivors, never under-counts them. */
+    bool weak;
     const struct grove__heap_fast *fast; /* what "young" is, for the filter */
     const grove_type_info *types;        /* the heap's registered types */
     grove_worklist *worklist;            /* where visit queues objects to scan */
@@ -52,6 +56,28 @@ static GROVE_ALWAYS_INLINE bool grove_tracer_wants(const grove_tracer *t,
 
 void grove_tracer_init(grove_tracer *t, grove_heap *heap, grove_visit_fn visit,
                        grove_trace_filter filter, void *data);
+
+/* Where `object` is after a collection of `kind` traced what it could
+ * reach, or NULL if it did not survive: a major GC keeps what it marked, a
+ * minor GC every old object and the young ones it copied. */
+static inline void *grove_survivor(const struct grove__heap_fast *fast, void *object,
+                                   grove_collection_kind kind)
+{
+    uint64_t hdr = *grove__header(object);
+    if (kind == GROVE_MAJOR)
+        return (hdr & GROVE__HDR_MARK) ? object : NULL;
+    if (!grove__is_young(fast, object))
+        return object;
+    return grove_hdr_is_forward(hdr) ? (void *)(uintptr_t)hdr : NULL;
+}
+
+/* The kind of collection a collection's tracer serves. */
+static inline grove_collection_kind grove_tracer_kind(const grove_tracer *t)
+{
+    return t->filter == GROVE_TRACE_YOUNG ? GROVE_MINOR : GROVE_MAJOR;
+}
+
+void grove_weak_scan(grove_tracer *t, void *object, grove_layout layout, size_t words);
 
 static GROVE_ALWAYS_INLINE void grove_trace_object(grove_tracer *t, void *object,
                                                    grove_visit_fn visit,
@@ -83,6 +109,16 @@ static GROVE_ALWAYS_INLINE void grove_trace_object(grove_tracer *t, void *object
         info->trace(object, words * 8, t);
         break;
     case GROVE_LAYOUT_BYTES:
+        break;
+    case GROVE_LAYOUT_WEAK_BOX:
+    case GROVE_LAYOUT_EPHEMERON:
+        if (t->weak) {
+            grove_weak_scan(t, object, info->layout, words);
+            break;
+        }
+        for (size_t i = 0; i < words; i++)
+            if (grove_tracer_wants(t, filter, slots[i]))
+                visit(t, &slots[i]);
         break;
     }
 }

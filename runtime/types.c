@@ -29,6 +29,8 @@ static grove_error check_desc(grove_heap *heap, const grove_type_desc *d)
     }
     case GROVE_LAYOUT_ARRAY:
     case GROVE_LAYOUT_BYTES:
+    case GROVE_LAYOUT_WEAK_BOX:
+    case GROVE_LAYOUT_EPHEMERON:
         return GROVE_OK;
     case GROVE_LAYOUT_CUSTOM:
         if (!d->trace)

@@ -125,23 +125,12 @@ void grove_verify_note_hash(grove_heap *heap, void *object, uint64_t hash)
     grove_vec_push(&heap->hash_shadow_values, (void *)(uintptr_t)hash);
 }
 
-/* Is the object alive after this collection's tracing, and where is it? */
-static void *survivor(grove_heap *heap, void *object, grove_collection_kind kind)
-{
-    uint64_t hdr = *grove__header(object);
-    if (kind == GROVE_MAJOR)
-        return (hdr & GROVE__HDR_MARK) ? object : NULL;
-    if (!grove__is_young(&heap->fast, object))
-        return object; /* old objects live through a minor GC */
-    return grove_hdr_is_forward(hdr) ? (void *)(uintptr_t)hdr : NULL;
-}
-
 void grove_verify_hashes_after_trace(grove_heap *heap, grove_collection_kind kind)
 {
     grove_vec *objects = &heap->hash_shadow, *hashes = &heap->hash_shadow_values;
     size_t kept = 0;
     for (size_t i = 0; i < objects->len; i++) {
-        void *now = survivor(heap, objects->items[i], kind);
+        void *now = grove_survivor(&heap->fast, objects->items[i], kind);
         if (!now)
             continue;
         objects->items[kept] = now;

@@ -339,7 +339,8 @@ static inline bool grove_is_immediate(const void *value)
  *   bit 3      visited (verify mode only; clear outside verify)
  *   bit 4      hashed: its identity hash was taken at its current address
  *   bit 5      hash word: its identity hash is its last word (moved since)
- *   bits 6-7   free (planned together in docs/design.md before use)
+ *   bit 6      ephemeron key: ephemerons wait on it (during a collection only)
+ *   bit 7      free (planned together in docs/design.md before use)
  *   bits 8-23  type id
  *   bits 24-63 total size in words, header included */
 #define GROVE__HDR_LIVE ((uint64_t)1)

@@ -160,8 +160,9 @@ typedef void (*grove_cleanup_fn)(void *token);
 /**
  * Run @p cleanup(@p token) once @p object is dead for good: after the
  * collection that finds it unreachable and not kept alive by a guardian.
- * Hooks on one object run in the order they were added. Hooks pending when
- * the heap is destroyed run then, from grove_heap_destroy().
+ * Hooks on one object run in the order they were added. Hooks still registered
+ * when the heap is destroyed run then, from grove_heap_destroy(), and must
+ * not use the heap (it is being torn down).
  * @param heap    the heap
  * @param object  a heap object
  * @param cleanup the function
