@@ -1,7 +1,8 @@
 /* test_alloc.c — zeroed allocation, object type and size, alignment, large
- * objects. */
+ * objects, and the fast paths as generated code would run them. */
 #include "support.h"
 
+#include <grove/codegen.h>
 #include <string.h>
 
 START_TEST(zeroed_each_type)
@@ -275,6 +276,144 @@ START_TEST(large_array_of_objects)
 }
 END_TEST
 
+/* ---- the fast paths through grove/codegen.h ------------------------------- */
+
+/* What a JIT would emit, written only against the published description. */
+static void *field(grove_heap *h, size_t offset)
+{
+    return (char *)h + offset;
+}
+
+static void *abi_alloc(grove_heap *h, const grove_codegen_abi *a, grove_type_id type, size_t size)
+{
+    size_t bytes = (size + 8 + 7) & ~(size_t)7;
+    if (bytes < a->min_object_bytes)
+        bytes = a->min_object_bytes;
+    uintptr_t p = *(uintptr_t *)field(h, a->alloc_ptr_offset);
+    uintptr_t limit = *(uintptr_t *)field(h, a->alloc_limit_offset);
+    if (size <= a->max_small_payload && limit - p >= bytes &&
+        type < *(uint32_t *)field(h, a->type_count_offset)) {
+        *(uintptr_t *)field(h, a->alloc_ptr_offset) = p + bytes;
+        *(uint64_t *)p = a->header_live | (uint64_t)type << a->header_type_shift |
+                         (uint64_t)(bytes / 8) << a->header_size_shift;
+        return (void *)(p + 8);
+    }
+    return a->alloc_slow(h, type, size);
+}
+
+static bool abi_young(grove_heap *h, const grove_codegen_abi *a, const void *x)
+{
+    return (uintptr_t)x - *(uintptr_t *)field(h, a->young_start_offset) <
+           *(size_t *)field(h, a->young_size_offset);
+}
+
+static void abi_store(grove_heap *h, const grove_codegen_abi *a, void *object, void **slot,
+                      void *value)
+{
+    *slot = value;
+    if (abi_young(h, a, value) && !abi_young(h, a, object) &&
+        !(((uint64_t *)object)[-1] & a->header_logged))
+        a->remember(h, object);
+}
+
+START_TEST(codegen_abi_version_checked)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    grove_codegen_abi a;
+    memset(&a, 0xab, sizeof a);
+    ASSERT_CODE(grove_codegen_abi_get(h, GROVE_CODEGEN_ABI_VERSION + 1, &a), GROVE_E_BAD_CONFIG);
+    ck_assert_ptr_nonnull(strstr(grove_last_error_message(h), "version"));
+    ck_assert_uint_eq(a.version, 0xabababab); /* untouched */
+    ck_assert_int_eq(grove_codegen_abi_get(h, GROVE_CODEGEN_ABI_VERSION, &a), GROVE_OK);
+    ck_assert_uint_eq(a.version, GROVE_CODEGEN_ABI_VERSION);
+    ck_assert_uint_eq(a.size, sizeof a);
+    ck_assert_uint_eq(a.max_small_payload, GROVE_MAX_SMALL_PAYLOAD);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+/* Objects made through the description are ordinary objects: the right
+ * type and size, zeroed, adjacent to what grove_alloc makes, traced,
+ * moved and kept by collections (a list several nurseries long, checked
+ * after every collection kind). */
+START_TEST(codegen_alloc_makes_ordinary_objects)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    grove_codegen_abi a;
+    ck_assert_int_eq(grove_codegen_abi_get(h, GROVE_CODEGEN_ABI_VERSION, &a), GROVE_OK);
+    grove_scope s = grove_scope_enter(h);
+
+    struct pair *p = abi_alloc(h, &a, tt.pair, sizeof *p);
+    ck_assert_uint_eq(grove_object_type(p), tt.pair);
+    ck_assert_uint_eq(grove_object_size(p), sizeof *p);
+    ck_assert(test_all_bytes(p, sizeof *p, 0));
+    void *b = abi_alloc(h, &a, tt.bytes, 1);
+    ck_assert_uint_eq(grove_object_size(b), 8);
+    void *next = grove_alloc(h, tt.bytes, 8);
+    if (abi_young(h, &a, b) && abi_young(h, &a, next)) /* not across a refill */
+        ck_assert_ptr_eq(next, (char *)b + 16);
+
+    const long n = test_reduced() ? 20000 : 200000;
+    GROVE_LOCAL(h, struct pair *, list, NULL);
+    for (long i = 0; i < n; i++) {
+        struct pair *cell = abi_alloc(h, &a, tt.pair, sizeof *cell);
+        REQUIRE(cell != NULL);
+        cell->car = FIX(i);
+        cell->cdr = GROVE_GET(h, list); /* a young cell: no barrier needed */
+        GROVE_SET(h, list, cell);
+        if (i == n / 2)
+            ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+    }
+    ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    long expect = n - 1;
+    for (struct pair *c = GROVE_GET(h, list); c; c = c->cdr, expect--)
+        REQUIRE(c->car == FIX(expect));
+    ck_assert_int_eq(expect, -1);
+    /* Too big for the fast path: the slow path makes a large object. */
+    void *big = abi_alloc(h, &a, tt.bytes, a.max_small_payload + 8);
+    ck_assert_ptr_nonnull(big);
+    ck_assert(!abi_young(h, &a, big));
+    grove_scope_exit(h, s);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+/* The barrier through the description logs an old object that gains a
+ * young pointer: the young object survives a minor GC through it alone,
+ * and the slot follows the copy. */
+START_TEST(codegen_barrier_logs_old_objects)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    grove_codegen_abi a;
+    ck_assert_int_eq(grove_codegen_abi_get(h, GROVE_CODEGEN_ABI_VERSION, &a), GROVE_OK);
+    grove_scope s = grove_scope_enter(h);
+    GROVE_LOCAL(h, struct pair *, old, test_cons(h, NULL, NULL));
+    ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    ck_assert(!abi_young(h, &a, GROVE_GET(h, old)));
+    for (int round = 0; round < 3; round++) {
+        struct pair *young = test_cons(h, FIX(round), NULL);
+        ck_assert(abi_young(h, &a, young));
+        struct pair *o = GROVE_GET(h, old);
+        abi_store(h, &a, o, &o->car, young);
+        ck_assert(((uint64_t *)o)[-1] & a.header_logged);
+        abi_store(h, &a, o, &o->cdr, FIX(7)); /* an immediate: nothing to log */
+        ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+        struct pair *moved = GROVE_GET(h, old)->car;
+        ck_assert(!abi_young(h, &a, moved));
+        ck_assert_ptr_eq(moved->car, FIX(round));
+        ck_assert(!(((uint64_t *)GROVE_GET(h, old))[-1] & a.header_logged));
+    }
+    grove_scope_exit(h, s);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
 static Suite *alloc_suite(void)
 {
     Suite *s = suite_create("alloc");
@@ -286,6 +425,10 @@ static Suite *alloc_suite(void)
     tc = test_tcase(s, "large");
     tcase_add_test(tc, large_objects);
     tcase_add_test(tc, large_array_of_objects);
+    tc = test_tcase(s, "codegen");
+    tcase_add_test(tc, codegen_abi_version_checked);
+    tcase_add_test(tc, codegen_alloc_makes_ordinary_objects);
+    tcase_add_test(tc, codegen_barrier_logs_old_objects);
     return s;
 }
 

@@ -1,0 +1,100 @@
+/**
+ * @file codegen.h
+ * @brief What a JIT or a Wasm engine needs to emit Grove's allocation and
+ *        write-barrier fast paths into its own code.
+ *
+ * grove_alloc() and grove_barrier() are inline C; generated code cannot call
+ * them inline. grove_codegen_abi_get() publishes, as data, what those fast
+ * paths read and write: field offsets from the heap pointer, the young
+ * test, the header encoding, and the slow paths to call. It is versioned:
+ * code generated against GROVE_CODEGEN_ABI_VERSION asks for that version
+ * and is refused (GROVE_E_BAD_CONFIG) by a library that no longer provides
+ * it, instead of reading fields that moved.
+ *
+ * The fast paths, written against a filled-in grove_codegen_abi `a` and
+ * the heap pointer `h` (all fields are machine words unless noted):
+ *
+ *     // allocate `size` payload bytes of `type` (size <= a.max_small_payload)
+ *     bytes = max(a.min_object_bytes, round_up(size + 8, 8))
+ *     p     = *(uintptr_t *)(h + a.alloc_ptr_offset)
+ *     limit = *(uintptr_t *)(h + a.alloc_limit_offset)
+ *     if (limit - p >= bytes && type < *(uint32_t *)(h + a.type_count_offset)) {
+ *         *(uintptr_t *)(h + a.alloc_ptr_offset) = p + bytes
+ *         *(uint64_t *)p = a.header_live | type << a.header_type_shift
+ *                                        | (bytes / 8) << a.header_size_shift
+ *         object = p + 8                   // zeroed payload
+ *     } else object = a.alloc_slow(h, type, size)   // may collect
+ *
+ *     // after storing `value` into a slot of `object`
+ *     young(x) = x - *(uintptr_t *)(h + a.young_start_offset)
+ *                    < *(size_t *)(h + a.young_size_offset)   // unsigned compare
+ *     if (young(value) && !young(object) && !(header(object) & a.header_logged))
+ *         a.remember(h, object)
+ *
+ * Reload every field at each use: a collection changes the bump pointer and
+ * the limit, and may move the young generation (poison mode alternates two
+ * regions); the limit is also forced low whenever every allocation must
+ * take the slow path (zeal mode, during a collection). As in grove_barrier,
+ * the young test need not exclude immediates: one that happens to fall in
+ * the range only logs the object once more than needed.
+ */
+#ifndef GROVE_CODEGEN_H
+#define GROVE_CODEGEN_H
+
+#include <grove/grove.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * @defgroup grove_codegen Fast paths for generated code
+ * @brief The allocation and barrier fast paths, published as data.
+ * @{
+ */
+
+/** The version of grove_codegen_abi this header describes. */
+#define GROVE_CODEGEN_ABI_VERSION 1u
+
+/** What generated code needs to allocate and to run the write barrier. */
+typedef struct grove_codegen_abi {
+    uint32_t version;           /**< the version filled in */
+    uint32_t size;              /**< sizeof(grove_codegen_abi) of the library */
+    size_t alloc_ptr_offset;    /**< uintptr_t: the nursery bump pointer */
+    size_t alloc_limit_offset;  /**< uintptr_t: allocate below it only */
+    size_t type_count_offset;   /**< uint32_t: type ids below it are registered */
+    size_t young_start_offset;  /**< uintptr_t: start of the young generation */
+    size_t young_size_offset;   /**< size_t: its size in bytes */
+    size_t max_small_payload;   /**< larger payloads: always the slow path */
+    size_t min_object_bytes;    /**< smallest object, header included */
+    uint64_t header_live;       /**< bit set in every object header */
+    uint64_t header_logged;     /**< header bit: already in the remembered set */
+    uint32_t header_type_shift; /**< the type id's position in the header */
+    uint32_t header_size_shift; /**< the size in words (header included) position */
+    /** Allocation slow path: call with the heap, type and payload size. */
+    void *(*alloc_slow)(grove_heap *heap, grove_type_id type, size_t size);
+    /** Barrier slow path: log @p object, an old object that gained a young
+     *  pointer and is not logged yet. */
+    void (*remember)(grove_heap *heap, void *object);
+} grove_codegen_abi;
+
+/**
+ * Fill @p out with the fast-path description of @p heap, in the layout of
+ * @p version.
+ * @param heap    the heap (the base of every offset)
+ * @param version the version the caller was written for
+ *                (GROVE_CODEGEN_ABI_VERSION)
+ * @param out     filled in on success
+ * @return GROVE_OK, or GROVE_E_BAD_CONFIG (recorded, *out untouched) for a
+ *         version this library does not provide
+ */
+GROVE_API grove_error grove_codegen_abi_get(grove_heap *heap, uint32_t version,
+                                            grove_codegen_abi *out);
+
+/** @} */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,42 @@
+/* codegen.c — the fast paths' description for generated code
+ * (grove/codegen.h). Every value comes from the definitions grove.h's own
+ * inline paths use, so the two cannot drift apart. */
+#include <grove/codegen.h>
+
+#include <stddef.h>
+
+#include "errors.h"
+#include "heap.h"
+
+_Static_assert(sizeof(((struct grove__heap_fast *)0)->alloc_ptr) == sizeof(uintptr_t),
+               "the bump pointer is a machine word");
+_Static_assert(sizeof(((struct grove__heap_fast *)0)->type_count) == sizeof(uint32_t),
+               "the type count is 32 bits, as codegen.h says");
+
+grove_error grove_codegen_abi_get(grove_heap *heap, uint32_t version, grove_codegen_abi *out)
+{
+    if (version != GROVE_CODEGEN_ABI_VERSION)
+        return grove_fail(heap, GROVE_E_BAD_CONFIG,
+                          "codegen ABI version %u requested; this library provides version %u",
+                          version, GROVE_CODEGEN_ABI_VERSION);
+    /* The fast-path struct is at offset 0 of the heap (heap.h asserts it),
+     * so its offsets are the heap's. */
+    *out = (grove_codegen_abi){
+        .version = GROVE_CODEGEN_ABI_VERSION,
+        .size = sizeof *out,
+        .alloc_ptr_offset = offsetof(struct grove__heap_fast, alloc_ptr),
+        .alloc_limit_offset = offsetof(struct grove__heap_fast, alloc_limit),
+        .type_count_offset = offsetof(struct grove__heap_fast, type_count),
+        .young_start_offset = offsetof(struct grove__heap_fast, nursery_start),
+        .young_size_offset = offsetof(struct grove__heap_fast, nursery_size),
+        .max_small_payload = GROVE_MAX_SMALL_PAYLOAD,
+        .min_object_bytes = grove__object_bytes(0),
+        .header_live = GROVE__HDR_LIVE,
+        .header_logged = GROVE__HDR_LOGGED,
+        .header_type_shift = GROVE__HDR_TYPE_SHIFT,
+        .header_size_shift = GROVE__HDR_SIZE_SHIFT,
+        .alloc_slow = grove__alloc_slow,
+        .remember = grove__remember,
+    };
+    return GROVE_OK;
+}
