@@ -17,14 +17,14 @@
 static void mark(grove_tracer *t, void **slot)
 {
     uint64_t *hdr = grove__header(*slot);
-    if (*hdr & GROVE__HDR_MARK)
+    uint64_t word = *hdr;
+    if (word & GROVE__HDR_MARK)
         return;
-    *hdr |= GROVE__HDR_MARK;
+    /* Marked, and no longer waited on by ephemerons: their waiting ends here. */
+    *hdr = (word | GROVE__HDR_MARK) & ~GROVE__HDR_EPH_KEY;
     grove_worklist_push(t->worklist, *slot);
-    if (GROVE_UNLIKELY(*hdr & GROVE__HDR_EPH_KEY)) {
-        *hdr &= ~GROVE__HDR_EPH_KEY;
+    if (GROVE_UNLIKELY(word & GROVE__HDR_EPH_KEY))
         grove_weak_key_live(t, *slot);
-    }
     if (grove__is_young(t->fast, *slot))
         grove_young_census_note(t->heap, &((grove_collection *)t->data)->census, *slot);
 }
