@@ -56,6 +56,19 @@ def _roots_micro(bench_id, mode, title):
                      (mode, "10000000"), (mode, "2000000"), title)
 
 
+def _weak_scale(kind, gc, count, label):
+    """A minor or major GC's weak phase per weak object, `count` of them live
+    (half of them cleared by it): a row per size, so the table shows whether
+    the cost is linear in their number."""
+    prefix, noun, plural = {"box": ("wbox", "weak box", "weak boxes"),
+                            "ephemeron": ("eph", "ephemeron", "ephemerons")}[kind]
+    args = (kind, gc, str(count))
+    age = "young" if gc == "minor" else "old"
+    return Benchmark(f"{prefix}-{gc}-{label}", "weak_scale", GROVE, "micro", "per_op_ns",
+                     args, args,
+                     f"{gc} GC's weak phase per {noun} ({count:,} {age} {plural}, half cleared)")
+
+
 def _interpreter(prog, title):
     """The Scheme interpreter (examples/scheme) running one of its benchmark
     programs: the rooting backends compared on a real runtime's access pattern."""
@@ -90,6 +103,15 @@ BENCHMARKS = (
               ("hash-old", "400000"), "first identity hash of an old object"),
     Benchmark("pin-unpin", "identity", GROVE, "micro", "per_op_ns", ("pin-unpin", "4000000"),
               ("pin-unpin", "400000"), "grove_pin + grove_unpin of an old object"),
+    Benchmark("ephemerons", "ephemerons", GROVE, "macro", "wall_s", ("300", "20000", "4000"),
+              ("100", "20000", "4000"),
+              "weak-keyed table under churn: ephemerons keyed by a sliding window of keys, pruned"),
+    Benchmark("weak-churn", "weak_churn", GROVE, "macro", "wall_s",
+              ("2000000", "20000", "50000", "256"), ("500000", "20000", "50000", "256"),
+              "weak boxes to short- and long-lived targets, old boxes retargeted to young ones"),
+    *(_weak_scale(kind, gc, count, label)
+      for kind in ("box", "ephemeron") for gc in ("minor", "major")
+      for count, label in ((10000, "10k"), (100000, "100k"), (1000000, "1M"))),
     Benchmark("rootscan", "roots", GROVE, "series", "per_root_ns", ("rootscan", "1000000"),
               ("rootscan", "1000000"), "minor GC time vs live roots (10 to 1,000,000)"),
     _interpreter("fib", "fib 30"),
