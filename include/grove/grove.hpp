@@ -17,6 +17,7 @@
  * | grove::Local   | a root in the innermost Scope; neither copied nor moved | a grove_rooted handle | a one-slot stack node (LIFO) |
  * | grove::Rooted  | a root with any lifetime, a value; destroy it before its heap | a grove_manual root | a grove_persistent_node |
  * | grove::Owned   | a Rooted that may outlive its grove::Heap | same                | same                       |
+ * | grove::Guardian | a grove_guardian: create / free (RAII), register, take | same        | same                       |
  *
  * grove::Rooted and grove::Owned have value semantics: a copy is a new root
  * holding the same object, a move transfers the root and leaves the source
@@ -50,9 +51,16 @@
  * heap.collect_minor();                             // roots[0] follows the move
  * @endcode
  *
- * Every Local and Rooted must be destroyed before its heap (an Owned need
- * not). A raw pointer read from a root is valid until the next allocation or
- * collection, as in C. Like its heap, a root is used by one thread at a time.
+ * Weak boxes and ephemerons (grove/weak.h) are read with grove::weak_target,
+ * grove::ephemeron_key and grove::ephemeron_value, written with
+ * grove::set_weak_target and grove::set_ephemeron (with the barrier), and
+ * allocated with Heap::alloc_weak_box and Heap::alloc_ephemeron; a cleanup
+ * hook may be any callable (Heap::add_cleanup).
+ *
+ * Every Local, Rooted and Guardian must be destroyed before its heap (an
+ * Owned need not). A raw pointer read from a root is valid until the next
+ * allocation or collection, as in C. Like its heap, a root is used by one
+ * thread at a time.
  */
 #ifndef GROVE_GROVE_HPP
 #define GROVE_GROVE_HPP
@@ -68,6 +76,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -257,6 +266,14 @@ private:
 };
 #endif
 
+// A callable cleanup hook: run once, then destroyed. Hooks are called from
+// C, so an exception leaving one ends the program (noexcept).
+template <class Fn> void run_cleanup(void *token) noexcept
+{
+    std::unique_ptr<Fn> fn(static_cast<Fn *>(token));
+    (*fn)();
+}
+
 } // namespace detail
 
 /** @addtogroup grove_cpp
@@ -412,6 +429,70 @@ public:
      *  @param object a pinned object
      *  @return GROVE_OK or GROVE_E_NOT_PINNED */
     grove_error unpin(void *object) noexcept { return grove_unpin(heap_, object); }
+
+    /**
+     * Run @p cleanup(@p token) once @p object is dead for good (as
+     * grove_add_cleanup()).
+     * @param object  a heap object
+     * @param cleanup the function
+     * @param token   passed to it
+     * @return as grove_add_cleanup()
+     */
+    grove_error add_cleanup(void *object, grove_cleanup_fn cleanup, void *token) noexcept
+    {
+        return grove_add_cleanup(heap_, object, cleanup, token);
+    }
+
+    /**
+     * Run @p fn() once @p object is dead for good (after the collection
+     * that finds it dead, or at the heap's destruction): a copy of @p fn
+     * (a lambda may capture host resources) lives in the heap until it has
+     * run, and is destroyed right after. The rules of grove_cleanup_fn
+     * apply to it and to its destructor (neither may allocate on or collect
+     * the heap; run from the heap's destruction, neither may use it); it
+     * must not throw (an exception leaving it calls std::terminate).
+     * @param object a heap object
+     * @param fn     a callable taking no argument
+     * @return as grove_add_cleanup(); on an error @p fn's copy is destroyed
+     *         and will not run
+     * @throws std::bad_alloc if @p fn cannot be copied
+     */
+    template <class F> grove_error add_cleanup(void *object, F &&fn)
+    {
+        using Fn = std::decay_t<F>;
+        static_assert(std::is_invocable_v<Fn &>, "a cleanup hook is called with no argument");
+        auto held = std::make_unique<Fn>(std::forward<F>(fn));
+        grove_error err = grove_add_cleanup(heap_, object, &detail::run_cleanup<Fn>, held.get());
+        if (err == GROVE_OK)
+            held.release(); // the hook owns it now
+        return err;
+    }
+
+    /**
+     * Allocate a weak box of @p words words (a GROVE_LAYOUT_WEAK_BOX type)
+     * aimed at @p target, its other words NULL; may collect. @p target is
+     * rooted across the allocation (copies of it the caller holds unrooted
+     * are stale afterwards: read it back with weak_target()).
+     * @param type   a registered weak box type
+     * @param target what the box refers to (an object or an immediate)
+     * @param words  payload words, at least 1
+     * @return the box, or nullptr at the heap limit
+     * @throws Error if @p target cannot be rooted (as Rooted)
+     */
+    void **alloc_weak_box(grove_type_id type, void *target, std::size_t words = 1);
+
+    /**
+     * Allocate an ephemeron of @p words words (a GROVE_LAYOUT_EPHEMERON
+     * type) holding @p key and @p value, its other words NULL; may collect.
+     * Both are rooted across the allocation.
+     * @param type  a registered ephemeron type
+     * @param key   the key
+     * @param value the value, kept alive while the key is
+     * @param words payload words, at least 2
+     * @return the ephemeron, or nullptr at the heap limit
+     * @throws Error if @p key or @p value cannot be rooted (as Rooted)
+     */
+    void **alloc_ephemeron(grove_type_id type, void *key, void *value, std::size_t words = 2);
 
     /** @param object any object
      *  @return how many times it is pinned */
@@ -903,6 +984,198 @@ private:
 
     detail::LifeRef life_; // declared first: destroyed after the root
     Rooted<T> root_;
+};
+
+/**
+ * The target of a weak box (payload word 0, as grove_weak_box_get()):
+ * nullptr once a collection found it unreachable.
+ * @tparam T the target's pointer type
+ * @param box a weak box
+ * @return the target, nullptr, or the immediate stored there
+ */
+template <class T = void *> inline T weak_target(const void *box) noexcept
+{
+    return detail::restore<T>(grove_weak_box_get(box));
+}
+
+/**
+ * Aim a weak box at @p target, with the write barrier.
+ * @param heap   the heap
+ * @param box    a weak box
+ * @param target an object, an immediate or nullptr
+ */
+inline void set_weak_target(grove_heap *heap, void *box, const void *target) noexcept
+{
+    grove_write(heap, box, &static_cast<void **>(box)[0], const_cast<void *>(target));
+}
+
+/**
+ * The key of an ephemeron (as grove_ephemeron_key()): nullptr once it died.
+ * @tparam T the key's pointer type
+ * @param ephemeron an ephemeron
+ * @return the key or nullptr
+ */
+template <class T = void *> inline T ephemeron_key(const void *ephemeron) noexcept
+{
+    return detail::restore<T>(grove_ephemeron_key(ephemeron));
+}
+
+/**
+ * The value of an ephemeron (as grove_ephemeron_value()): nullptr once its
+ * key died.
+ * @tparam T the value's pointer type
+ * @param ephemeron an ephemeron
+ * @return the value or nullptr
+ */
+template <class T = void *> inline T ephemeron_value(const void *ephemeron) noexcept
+{
+    return detail::restore<T>(grove_ephemeron_value(ephemeron));
+}
+
+/**
+ * Store an ephemeron's key and value, with the write barrier.
+ * @param heap      the heap
+ * @param ephemeron an ephemeron
+ * @param key       the key
+ * @param value     the value, kept alive while the key is
+ */
+inline void set_ephemeron(grove_heap *heap, void *ephemeron, const void *key,
+                          const void *value) noexcept
+{
+    void **slots = static_cast<void **>(ephemeron);
+    grove_write(heap, ephemeron, &slots[0], const_cast<void *>(key));
+    grove_write(heap, ephemeron, &slots[1], const_cast<void *>(value));
+}
+
+inline void **Heap::alloc_weak_box(grove_type_id type, void *target, std::size_t words)
+{
+    Rooted<void *> held(heap_, target);
+    void **box = alloc<void *>(type, words * sizeof(void *));
+    if (box)
+        set_weak_target(heap_, box, held.get());
+    return box;
+}
+
+inline void **Heap::alloc_ephemeron(grove_type_id type, void *key, void *value, std::size_t words)
+{
+    Rooted<void *> held_key(heap_, key), held_value(heap_, value);
+    void **ephemeron = alloc<void *>(type, words * sizeof(void *));
+    if (ephemeron)
+        set_ephemeron(heap_, ephemeron, held_key.get(), held_value.get());
+    return ephemeron;
+}
+
+/**
+ * A guardian (grove/weak.h): created in the constructor, freed in the
+ * destructor (grove_guardian_free(): its registrations are dropped and its
+ * queue no longer keeps anything alive). Register objects with
+ * register_object(); each one a collection finds unreachable is kept alive
+ * and queued, and take() hands it back, oldest first. Move-only; a
+ * moved-from Guardian is empty: it queues nothing and refuses
+ * registrations (GROVE_E_BAD_HANDLE). It must be destroyed before its heap.
+ */
+class Guardian {
+public:
+    /**
+     * Create a guardian on @p heap.
+     * @param heap the heap
+     * @throws Error if it cannot be created (GROVE_E_OOM, GROVE_E_IN_GC)
+     */
+    explicit Guardian(grove_heap *heap) : heap_(heap), guardian_(grove_guardian_create(heap))
+    {
+        if (!guardian_)
+            detail::fail_recorded(heap);
+    }
+
+    Guardian(const Guardian &) = delete;            ///< not copyable
+    Guardian &operator=(const Guardian &) = delete; ///< not copyable
+
+    /** Take over @p other's guardian; @p other becomes empty.
+     *  @param other the guardian moved from */
+    Guardian(Guardian &&other) noexcept
+        : heap_(other.heap_), guardian_(std::exchange(other.guardian_, nullptr))
+    {
+    }
+
+    /** Free the current guardian and take over @p other's.
+     *  @param other the guardian moved from
+     *  @return *this */
+    Guardian &operator=(Guardian &&other) noexcept
+    {
+        if (this != &other) {
+            reset();
+            heap_ = other.heap_;
+            guardian_ = std::exchange(other.guardian_, nullptr);
+        }
+        return *this;
+    }
+
+    /** Free the guardian. */
+    ~Guardian() { reset(); }
+
+    /** Free the guardian now; it becomes empty. */
+    void reset() noexcept { grove_guardian_free(heap_, std::exchange(guardian_, nullptr)); }
+
+    /**
+     * Register @p object (as grove_guardian_register()): the first
+     * collection that finds it unreachable queues it. Registering twice
+     * queues it twice.
+     * @param object a heap object
+     * @throws Error GROVE_E_NOT_OBJECT for an immediate, GROVE_E_OOM,
+     *         GROVE_E_IN_GC during a collection, GROVE_E_BAD_HANDLE if empty
+     */
+    void register_object(const void *object)
+    {
+        if (!guardian_)
+            detail::fail(GROVE_E_BAD_HANDLE, "an object registered with an empty grove::Guardian "
+                                             "(moved from or reset)");
+        grove_error err = grove_guardian_register(heap_, guardian_, const_cast<void *>(object));
+        if (err != GROVE_OK)
+            detail::fail(err, grove_last_error_message(heap_));
+    }
+
+    /**
+     * Take the oldest queued object (as grove_guardian_take()): it is the
+     * caller's, valid until the next allocation unless rooted (see
+     * take_rooted()).
+     * @tparam T the object's pointer type
+     * @return the object, or nullptr if none is queued (or empty)
+     */
+    template <class T = void *> T take() noexcept
+    {
+        return detail::restore<T>(guardian_ ? grove_guardian_take(heap_, guardian_) : nullptr);
+    }
+
+    /**
+     * Take the oldest queued object, rooted.
+     * @tparam T the object's pointer type
+     * @return a root holding it, or an empty root if none is queued
+     * @throws Error if it cannot be rooted (as Rooted); it is lost then
+     */
+    template <class T = void *> Rooted<T> take_rooted()
+    {
+        T object = take<T>();
+        return object ? Rooted<T>(heap_, object) : Rooted<T>();
+    }
+
+    /** @return objects queued and not yet taken */
+    std::size_t queued() const noexcept { return guardian_ ? grove_guardian_queued(guardian_) : 0; }
+    /** @return registrations not yet queued */
+    std::size_t registered() const noexcept
+    {
+        return guardian_ ? grove_guardian_registered(guardian_) : 0;
+    }
+
+    /** @return the C guardian (nullptr if empty) */
+    grove_guardian *get() const noexcept { return guardian_; }
+    /** @return the heap */
+    grove_heap *heap() const noexcept { return heap_; }
+    /** @return true if moved from or reset */
+    bool empty() const noexcept { return guardian_ == nullptr; }
+
+private:
+    grove_heap *heap_;
+    grove_guardian *guardian_;
 };
 
 /**
