@@ -14,7 +14,8 @@
  *   GROVE_LAYOUT_EPHEMERON: word 0 is the key, word 1 the value, further
  *   words strong slots. The value is kept alive only while the key is
  *   reachable other than through the ephemeron's own value; when the key
- *   dies both words become NULL.
+ *   dies both words become NULL. An immediate key (NULL included) never
+ *   dies: its value is an ordinary strong slot.
  * - A **guardian** keeps a list of registered objects. When a collection
  *   finds one unreachable, it keeps the object (and all it reaches) alive
  *   and queues it; grove_guardian_take() hands it back to the embedder,
@@ -113,8 +114,10 @@ GROVE_API void grove_guardian_free(grove_heap *heap, grove_guardian *guardian);
  * @param heap     the heap
  * @param guardian a guardian of @p heap
  * @param object   a heap object
- * @return GROVE_OK; GROVE_E_NOT_OBJECT for an immediate; GROVE_E_OOM;
- *         GROVE_E_IN_GC during a collection (misuse)
+ * @return GROVE_OK; GROVE_E_NOT_OBJECT for an immediate (returned and
+ *         recorded, not passed to the misuse handler: a runtime may guard
+ *         whatever value it is given); GROVE_E_OOM; GROVE_E_IN_GC during a
+ *         collection (misuse)
  */
 GROVE_API grove_error grove_guardian_register(grove_heap *heap, grove_guardian *guardian,
                                               void *object);
@@ -167,7 +170,8 @@ typedef void (*grove_cleanup_fn)(void *token);
  * @param object  a heap object
  * @param cleanup the function
  * @param token   passed to it
- * @return GROVE_OK; GROVE_E_NOT_OBJECT for an immediate; GROVE_E_OOM;
+ * @return GROVE_OK; GROVE_E_NOT_OBJECT for an immediate (returned and
+ *         recorded, not passed to the misuse handler); GROVE_E_OOM;
  *         GROVE_E_IN_GC during a collection or a cleanup hook (misuse)
  */
 GROVE_API grove_error grove_add_cleanup(grove_heap *heap, void *object, grove_cleanup_fn cleanup,
