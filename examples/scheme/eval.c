@@ -101,8 +101,7 @@ static inline obj lookup(obj sym, obj env)
 static void define_variable(obj sym, obj value, obj env)
 {
     if (env == NIL) {
-        /* Symbols are long-lived (usually old) and value may be young. */
-        GROVE_STORE(H, SYM(sym), value, value);
+        symbol_define(sym, value);
         return;
     }
     struct frame *f = FRM(env);
@@ -696,6 +695,11 @@ static obj eval_in(obj expr, obj env, size_t call_base)
         }
         if (is_continuation(f))
             continuation_throw(f, argc, &sc.stack[base + 1]);
+        if (is_guardian(f)) {
+            result = guardian_apply(f, argc, &sc.stack[base + 1]);
+            sc.sp = base;
+            goto done;
+        }
         if (!is_closure(f)) {
             char *s = value_to_cstr(f);
             char text[256];

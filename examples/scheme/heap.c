@@ -34,6 +34,14 @@ static const grove_type_desc type_descs[T_COUNT] = {
     [T_PORT] = {"port", GROVE_LAYOUT_RECORD, sizeof(struct port), 0x6, NULL},
     [T_HASHTABLE] = {"hashtable", GROVE_LAYOUT_RECORD, sizeof(struct hashtable), 0x1, NULL},
     [T_HT_ENTRY] = {"hashtable-entry", GROVE_LAYOUT_RECORD, sizeof(struct ht_entry), 0x7, NULL},
+    /* The same struct, weak: an ephemeron (key, value; next is strong), and
+     * a weak box (the symbol; keep and next are strong). */
+    [T_WEAK_ENTRY] = {"weak-hashtable-entry", GROVE_LAYOUT_EPHEMERON, 0, 0, NULL},
+    [T_SYMBOL_LINK] = {"symbol-link", GROVE_LAYOUT_WEAK_BOX, 0, 0, NULL},
+    [T_WEAK_BOX] = {"weak-box", GROVE_LAYOUT_WEAK_BOX, 0, 0, NULL},
+    [T_EPHEMERON] = {"ephemeron", GROVE_LAYOUT_EPHEMERON, 0, 0, NULL},
+    /* A C pointer: never traced. */
+    [T_GUARDIAN] = {"guardian", GROVE_LAYOUT_BYTES, 0, 0, NULL},
 };
 
 #define VM_STACK_SLOTS ((size_t)1 << 20)
@@ -46,6 +54,14 @@ static void visit_vm_stack(grove_heap *heap, grove_tracer *tracer, void *data)
     (void)heap;
     struct interp *in = data;
     grove_trace_slots(tracer, in->stack, in->sp);
+}
+
+/* Counts collections, after which weak hashtables have entries to prune. */
+static void count_collection(grove_heap *heap, const grove_event *event, void *data)
+{
+    (void)heap;
+    if (event->type == GROVE_EVENT_COLLECTION_END)
+        ((struct interp *)data)->collections++;
 }
 
 bool heap_init(size_t nursery_size, size_t max_heap_size)
@@ -80,7 +96,9 @@ bool heap_init(size_t nursery_size, size_t max_heap_size)
         return false;
     }
     sc.sp = 0;
-    if (grove_add_root_visitor(H, visit_vm_stack, &sc) != GROVE_OK) {
+    sc.collections = 0;
+    if (grove_add_root_visitor(H, visit_vm_stack, &sc) != GROVE_OK ||
+        grove_add_event_listener(H, count_collection, &sc) != GROVE_OK) {
         fprintf(stderr, "scheme: %s\n", grove_last_error_message(H));
         return false;
     }
@@ -95,9 +113,11 @@ void heap_shutdown(void)
     ports_shutdown();
     control_shutdown();
     grove_persistent_drop(H, &sc.symtab);
+    grove_remove_event_listener(H, count_collection, &sc);
     grove_remove_root_visitor(H, visit_vm_stack, &sc);
-    grove_heap_destroy(H);
-    sc.heap = NULL;
+    grove_heap *heap = sc.heap;
+    sc.heap = NULL; /* the cleanup hooks the destruction runs must not use it */
+    grove_heap_destroy(heap);
     free(sc.stack);
     sc.stack = NULL;
 }

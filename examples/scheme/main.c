@@ -138,8 +138,7 @@ static void *interp_main(void *arg)
         grove_scope s = grove_scope_enter(H);
         GROVE_LOCAL(H, obj, var, intern_cstr("*size*"));
         obj value = intern_cstr(o->size ? o->size : (o->bench ? "bench" : "normal"));
-        struct symbol *v = GROVE_GET(H, var);
-        GROVE_STORE(H, v, value, value);
+        symbol_define(GROVE_GET(H, var), value);
         grove_scope_exit(H, s);
     }
     if (repl_run_string(scheme_prelude, "prelude") != 0) {

@@ -24,8 +24,7 @@ void define_primitive(const char *name, prim_fn fn, int min_args, int max_args)
     }
     prim_table[prim_count] = (struct primitive){name, fn, min_args, max_args};
     obj p = mk_prim(prim_count++);
-    obj sym = intern_cstr(name);
-    SYM(sym)->value = p; /* an immediate: no barrier needed */
+    symbol_define(intern_cstr(name), p);
 }
 
 /* Never called: eval intercepts `apply` to keep the call in tail position. */
@@ -52,6 +51,7 @@ void prims_init(void)
     prims_exceptions_init();
     prims_ports_init();
     prims_hashtables_init();
+    prims_weak_init();
 }
 
 /* ---- argument checks -------------------------------------------------------- */

@@ -1,6 +1,6 @@
 /*
  * prims_system.c — equality and type predicates, exit, and a window on the
- * collector (collect, gc-stat).
+ * collector (collect, gc-stat, symbol-table-entries).
  */
 #include "scheme.h"
 
@@ -44,11 +44,20 @@ static obj prim_exit(int argc, obj *argv)
     exit(code);
 }
 
+static bool is_symbol_named(obj v, const char *name)
+{
+    return is_symbol(v) && strcmp(STR(SYM(v)->name)->chars, name) == 0;
+}
+
+/* (collect) and (collect 'major): a major collection; (collect 'minor). */
 static obj prim_collect(int argc, obj *argv)
 {
-    (void)argc;
-    (void)argv;
-    grove_collect_major(H);
+    if (argc == 0 || is_symbol_named(argv[0], "major"))
+        grove_collect_major(H);
+    else if (is_symbol_named(argv[0], "minor"))
+        grove_collect_minor(H);
+    else
+        type_error("collect", "minor or major", argv[0]);
     return UNSPEC;
 }
 
@@ -91,6 +100,15 @@ static obj prim_gc_stat(int argc, obj *argv)
     scm_error("gc-stat: unknown statistic %s", name);
 }
 
+/* Entries in the symbol table, those of collected symbols it has not
+ * pruned yet included: bounded by the live symbols, not by all ever made. */
+static obj prim_symbol_table_entries(int argc, obj *argv)
+{
+    (void)argc;
+    (void)argv;
+    return mk_fixnum((intptr_t)sc.symbol_count);
+}
+
 static obj prim_eval_depth(int argc, obj *argv)
 {
     (void)argc;
@@ -106,8 +124,9 @@ void prims_system_init(void)
     define_primitive("not", prim_not, 1, 1);
     define_primitive("boolean?", prim_boolean_p, 1, 1);
     define_primitive("exit", prim_exit, 0, 1);
-    define_primitive("collect", prim_collect, 0, 0);
+    define_primitive("collect", prim_collect, 0, 1);
     define_primitive("collect-minor", prim_collect_minor, 0, 0);
     define_primitive("gc-stat", prim_gc_stat, 1, 1);
+    define_primitive("symbol-table-entries", prim_symbol_table_entries, 0, 0);
     define_primitive("eval-depth", prim_eval_depth, 0, 0);
 }

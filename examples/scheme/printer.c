@@ -252,7 +252,18 @@ static void print_heap_object(struct sink *s, obj v, bool write, long depth)
     case T_HASHTABLE:
         out_str(s, "#<hashtable>");
         return;
-    case T_HT_ENTRY: /* internal, never a Scheme value */
+    case T_WEAK_BOX:
+        out_str(s, "#<weak-box>");
+        return;
+    case T_EPHEMERON:
+        out_str(s, "#<ephemeron>");
+        return;
+    case T_GUARDIAN:
+        out_str(s, "#<guardian>");
+        return;
+    case T_HT_ENTRY: /* internal, never Scheme values */
+    case T_WEAK_ENTRY:
+    case T_SYMBOL_LINK:
     case T_COUNT:
         break;
     }

@@ -134,8 +134,13 @@ enum scm_type {
     T_CONTINUATION, /* RECORD {frame_id (fixnum)}: an escaping continuation */
     T_ERROR,        /* RECORD {kind (fixnum), message, irritants} */
     T_PORT,         /* RECORD {flags, data, name, pos, line}: data and name are slots */
-    T_HASHTABLE,    /* RECORD {buckets, count, kind}: buckets is a slot */
+    T_HASHTABLE,    /* RECORD {buckets, count, kind, pruned}: buckets is a slot */
     T_HT_ENTRY,     /* RECORD {key, value, next, hash}: the first three are slots */
+    T_WEAK_ENTRY,   /* EPHEMERON {key, value, next, hash}: a weak hashtable's entry */
+    T_SYMBOL_LINK,  /* WEAK_BOX {symbol, keep, next, hash}: the symbol table's entry */
+    T_WEAK_BOX,     /* WEAK_BOX {target} */
+    T_EPHEMERON,    /* EPHEMERON {key, value} */
+    T_GUARDIAN,     /* BYTES {grove_guardian *}: a procedure, (g obj) and (g) */
     T_COUNT
 };
 
@@ -249,19 +254,48 @@ enum {
 /* An eq? (or eqv?) hashtable: chains of entries hung from a vector of
  * buckets, a power of two long. Keys that are heap objects hash by
  * grove_identity_hash, which never changes when the collector moves them,
- * so the table is rehashed only when it grows (prims_hashtables.c). */
+ * so the table is rehashed only when it grows (prims_hashtables.c).
+ *
+ * A weak table's entries are ephemerons: an entry does not keep its key
+ * alive, and the collection that finds the key dead clears the entry's key
+ * and value (NULL, never a Scheme value). Such a broken entry stays in its
+ * chain, unseen by lookups, until the table prunes it: before it counts
+ * its entries or grows, if a collection ran since it last pruned. */
 struct hashtable {
     obj buckets; /* vector of entry chains (NIL-terminated) */
-    obj count;   /* fixnum: entries in the table */
-    obj kind;    /* fixnum: HT_EQ or HT_EQV */
+    obj count;   /* fixnum: entries in the table, broken ones not yet pruned included */
+    obj kind;    /* fixnum: HT_EQ or HT_EQV, plus HT_WEAK */
+    obj pruned;  /* fixnum: sc.collections when a weak table last pruned */
 };
-enum { HT_EQ, HT_EQV };
+enum { HT_EQ = 0, HT_EQV = 1, HT_WEAK = 2 };
 
+/* A hashtable entry, and also the symbol table's (T_SYMBOL_LINK): a weak
+ * box whose key is the symbol and whose value is the symbol again when the
+ * table must keep it, else #f. Both kinds of chains are pruned and relinked
+ * by the same code (chains_prune, chains_relink). */
 struct ht_entry {
-    obj key;
+    obj key;  /* NULL once a collection found a weak entry's key dead */
     obj value;
     obj next; /* next entry of the bucket, or NIL */
     obj hash; /* fixnum: the key's hash, kept for growing */
+};
+
+/* (make-weak-box obj): target is NULL once a collection found it dead. */
+struct weak_box {
+    obj target;
+};
+
+/* (make-ephemeron key value): value is kept only while key is; both are
+ * NULL once a collection found key dead. */
+struct ephemeron {
+    obj key;
+    obj value;
+};
+
+/* (make-guardian): the Grove guardian, C memory owned by the heap. A
+ * cleanup hook on this object frees it when the object dies. */
+struct guardian {
+    grove_guardian *guardian;
 };
 
 static inline bool is_heap(obj o)
@@ -320,9 +354,13 @@ static inline bool is_hashtable(obj o)
 {
     return has_type(o, T_HASHTABLE);
 }
+static inline bool is_guardian(obj o)
+{
+    return has_type(o, T_GUARDIAN);
+}
 static inline bool is_procedure(obj o)
 {
-    return is_prim(o) || is_closure(o) || is_continuation(o);
+    return is_prim(o) || is_closure(o) || is_continuation(o) || is_guardian(o);
 }
 
 #define PAIR(o) ((struct pair *)(o))
@@ -340,6 +378,9 @@ static inline bool is_procedure(obj o)
 #define PORT(o) ((struct port *)(o))
 #define HT(o) ((struct hashtable *)(o))
 #define HTE(o) ((struct ht_entry *)(o))
+#define WBOX(o) ((struct weak_box *)(o))
+#define EPH(o) ((struct ephemeron *)(o))
+#define GUARD(o) ((struct guardian *)(o))
 
 static inline obj car(obj o)
 {
@@ -388,10 +429,13 @@ struct catch_frame {
 struct interp {
     grove_heap *heap;
 
-    /* The symbol table: a Grove ARRAY of buckets (lists of symbols), held by
-     * a persistent root because it lives as long as the interpreter. */
+    /* The symbol table: a vector of buckets (chains of T_SYMBOL_LINK
+     * entries, which hold their symbols weakly), held by a persistent root
+     * because it lives as long as the interpreter (symbols.c). */
     grove_persistent symtab;
-    size_t symbol_count;
+    size_t symbol_count; /* entries, those of collected symbols not yet pruned included */
+
+    uint64_t collections; /* collections so far: weak hashtables prune after one */
 
     /* The VM stack: operands of calls in progress and primitive arguments.
      * A root visitor (heap.c) traces stack[0 .. sp) at every collection. */
@@ -474,6 +518,10 @@ static inline void push(obj v)
 void symbols_init(void);
 obj intern(const char *name, size_t length);
 obj intern_cstr(const char *name);
+/* Set the global value of `sym`. A symbol with a global value is kept by
+ * the symbol table for good (others are collected once unreferenced): a
+ * later read of its name must find the same binding. Never allocates. */
+void symbol_define(obj sym, obj value);
 
 enum special_form {
     SF_NONE,
@@ -644,6 +692,19 @@ void prims_control_init(void);
 void prims_exceptions_init(void);
 void prims_ports_init(void);
 void prims_hashtables_init(void);
+void prims_weak_init(void);
+
+/* Chains of struct ht_entry hung from a vector of buckets, a power of two
+ * long: hashtables' and the symbol table's (prims_hashtables.c). Neither
+ * allocates. chains_prune unlinks the entries whose key a collection
+ * cleared; chains_relink moves every other entry of `old` to its bucket of
+ * `fresh` by its stored hash. Both return the entries left. */
+intptr_t chains_prune(obj buckets);
+intptr_t chains_relink(obj old, obj fresh);
+
+/* Apply a guardian (prims_weak.c): (g obj) registers obj, (g) returns an
+ * object registered with g that was found dead, or #f. */
+obj guardian_apply(obj g, int argc, obj *argv);
 
 /* Argument checks for primitives. */
 intptr_t arg_fixnum(const char *who, obj v);

@@ -3,10 +3,21 @@
  * so eq? is pointer equality (which stays true when objects move, because
  * every reference is updated together).
  *
- * The table is a heap object (a vector of buckets, each a list of symbols)
+ * The table is a heap object (a vector of buckets, each a chain of links)
  * held by a persistent root for the life of the interpreter. Buckets are
  * chosen by a hash of the name, never of an address: addresses change at
  * every collection.
+ *
+ * The table is weak. A link (struct ht_entry, type T_SYMBOL_LINK) is a weak
+ * box: its key, the symbol, does not keep the symbol alive, so a symbol
+ * nothing references is collected and its link's key cleared, and a
+ * program that makes fresh symbols forever (string->symbol of generated
+ * names) runs in a flat heap. Nobody can tell a collected symbol from the
+ * new one a later read of its name makes. Except a symbol with a global
+ * value or a special form: its link's value, a strong slot, holds it too,
+ * since the binding lives in the symbol. When the links outnumber twice the
+ * buckets, the cleared ones are pruned, and the bucket count doubles only
+ * if the live symbols still outnumber the buckets.
  */
 #include "scheme.h"
 
@@ -37,6 +48,22 @@ static const struct {
     {"unquote-splicing", SF_UNQUOTE_SPLICING},     {"define-record-type", SF_DEFINE_RECORD_TYPE},
 };
 
+static obj *bucket_of(obj table, obj hash)
+{
+    return &VEC(table)->items[fixnum_val(hash) & (vector_length(table) - 1)];
+}
+
+/* Make the table hold `sym` strongly: its link's value points to it. */
+static void keep_symbol(obj sym)
+{
+    obj table = grove_persistent_get(H, &sc.symtab);
+    for (obj e = *bucket_of(table, SYM(sym)->hash); e != NIL; e = HTE(e)->next)
+        if (HTE(e)->key == sym) {
+            grove_write(H, e, &HTE(e)->value, sym);
+            return;
+        }
+}
+
 void symbols_init(void)
 {
     obj table = make_vector(INITIAL_BUCKETS, NIL);
@@ -46,30 +73,28 @@ void symbols_init(void)
         obj sym = intern_cstr(special_forms[i].name);
         /* A fixnum is an immediate: storing it needs no barrier. */
         SYM(sym)->special = mk_fixnum(special_forms[i].id);
+        keep_symbol(sym); /* eval recognises the form by this very symbol */
     }
 }
 
-/* Double the bucket count. The existing list cells are relinked, not
- * copied, so nothing is allocated after the new table: raw pointers are
- * safe in the loop. Cells may be old and the table young (or the reverse:
- * a big table is born in the large-object space), so every store has the
- * barrier. */
-static void grow_table(void)
+void symbol_define(obj sym, obj value)
 {
-    intptr_t old_n = vector_length(grove_persistent_get(H, &sc.symtab));
-    obj fresh = make_vector(old_n * 2, NIL); /* may collect */
-    obj old = grove_persistent_get(H, &sc.symtab);
-    uintptr_t mask = (uintptr_t)(old_n * 2 - 1);
-    for (intptr_t i = 0; i < old_n; i++) {
-        obj cell = VEC(old)->items[i];
-        while (cell != NIL) {
-            obj next = cdr(cell);
-            uintptr_t b = (uintptr_t)fixnum_val(SYM(car(cell))->hash) & mask;
-            grove_write(H, cell, &PAIR(cell)->cdr, VEC(fresh)->items[b]);
-            grove_write(H, fresh, &VEC(fresh)->items[b], cell);
-            cell = next;
-        }
-    }
+    if (SYM(sym)->value == UNBOUND)
+        keep_symbol(sym);
+    /* Symbols are long-lived (usually old) and value may be young. */
+    GROVE_STORE(H, SYM(sym), value, value);
+}
+
+/* The links outnumber twice the buckets: prune the cleared ones, and
+ * double the buckets if the live links still outnumber them. */
+static void resize_table(void)
+{
+    intptr_t n = vector_length(grove_persistent_get(H, &sc.symtab));
+    sc.symbol_count = (size_t)chains_prune(grove_persistent_get(H, &sc.symtab));
+    if (sc.symbol_count <= (size_t)n)
+        return;
+    obj fresh = make_vector(n * 2, NIL); /* may collect, and clear more links */
+    sc.symbol_count = (size_t)chains_relink(grove_persistent_get(H, &sc.symtab), fresh);
     grove_persistent_set(H, &sc.symtab, fresh);
 }
 
@@ -77,13 +102,15 @@ obj intern(const char *name, size_t length)
 {
     /* `name` is C memory (a reader buffer, a copy): never a heap string,
      * which the allocations below could move. */
-    intptr_t h = (intptr_t)(hash_name(name, length) & (uint64_t)FIXNUM_MAX);
+    obj h = mk_fixnum((intptr_t)(hash_name(name, length) & (uint64_t)FIXNUM_MAX));
     obj table = grove_persistent_get(H, &sc.symtab);
-    uintptr_t b = (uintptr_t)h & (uintptr_t)(vector_length(table) - 1);
-    for (obj l = VEC(table)->items[b]; l != NIL; l = cdr(l)) {
-        obj nm = SYM(car(l))->name;
+    for (obj e = *bucket_of(table, h); e != NIL; e = HTE(e)->next) {
+        obj sym = HTE(e)->key; /* NULL once collected */
+        if (HTE(e)->hash != h || sym == NULL)
+            continue;
+        obj nm = SYM(sym)->name;
         if (STR(nm)->length == (intptr_t)length && memcmp(STR(nm)->chars, name, length) == 0)
-            return car(l);
+            return sym;
     }
 
     grove_scope s = grove_scope_enter(H);
@@ -91,16 +118,20 @@ obj intern(const char *name, size_t length)
     struct symbol *y = scm_alloc(T_SYMBOL, sizeof *y);
     y->name = GROVE_GET(H, str); /* fresh and small: no barrier */
     y->value = UNBOUND;
-    y->hash = mk_fixnum(h);
+    y->hash = h;
     y->special = mk_fixnum(SF_NONE);
     GROVE_LOCAL(H, obj, sym, y);
 
-    obj cell = cons(y, NIL);
-    table = grove_persistent_get(H, &sc.symtab); /* re-read: cons may have moved it */
-    PAIR(cell)->cdr = VEC(table)->items[b];     /* cell is young: no barrier needed */
-    grove_write(H, table, &VEC(table)->items[b], cell); /* the table is usually old */
+    struct ht_entry *link = scm_alloc(T_SYMBOL_LINK, sizeof *link);
+    table = grove_persistent_get(H, &sc.symtab); /* re-read: the allocation may have moved it */
+    obj *head = bucket_of(table, h);
+    link->key = GROVE_GET(H, sym); /* fresh and small: no barrier */
+    link->value = FALSE_OBJ;
+    link->next = *head;
+    link->hash = h;
+    grove_write(H, table, head, link); /* the table is usually old */
     if (++sc.symbol_count > 2 * (size_t)vector_length(table))
-        grow_table();
+        resize_table();
 
     obj result = GROVE_GET(H, sym);
     grove_scope_exit(H, s);
