@@ -8,6 +8,8 @@
  *      array, and facade locals in nested scopes (one C frame per scope)
  *   5. failure reports and the operation log
  *   6. the check: the heap's rooted graph against the model's
+ *   6b. replaying each collection on the model: weak slots, ephemerons,
+ *       guardians, cleanup hooks
  *   7. operations, misuse on purpose among them
  *   8. frames, scopes and the run
  *
@@ -18,9 +20,21 @@
  *
  * Every object carries its model id: raw word 0 of records, FIX(id) in slot
  * 0 of arrays, the first 8 bytes of byte objects (when they have 8), raw
- * word 1 of custom objects. The check does not rely on it (it matches model
- * objects to heap objects by the graph's shape) but it is compared like any
- * other word, and it names objects in messages.
+ * word 1 of custom objects, FIX(id) in slot 1 of weak boxes and slot 2 of
+ * ephemerons. The check does not rely on it (it matches model objects to
+ * heap objects by the graph's shape) but it is compared like any other
+ * word, it names objects in messages, and it tells which object a guardian
+ * handed back.
+ *
+ * Collections. The model does not trust the heap to say what died: the
+ * event listener records every collection (its kind) as it starts, and
+ * after the call that collected, the model replays each one on its own
+ * graph (section 6b): which objects the collection finds reachable (a minor
+ * GC judges young objects only: every old one, garbage included, counts as
+ * live), which weak slots and ephemerons it breaks, which guarded objects
+ * it queues, which objects die and whose cleanup hooks are due. Objects are
+ * young from allocation (small ones) until a minor GC they survive. The
+ * check then compares the heap with the model's prediction.
  */
 #include "mutator.h"
 
@@ -109,7 +123,7 @@ uint64_t stress_rnd(stress_source *src, uint64_t n)
 /* 2. Types                                                                 */
 /* ------------------------------------------------------------------------ */
 
-enum kind { K_RECORD, K_ARRAY, K_BYTES, K_CUSTOM };
+enum kind { K_RECORD, K_ARRAY, K_BYTES, K_CUSTOM, K_WEAK, K_EPHEMERON };
 
 typedef struct stype {
     const char *name;
@@ -131,6 +145,8 @@ static const stype type_table[] = {
     {"array", K_ARRAY, 0, 0},
     {"bytes", K_BYTES, 0, 0},
     {"custom", K_CUSTOM, 0, 0},
+    {"weak", K_WEAK, 0, 0},           /* word 0 weak, word 1 FIX(id), strong slots */
+    {"ephemeron", K_EPHEMERON, 0, 0}, /* key, value, FIX(id), strong slots */
 };
 #define NTYPES (sizeof type_table / sizeof type_table[0])
 #define T_REC2 1u
@@ -139,6 +155,8 @@ static const stype type_table[] = {
 #define T_ARRAY 9u
 #define T_BYTES 10u
 #define T_CUSTOM 11u
+#define T_WEAK 12u
+#define T_EPHEMERON 13u
 
 #define FIXNUM(n) (((uint64_t)(n) << 1) | 1u)
 
@@ -174,6 +192,9 @@ typedef struct mobj {
     uint64_t hash;
     uint32_t pins;     /* grove_pin count: > 0 keeps it alive, at pinned_addr */
     void *pinned_addr;
+    bool young;        /* in the nursery: allocated small, no minor GC survived yet */
+    uint32_t sim;      /* replay epoch in which it was found live */
+    uint32_t hooks;    /* cleanup hooks pending on it */
 } mobj;
 
 typedef struct model {
@@ -210,12 +231,39 @@ static uint32_t mv_idx(uint64_t v)
 #define NLOC 4      /* facade locals per frame */
 #define MAXDEPTH 20 /* nested frames (scopes) */
 #define NPIN 16     /* objects pinned at once */
-#define OPLOG 40    /* operations kept for failure reports */
+#define OPLOG 64    /* operations kept for failure reports */
 #define OPLEN 160
+#define NGUARD 2    /* guardians */
+#define MAXGCS 16   /* collections one call may run (minor, major, after-major...) */
 
 struct frame {
     void *addr[NLOC]; /* the frame's GROVE_LOCALs, reached with frame_fn */
 };
+
+/* A guardian and the model of it: registrations not yet queued, and the
+ * queue, each entry tagged with the replayed collection that queued it (the
+ * order within one collection is the runtime's to choose). */
+typedef struct mqueued {
+    uint32_t idx;
+    uint64_t batch;
+} mqueued;
+
+typedef struct mguard {
+    grove_guardian *g;
+    uint32_t *reg;
+    size_t nreg, reg_cap;
+    mqueued *q;
+    size_t qhead, qlen, qcap;
+} mguard;
+
+/* A cleanup hook; its token is its serial, the index here plus one. */
+enum hook_state { HOOK_PENDING, HOOK_DUE, HOOK_RAN };
+
+typedef struct mhook {
+    uint64_t obj_id; /* the model id of its object */
+    uint32_t idx;    /* its model index while pending */
+    uint8_t state;
+} mhook;
 
 typedef struct ctx {
     grove_heap *h;
@@ -243,6 +291,23 @@ typedef struct ctx {
     jmp_buf *catchers[MAXDEPTH];
 
     bool gc_seen; /* set by the root visitor: a collection ran */
+    grove_collection_kind gcs[MAXGCS]; /* collections started, not yet replayed */
+    grove_gc_reason gc_reasons[MAXGCS];
+    unsigned ngcs;
+    uint64_t gc_serial;  /* collections replayed */
+    uint32_t sim_epoch;
+    uint32_t *sim_pend; /* replay: ephemerons whose key is not yet known live */
+    size_t nsim_pend, sim_pend_cap;
+    uint32_t *sim_weak; /* replay: weak boxes and ephemerons found live, to judge */
+    size_t nsim_weak, sim_weak_cap;
+
+    mguard guards[NGUARD];
+    mhook *hooks;
+    size_t nhooks, hooks_cap;
+    size_t hooks_due;   /* hooks in HOOK_DUE: their object died in a replay */
+    uint64_t *ran;      /* hook serials called since the last comparison, in order */
+    size_t nran, ran_cap;
+    bool destroying;    /* inside grove_heap_destroy: hooks run from there */
     /* Misuse performed on purpose (section 7, "misuse"): the handler counts
      * reports of the one code expected and fails the run on any other. */
     grove_error expect_code; /* GROVE_OK: nothing is expected */
@@ -408,6 +473,21 @@ void stress_install_crash_handler(void)
 
 /* ---- model objects ------------------------------------------------------- */
 
+/* items, with room for `need` elements of `elem` bytes. */
+static void *grow(ctx *c, void *items, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return items;
+    size_t n = *cap ? *cap * 2 : 64;
+    while (n < need)
+        n *= 2;
+    void *p = realloc(items, n * elem);
+    if (!p)
+        fail(c, "out of memory in the model");
+    *cap = n;
+    return p;
+}
+
 static uint32_t model_new(ctx *c, uint32_t type, size_t nwords)
 {
     model *m = &c->m;
@@ -428,7 +508,9 @@ static uint32_t model_new(ctx *c, uint32_t type, size_t nwords)
         idx = m->count++;
     }
     mobj *o = &m->o[idx];
-    *o = (mobj){.id = ++m->next_id, .type = type, .nwords = nwords};
+    /* Small objects are born in the nursery, large ones in their own space. */
+    *o = (mobj){.id = ++m->next_id, .type = type, .nwords = nwords,
+                .young = nwords * 8 <= GROVE_MAX_SMALL_PAYLOAD};
     o->w = calloc(nwords ? nwords : 1, sizeof *o->w);
     if (!o->w)
         fail(c, "out of memory in the model");
@@ -465,8 +547,24 @@ static bool is_slot(const mobj *o, size_t i)
         return false;
     case K_CUSTOM:
         return i >= 2 && i < 2 + o->w[0];
+    case K_WEAK:
+    case K_EPHEMERON:
+        return true;
     }
     return false;
+}
+
+/* The word of a weak box or ephemeron that holds FIX(id). */
+static size_t weak_id_word(const mobj *o)
+{
+    return type_table[o->type].kind == K_WEAK ? 1 : 2;
+}
+
+/* Whether the object can be told from the heap by the id it carries: all
+ * but byte objects too small to hold one. */
+static bool has_id(const mobj *o)
+{
+    return type_table[o->type].kind != K_BYTES || o->w[0] == o->id;
 }
 
 static const char *type_name(const mobj *o)
@@ -789,6 +887,9 @@ static void compare_object(ctx *c, uint32_t idx)
         fail(c, "object #%llu (%s), pinned %u times at %p, is at %p with pin count %u (%s)",
              (unsigned long long)o->id, ty->name, o->pins, o->pinned_addr, (const void *)g,
              grove_pin_count(c->h, g), path_to(c, idx, p, sizeof p));
+    if (grove__is_young(grove__fast(c->h), g) != o->young)
+        fail(c, "object #%llu (%s) should be %s, it is at %p (%s)", (unsigned long long)o->id,
+             ty->name, o->young ? "young" : "old", (const void *)g, path_to(c, idx, p, sizeof p));
     size_t got_size = grove_object_size(g);
     if (got_size != o->nwords * 8)
         fail(c, "object #%llu (%s) should have %zu payload bytes, the heap says %zu (%s)",
@@ -818,8 +919,6 @@ static void compare_object(ctx *c, uint32_t idx)
             bind(c, o->w[i], (void *)(uintptr_t)g[i], idx, (uint32_t)i);
 }
 
-/* Compare every rooted object's reachable graph with the model, then drop
- * the model objects nothing reaches (they can never be reached again). */
 /* The collection-event protocol: collections numbered from 1 without gaps,
  * never nested; inside one, phases start and end in pairs, in pipeline
  * order (the enum's order), each at most once. */
@@ -839,6 +938,10 @@ static void on_event(grove_heap *heap, const grove_event *e, void *data)
         *ev = (struct event_state){.in_collection = true, .kind = e->kind, .phase = e->phase,
                                    .number = e->collection, .ends = {ev->ends[0], ev->ends[1]},
                                    .pause_ns = {ev->pause_ns[0], ev->pause_ns[1]}};
+        if (c->ngcs == MAXGCS)
+            fail(c, "more than %d collections in one call", MAXGCS);
+        c->gcs[c->ngcs] = e->kind;
+        c->gc_reasons[c->ngcs++] = e->reason;
         return;
     case GROVE_EVENT_PHASE_START:
         if (!ev->in_collection || ev->in_phase || e->phase <= ev->phase)
@@ -885,10 +988,31 @@ static void check_events(ctx *c)
              (unsigned long long)st.minor.total_ns, (unsigned long long)st.major.total_ns);
 }
 
+/* Each guardian holds what the model says: its pending registrations and
+ * its queue's length. */
+static void check_guardians(ctx *c)
+{
+    for (unsigned k = 0; k < NGUARD; k++) {
+        const mguard *G = &c->guards[k];
+        if (!G->g)
+            continue; /* freed for the run's end */
+        size_t queued = grove_guardian_queued(G->g), registered = grove_guardian_registered(G->g);
+        if (queued != G->qlen - G->qhead || registered != G->nreg)
+            fail(c, "guardian %u has %zu queued and %zu registered, the model says %zu and %zu", k,
+                 queued, registered, G->qlen - G->qhead, G->nreg);
+    }
+}
+
+/* Compare every rooted object's reachable graph with the model (weak slots
+ * are followed too: after the replay, what they hold is live). What nothing
+ * reaches stays in the model until a replayed collection frees it: an old
+ * object keeps what it points to alive through minor GCs, and a guardian
+ * may hand an unreachable object back. */
 static void check(ctx *c, const char *why)
 {
     (void)why;
     check_events(c);
+    check_guardians(c);
     if (custom_trace_bad)
         fail(c, "the custom trace callback was handed an object whose size cannot hold its "
                 "slot count (%lu times)",
@@ -926,11 +1050,6 @@ static void check(ctx *c, const char *why)
         objects++;
     }
 
-    /* Sweep the model. */
-    for (uint32_t i = 1; i < c->m.count; i++)
-        if (c->m.o[i].id && c->m.o[i].mark != c->m.epoch)
-            model_free_entry(c, i);
-
     c->t.checks++;
     c->t.objects_checked += objects;
     c->live_at_check = objects;
@@ -938,9 +1057,260 @@ static void check(ctx *c, const char *why)
         c->t.max_live_objects = objects;
 }
 
+/* ------------------------------------------------------------------------ */
+/* 6b. Replaying a collection on the model                                  */
+/* ------------------------------------------------------------------------ */
+
+static bool sim_live(const ctx *c, uint64_t v)
+{
+    return mv_is_ref(v) && c->m.o[mv_idx(v)].sim == c->sim_epoch;
+}
+
+static void sim_mark(ctx *c, uint64_t v)
+{
+    if (!mv_is_ref(v))
+        return;
+    mobj *o = &c->m.o[mv_idx(v)];
+    if (!o->id)
+        fail(c, "internal: the model refers to a freed entry %u", mv_idx(v));
+    if (o->sim == c->sim_epoch)
+        return;
+    o->sim = c->sim_epoch;
+    push_work(c, mv_idx(v));
+}
+
+/* Mark what the slots a collector traces unconditionally hold: every slot
+ * but a weak box's word 0 and an ephemeron's key and value. (Slot by slot
+ * with is_slot() would be the replay's main cost.) */
+static void sim_mark_strong(ctx *c, const mobj *o)
+{
+    const stype *ty = &type_table[o->type];
+    size_t from = 0, to = o->nwords;
+    switch (ty->kind) {
+    case K_BYTES:
+        return;
+    case K_RECORD:
+        for (uint64_t map = ty->map; map; map &= map - 1)
+            if ((size_t)__builtin_ctzll(map) < o->nwords)
+                sim_mark(c, o->w[__builtin_ctzll(map)]);
+        return;
+    case K_CUSTOM:
+        from = 2;
+        to = 2 + o->w[0];
+        break;
+    case K_WEAK:
+        from = 1;
+        break;
+    case K_EPHEMERON:
+        from = 2;
+        break;
+    case K_ARRAY:
+        break;
+    }
+    for (size_t i = from; i < to; i++)
+        sim_mark(c, o->w[i]);
+}
+
+/* Trace one live object's strong slots; an ephemeron's value only once its
+ * key is known live (an immediate key always is). */
+static void sim_scan(ctx *c, uint32_t idx)
+{
+    const mobj *o = &c->m.o[idx];
+    enum kind k = type_table[o->type].kind;
+    sim_mark_strong(c, o);
+    if (k != K_WEAK && k != K_EPHEMERON)
+        return;
+    c->sim_weak = grow(c, c->sim_weak, &c->sim_weak_cap, c->nsim_weak + 1, sizeof *c->sim_weak);
+    c->sim_weak[c->nsim_weak++] = idx;
+    if (k == K_WEAK)
+        return;
+    if (!mv_is_ref(o->w[0]) || sim_live(c, o->w[0])) {
+        sim_mark(c, o->w[1]);
+        return;
+    }
+    c->sim_pend = grow(c, c->sim_pend, &c->sim_pend_cap, c->nsim_pend + 1, sizeof *c->sim_pend);
+    c->sim_pend[c->nsim_pend++] = idx;
+}
+
+/* The transitive closure, ephemerons to their fixpoint: values of those
+ * whose key became live are traced, until nothing new is found. */
+static void sim_close(ctx *c)
+{
+    do {
+        while (c->nwork)
+            sim_scan(c, c->work[--c->nwork]);
+        for (size_t k = 0; k < c->nsim_pend;) {
+            const mobj *e = &c->m.o[c->sim_pend[k]];
+            if (sim_live(c, e->w[0])) {
+                sim_mark(c, e->w[1]);
+                c->sim_pend[k] = c->sim_pend[--c->nsim_pend];
+            } else {
+                k++;
+            }
+        }
+    } while (c->nwork);
+}
+
+/* With the closure done: weak slots whose target was not found live become
+ * NULL, and so do both words of ephemerons whose key was not. */
+static void sim_judge(ctx *c)
+{
+    for (size_t k = 0; k < c->nsim_weak; k++) {
+        mobj *o = &c->m.o[c->sim_weak[k]];
+        if (!mv_is_ref(o->w[0]) || sim_live(c, o->w[0]))
+            continue;
+        o->w[0] = 0;
+        if (type_table[o->type].kind == K_EPHEMERON) {
+            o->w[1] = 0;
+            c->t.ephemerons_broken++;
+        } else {
+            c->t.weak_cleared++;
+        }
+    }
+    c->nsim_weak = 0;
+    c->nsim_pend = 0;
+}
+
+static void sim_mark_roots(ctx *c, bool minor)
+{
+    for (unsigned i = 0; i < NPERS; i++)
+        if (c->pers_on[i])
+            sim_mark(c, c->mpers[i]);
+    for (unsigned i = 0; i < c->nv; i++)
+        sim_mark(c, c->mv[i]);
+    for (unsigned i = 0; i < c->npinned; i++)
+        sim_mark(c, mv_ref(c->pinned[i]));
+    for (unsigned d = 0; d < c->depth; d++)
+        for (unsigned i = 0; i < NLOC; i++)
+            sim_mark(c, c->mloc[d][i]);
+    for (unsigned k = 0; k < NGUARD; k++) {
+        const mguard *G = &c->guards[k];
+        for (size_t i = G->qhead; i < G->qlen; i++)
+            sim_mark(c, mv_ref(G->q[i].idx));
+    }
+    if (minor) /* a minor GC does not judge old objects: they all count as live */
+        for (uint32_t i = 1; i < c->m.count; i++)
+            if (c->m.o[i].id && !c->m.o[i].young)
+                sim_mark(c, mv_ref(i));
+}
+
+/* Every registration whose object was not found live moves to its
+ * guardian's queue; all are judged before any is kept alive (an object
+ * registered twice is queued twice). Then what they reach is kept alive. */
+static void sim_guardians(ctx *c)
+{
+    size_t first[NGUARD];
+    for (unsigned k = 0; k < NGUARD; k++) {
+        mguard *G = &c->guards[k];
+        first[k] = G->qlen;
+        size_t kept = 0;
+        for (size_t i = 0; i < G->nreg; i++) {
+            if (sim_live(c, mv_ref(G->reg[i]))) {
+                G->reg[kept++] = G->reg[i];
+                continue;
+            }
+            G->q = grow(c, G->q, &G->qcap, G->qlen + 1, sizeof *G->q);
+            G->q[G->qlen++] = (mqueued){G->reg[i], c->gc_serial};
+            c->t.guardian_queued++;
+        }
+        G->nreg = kept;
+    }
+    for (unsigned k = 0; k < NGUARD; k++)
+        for (size_t i = first[k]; i < c->guards[k].qlen; i++)
+            sim_mark(c, mv_ref(c->guards[k].q[i].idx));
+}
+
+/* A model object the replay found dead: its pending hooks are due. */
+static void sim_free(ctx *c, uint32_t idx)
+{
+    mobj *o = &c->m.o[idx];
+    for (size_t s = 0; o->hooks && s < c->nhooks; s++) {
+        mhook *hk = &c->hooks[s];
+        if (hk->state == HOOK_PENDING && hk->idx == idx) {
+            hk->state = HOOK_DUE;
+            c->hooks_due++;
+            o->hooks--;
+        }
+    }
+    model_free_entry(c, idx);
+}
+
+/* Replay one collection: strong reachability first (weak slots and
+ * ephemerons judged on it), then guardians resurrect, then what only the
+ * resurrected reach is judged, then the rest dies. A minor GC's survivors
+ * are old. */
+static void simulate(ctx *c, grove_collection_kind kind)
+{
+    bool minor = kind == GROVE_MINOR;
+    c->gc_serial++;
+    if (++c->sim_epoch == 0) { /* wrapped: forget every stamp */
+        c->sim_epoch = 1;
+        for (uint32_t i = 1; i < c->m.count; i++)
+            c->m.o[i].sim = 0;
+    }
+    c->nwork = c->nsim_pend = c->nsim_weak = 0;
+    sim_mark_roots(c, minor);
+    sim_close(c);
+    sim_judge(c);
+    sim_guardians(c);
+    sim_close(c);
+    sim_judge(c);
+    for (uint32_t i = 1; i < c->m.count; i++) {
+        mobj *o = &c->m.o[i];
+        if (!o->id)
+            continue;
+        if (o->sim != c->sim_epoch)
+            sim_free(c, i);
+        else if (minor)
+            o->young = false;
+    }
+}
+
+/* The hooks that ran since the last comparison are exactly the due ones,
+ * each once, those of one object in the order they were added. */
+static void check_cleanups(ctx *c)
+{
+    for (size_t i = 0; i < c->nran; i++) {
+        uint64_t s = c->ran[i];
+        if (s == 0 || s > c->nhooks)
+            fail(c, "a cleanup hook ran with token %llu, which was never given",
+                 (unsigned long long)s);
+        mhook *hk = &c->hooks[s - 1];
+        if (hk->state != HOOK_DUE)
+            fail(c, "cleanup hook %llu of #%llu ran, but %s", (unsigned long long)s,
+                 (unsigned long long)hk->obj_id,
+                 hk->state == HOOK_RAN ? "it ran before" : "the model says its object is alive");
+        for (size_t j = 0; j < i; j++)
+            if (c->ran[j] > s && c->hooks[c->ran[j] - 1].obj_id == hk->obj_id)
+                fail(c, "cleanup hooks of #%llu ran out of order: %llu before %llu",
+                     (unsigned long long)hk->obj_id, (unsigned long long)c->ran[j],
+                     (unsigned long long)s);
+        hk->state = HOOK_RAN;
+        c->hooks_due--;
+        c->t.cleanups_run++;
+    }
+    c->nran = 0;
+    if (c->hooks_due)
+        for (size_t s = 0; s < c->nhooks; s++)
+            if (c->hooks[s].state == HOOK_DUE)
+                fail(c, "cleanup hook %zu of #%llu did not run, though its object died "
+                        "(%zu due hooks missing)",
+                     s + 1, (unsigned long long)c->hooks[s].obj_id, c->hooks_due);
+}
+
+/* After every call that may collect: replay the collections it ran, in
+ * order, compare the cleanup hooks, and check the heap. */
 static void after_gc(ctx *c)
 {
-    if (c->gc_seen) {
+    bool collected = c->ngcs != 0;
+    for (unsigned i = 0; i < c->ngcs; i++) {
+        oplog(c, "  replay %s collection (%s)", c->gcs[i] == GROVE_MINOR ? "minor" : "major",
+              grove_gc_reason_name(c->gc_reasons[i]));
+        simulate(c, c->gcs[i]);
+    }
+    c->ngcs = 0;
+    check_cleanups(c);
+    if (c->gc_seen || collected) {
         c->gc_seen = false;
         check(c, "after a collection");
     }
@@ -999,6 +1369,14 @@ static bool pick_slot(ctx *c, const mobj *o, size_t *out)
             return false;
         *out = 2 + (size_t)RND(o->w[0]);
         return true;
+    case K_WEAK:
+    case K_EPHEMERON: {
+        /* Mostly the weak words (word 0; key and value), never the id. */
+        size_t idw = weak_id_word(o);
+        *out = RND(3) || o->nwords <= idw + 1 ? (size_t)RND(idw)
+                                              : idw + 1 + (size_t)RND(o->nwords - idw - 1);
+        return true;
+    }
     case K_BYTES:
         return false;
     }
@@ -1177,6 +1555,27 @@ static void pick_shape(ctx *c, bool large, uint32_t *type, size_t *nwords, size_
     *nwords = bytes ? (bytes + 7) / 8 : 1; /* every payload has at least one word */
 }
 
+/* Fill a fresh weak box or ephemeron: its id, its weak words (key, value)
+ * from values picked now, itself among them (a box that watches itself, a
+ * key or value that is the ephemeron), a few strong slots. */
+static void init_weak(ctx *c, uint32_t idx, void *g)
+{
+    mobj *o = &c->m.o[idx];
+    uint64_t *w = g;
+    size_t idw = weak_id_word(o);
+    w[idw] = o->w[idw] = FIXNUM(o->id);
+    val pool[7];
+    unsigned npool = 1 + (unsigned)RND(6);
+    for (unsigned k = 0; k < npool; k++)
+        pool[k] = pick_value(c);
+    pool[npool++] = (val){mv_ref(idx), g};
+    for (size_t i = 0; i < o->nwords; i++) {
+        if (i == idw || (i > idw && (i > 8 || RND(3))))
+            continue; /* strong slots stay NULL mostly */
+        store_slot(c, idx, g, i, RND(6) == 0 ? pick_immediate(c) : pool[RND(npool)]);
+    }
+}
+
 /* Fill a fresh object g (model idx): its id, slots from up to six values
  * picked now, raw words, bytes. Nothing allocates meanwhile. */
 static void init_object(ctx *c, uint32_t idx, void *g, size_t nbytes)
@@ -1212,6 +1611,10 @@ static void init_object(ctx *c, uint32_t idx, void *g, size_t nbytes)
         w[1] = o->w[1] = o->id;
         break;
     }
+    case K_WEAK:
+    case K_EPHEMERON:
+        init_weak(c, idx, g);
+        return;
     }
     val pool[7];
     unsigned npool = 1 + (unsigned)RND(6);
@@ -1297,7 +1700,10 @@ static void op_chain(ctx *c)
     }
 }
 
-/* Objects nobody keeps, some pointing at live ones. */
+/* Objects nobody keeps, some pointing at live ones. A large one is old:
+ * until a major GC frees it, it keeps what it points to alive through minor
+ * GCs, so the model must know it (young garbage needs no model object: no
+ * collection follows its pointers). */
 static void op_garbage(ctx *c)
 {
     unsigned k = 1 + (unsigned)RND(64);
@@ -1309,16 +1715,21 @@ static void op_garbage(ctx *c)
         void *g = heap_alloc(c, type, nbytes, false);
         if (!g)
             return;
+        uint32_t idx = nbytes > GROVE_MAX_SMALL_PAYLOAD ? model_new(c, type, nwords) : 0;
         uint64_t *w = g;
         const stype *ty = &type_table[type];
         if (ty->kind == K_CUSTOM)
             w[0] = nwords - 2 < 4 ? nwords - 2 : 4;
+        if (idx)
+            c->m.o[idx].w[0] = w[0];
         if ((ty->kind == K_RECORD && (ty->map & 2)) || ty->kind == K_ARRAY ||
             (ty->kind == K_CUSTOM && w[0])) {
             size_t i = ty->kind == K_CUSTOM ? 2 : 1;
             if (i < nwords) {
                 val v = pick_value(c);
                 grove_write(c->h, g, (void **)&w[i], v.g);
+                if (idx)
+                    c->m.o[idx].w[i] = v.m;
             }
         }
     }
@@ -1627,7 +2038,7 @@ static void op_collect(ctx *c, bool major)
     after_gc(c);
 }
 
-/* ---- misuse, on purpose ------------------------------------------------- */
+/* ---- expecting misuse --------------------------------------------------- */
 
 static void expect_misuse(ctx *c, grove_error code)
 {
@@ -1645,6 +2056,312 @@ static void expect_reported(ctx *c, unsigned n, const char *what)
     c->t.misuses += n;
     grove_clear_error(c->h);
 }
+
+/* ---- weak boxes, ephemerons, guardians, cleanup hooks ------------------- */
+
+static void op_alloc_weak(ctx *c)
+{
+    uint32_t type = RND(2) ? T_WEAK : T_EPHEMERON;
+    /* Now and then a large one: old from birth, so a young target is
+     * remembered through the barrier. */
+    size_t nwords = RND(16) == 0 ? GROVE_MAX_SMALL_PAYLOAD / 8 + 1 + RND(4)
+                                 : (type == T_WEAK ? 2 : 3) + RND(5);
+    rref dst = pick_root(c);
+    char rn[16];
+    oplog(c, "alloc %s of %zu words -> %s", type_table[type].name, nwords, root_name(dst, rn));
+    void *g = heap_alloc(c, type, nwords * 8, false);
+    if (!g) {
+        oplog(c, "  refused: OOM");
+        return;
+    }
+    uint32_t idx = model_new(c, type, nwords);
+    init_object(c, idx, g, nwords * 8);
+    root_set(c, dst, mv_ref(idx), g);
+    if (type == T_WEAK)
+        c->t.weak_boxes++;
+    else
+        c->t.ephemerons++;
+    char b0[32], b1[32];
+    const mobj *o = &c->m.o[idx];
+    oplog(c, "  = #%llu at %p: [0] %s [1] %s", (unsigned long long)o->id, g,
+          fmt_mv(c, o->w[0], b0), fmt_mv(c, o->w[1], b1));
+}
+
+/* The model id a heap object carries (see the top of this file), or 0. */
+static uint64_t heap_id(ctx *c, const void *g)
+{
+    const uint64_t *w = g;
+    grove_type_id tid = grove_object_type(g);
+    for (unsigned i = 0; i < NTYPES; i++) {
+        if (c->tids[i] != tid)
+            continue;
+        switch (type_table[i].kind) {
+        case K_RECORD:
+            return w[0];
+        case K_ARRAY:
+            return w[0] >> 1;
+        case K_BYTES:
+            return grove_object_size(g) >= 8 ? w[0] : 0;
+        case K_CUSTOM:
+            return w[1];
+        case K_WEAK:
+            return w[1] >> 1;
+        case K_EPHEMERON:
+            return w[2] >> 1;
+        }
+    }
+    return 0;
+}
+
+static void guard_register(ctx *c, unsigned k, uint32_t idx, void *g)
+{
+    mguard *G = &c->guards[k];
+    grove_error e = grove_guardian_register(c->h, G->g, g);
+    if (e != GROVE_OK)
+        fail(c, "grove_guardian_register of #%llu with guardian %u: %s: %s",
+             (unsigned long long)c->m.o[idx].id, k, grove_error_name(e),
+             grove_last_error_message(c->h));
+    G->reg = grow(c, G->reg, &G->reg_cap, G->nreg + 1, sizeof *G->reg);
+    G->reg[G->nreg++] = idx;
+    c->t.guarded++;
+}
+
+/* Register a rooted object with a guardian, sometimes twice. */
+static void op_guard(ctx *c)
+{
+    rref r = pick_root(c);
+    uint32_t idx;
+    void *g;
+    char rn[16];
+    if (!root_object(c, r, &idx, &g) || !has_id(&c->m.o[idx])) {
+        oplog(c, "guard via %s: no object with an id", root_name(r, rn));
+        return;
+    }
+    unsigned k = (unsigned)RND(NGUARD), times = RND(4) == 0 ? 2 : 1;
+    oplog(c, "guard #%llu (via %s) with guardian %u, %u time(s)",
+          (unsigned long long)c->m.o[idx].id, root_name(r, rn), k, times);
+    for (unsigned n = 0; n < times; n++)
+        guard_register(c, k, idx, g);
+    check_guardians(c);
+}
+
+/* A weak box or ephemeron on a fresh target, registered with a guardian
+ * and not rooted: the collection that queues it judges it after the
+ * resurrection, on what the guardians keep alive. The target is rooted in
+ * dst, or dropped too; an ephemeron may also reach its key through a
+ * strong slot (then its value lives on once resurrected). */
+static void op_guard_weak(ctx *c)
+{
+    rref dst = pick_root(c);
+    char rn[16];
+    oplog(c, "guarded weak object on a fresh target in %s", root_name(dst, rn));
+    void *target = heap_alloc(c, T_REC2, 16, false);
+    if (!target)
+        return;
+    uint32_t tidx = model_new(c, T_REC2, 2);
+    init_object(c, tidx, target, 16);
+    root_set(c, dst, mv_ref(tidx), target);
+    uint32_t type = RND(2) ? T_WEAK : T_EPHEMERON;
+    void *g = heap_alloc(c, type, 4 * 8, false);
+    if (!g)
+        return;
+    uint32_t idx = model_new(c, type, 4);
+    init_object(c, idx, g, 4 * 8);
+    val t = {mroot_get(c, dst), root_get(c, dst)};
+    store_slot(c, idx, g, 0, t);
+    if (type == T_EPHEMERON && RND(2))
+        store_slot(c, idx, g, 3, t);
+    if (type == T_WEAK)
+        c->t.weak_boxes++;
+    else
+        c->t.ephemerons++;
+    unsigned k = (unsigned)RND(NGUARD);
+    guard_register(c, k, idx, g);
+    if (RND(2))
+        root_set(c, dst, 0, NULL);
+    oplog(c, "  #%llu (%s) on #%llu, guardian %u, target %s", (unsigned long long)c->m.o[idx].id,
+          type_table[type].name, (unsigned long long)c->m.o[tidx].id, k,
+          mroot_get(c, dst) ? "rooted" : "dropped");
+}
+
+/* Take the oldest queued object from guardian k: it must be one the model
+ * queued in the oldest batch. Returns false when the queue is empty. */
+static bool take_one(ctx *c, unsigned k, uint32_t *out_idx, void **out_g)
+{
+    mguard *G = &c->guards[k];
+    void *g = grove_guardian_take(c->h, G->g);
+    if (G->qhead == G->qlen) {
+        if (g)
+            fail(c, "guardian %u handed back %p (#%llu), the model says its queue is empty", k,
+                 g, (unsigned long long)heap_id(c, g));
+        return false;
+    }
+    if (!g)
+        fail(c, "guardian %u handed back nothing, the model says %zu are queued", k,
+             G->qlen - G->qhead);
+    uint64_t id = heap_id(c, g);
+    size_t j = G->qhead;
+    while (j < G->qlen && G->q[j].batch == G->q[G->qhead].batch && c->m.o[G->q[j].idx].id != id)
+        j++;
+    if (j == G->qlen || G->q[j].batch != G->q[G->qhead].batch)
+        fail(c, "guardian %u handed back %p carrying id %llu, which the model did not queue in "
+                "its oldest batch (first expected: #%llu)",
+             k, g, (unsigned long long)id, (unsigned long long)c->m.o[G->q[G->qhead].idx].id);
+    uint32_t idx = G->q[j].idx;
+    G->q[j] = G->q[G->qhead];
+    G->qhead++;
+    if (G->qhead == G->qlen)
+        G->qhead = G->qlen = 0;
+    if (grove_object_type(g) != c->tids[c->m.o[idx].type])
+        fail(c, "guardian %u handed back #%llu with type id %u, the model says %s", k,
+             (unsigned long long)id, (unsigned)grove_object_type(g), type_name(&c->m.o[idx]));
+    c->t.taken++;
+    *out_idx = idx;
+    *out_g = g;
+    return true;
+}
+
+/* Take from a guardian, then resurrect what came back (root it), register
+ * it again, or drop it. */
+static void op_take(ctx *c)
+{
+    unsigned k = (unsigned)RND(NGUARD);
+    uint32_t idx;
+    void *g;
+    if (!take_one(c, k, &idx, &g)) {
+        oplog(c, "take from guardian %u: empty", k);
+        check_guardians(c);
+        return;
+    }
+    unsigned long long id = c->m.o[idx].id;
+    char rn[16];
+    switch (RND(4)) {
+    case 0:
+    case 1: {
+        rref dst = pick_root(c);
+        root_set(c, dst, mv_ref(idx), g);
+        c->t.resurrected++;
+        oplog(c, "take #%llu from guardian %u, resurrected in %s", id, k, root_name(dst, rn));
+        break;
+    }
+    case 2:
+        oplog(c, "take #%llu from guardian %u, registered again", id, k);
+        guard_register(c, (unsigned)RND(NGUARD), idx, g);
+        break;
+    default:
+        oplog(c, "take #%llu from guardian %u, dropped", id, k);
+        break;
+    }
+    check_guardians(c);
+}
+
+/* Now and then a guardian is freed with what it holds and replaced. */
+static void op_renew_guardian(ctx *c)
+{
+    unsigned k = (unsigned)RND(NGUARD);
+    mguard *G = &c->guards[k];
+    oplog(c, "free guardian %u (%zu registered, %zu queued) and make a new one", k, G->nreg,
+          G->qlen - G->qhead);
+    grove_guardian_free(c->h, G->g);
+    G->nreg = G->qhead = G->qlen = 0;
+    G->g = grove_guardian_create(c->h);
+    if (!G->g)
+        fail(c, "grove_guardian_create: %s", grove_last_error_message(c->h));
+}
+
+static void on_cleanup(void *token);
+
+/* A rooted object, if some persistent root holds one (for hooks, which
+ * must not consume choices). */
+static void *some_rooted_object(ctx *c)
+{
+    for (unsigned i = 0; i < NPERS; i++)
+        if (c->pers_on[i] && mv_is_ref(c->mpers[i]))
+            return grove_persistent_get(c->h, &c->pers[i]);
+    return NULL;
+}
+
+/* A hook may not allocate on its heap, collect it, pin on it or add hooks:
+ * each try is refused as misuse, once, and does nothing. (Not with a heap
+ * limit: the refusal would replace an allocation's GROVE_E_OOM as the
+ * heap's last error.) */
+static void misuse_in_hook(ctx *c, uint64_t serial)
+{
+    static const char *const what[] = {"allocating", "collecting", "pinning",
+                                       "adding a cleanup hook"};
+    unsigned which = (unsigned)(serial / 8 % 4);
+    void *obj = some_rooted_object(c);
+    if (which >= 2 && !obj)
+        return;
+    grove_error saved = c->expect_code;
+    unsigned seen = c->expect_seen;
+    expect_misuse(c, GROVE_E_IN_GC);
+    bool refused = false;
+    switch (which) {
+    case 0:
+        refused = grove_alloc(c->h, c->tids[T_REC2], 16) == NULL;
+        break;
+    case 1:
+        refused = grove_collect_minor(c->h) == GROVE_E_IN_GC;
+        break;
+    case 2:
+        refused = grove_pin(c->h, obj) == NULL;
+        break;
+    default:
+        refused = grove_add_cleanup(c->h, obj, on_cleanup, NULL) == GROVE_E_IN_GC;
+        break;
+    }
+    if (!refused)
+        fail(c, "%s from a cleanup hook was not refused", what[which]);
+    char msg[64];
+    snprintf(msg, sizeof msg, "%s from a cleanup hook", what[which]);
+    expect_reported(c, 1, msg);
+    c->expect_code = saved;
+    c->expect_seen = seen;
+}
+
+static ctx *hook_ctx; /* the run whose hooks may be called */
+
+static void on_cleanup(void *token)
+{
+    ctx *c = hook_ctx;
+    uint64_t serial = (uint64_t)(uintptr_t)token;
+    c->ran = grow(c, c->ran, &c->ran_cap, c->nran + 1, sizeof *c->ran);
+    c->ran[c->nran++] = serial;
+    if (serial % 8 == 0 && !c->p->allow_oom && !c->destroying)
+        misuse_in_hook(c, serial);
+}
+
+static void add_cleanup(ctx *c, uint32_t idx, void *g)
+{
+    c->hooks = grow(c, c->hooks, &c->hooks_cap, c->nhooks + 1, sizeof *c->hooks);
+    c->hooks[c->nhooks++] = (mhook){c->m.o[idx].id, idx, HOOK_PENDING};
+    c->m.o[idx].hooks++;
+    grove_error e = grove_add_cleanup(c->h, g, on_cleanup, (void *)(uintptr_t)c->nhooks);
+    if (e != GROVE_OK)
+        fail(c, "grove_add_cleanup on #%llu: %s: %s", (unsigned long long)c->m.o[idx].id,
+             grove_error_name(e), grove_last_error_message(c->h));
+}
+
+/* One to three cleanup hooks on a rooted object. */
+static void op_cleanup(ctx *c)
+{
+    rref r = pick_root(c);
+    uint32_t idx;
+    void *g;
+    char rn[16];
+    if (!root_object(c, r, &idx, &g)) {
+        oplog(c, "cleanup via %s: no object", root_name(r, rn));
+        return;
+    }
+    unsigned n = 1 + (unsigned)RND(3);
+    oplog(c, "%u cleanup hook(s) on #%llu (via %s), from token %zu", n,
+          (unsigned long long)c->m.o[idx].id, root_name(r, rn), c->nhooks + 1);
+    for (unsigned i = 0; i < n; i++)
+        add_cleanup(c, idx, g);
+}
+
+/* ---- misuse, on purpose ------------------------------------------------- */
 
 /* A scope exited already, exited again: refused, nothing unlinked (the
  * collection that follows checks every root). */
@@ -1756,6 +2473,12 @@ enum op {
     OP_REENTRY,
     OP_ROOTS_IN_VISITOR,
     OP_DOUBLE_INIT,
+    OP_ALLOC_WEAK,
+    OP_GUARD,
+    OP_TAKE,
+    OP_RENEW_GUARDIAN,
+    OP_CLEANUP,
+    OP_GUARD_WEAK,
     OP_COUNT
 };
 
@@ -1770,6 +2493,8 @@ static const unsigned op_weight[OP_COUNT] = {
     [OP_CHECK] = 6,        [OP_HASH] = 25,           [OP_PIN] = 6,
     [OP_UNPIN] = 6,        [OP_STALE_EXIT] = 3,      [OP_REENTRY] = 3,
     [OP_ROOTS_IN_VISITOR] = 2, [OP_DOUBLE_INIT] = 3,
+    [OP_ALLOC_WEAK] = 45,  [OP_GUARD] = 14,          [OP_TAKE] = 14,
+    [OP_RENEW_GUARDIAN] = 1, [OP_CLEANUP] = 10,     [OP_GUARD_WEAK] = 8,
 };
 
 /* Beyond this many live objects, shed roots more often so checks stay cheap. */
@@ -1904,6 +2629,24 @@ static enum action step(ctx *c)
     case OP_DOUBLE_INIT:
         op_double_init(c);
         break;
+    case OP_ALLOC_WEAK:
+        op_alloc_weak(c);
+        break;
+    case OP_GUARD:
+        op_guard(c);
+        break;
+    case OP_TAKE:
+        op_take(c);
+        break;
+    case OP_RENEW_GUARDIAN:
+        op_renew_guardian(c);
+        break;
+    case OP_CLEANUP:
+        op_cleanup(c);
+        break;
+    case OP_GUARD_WEAK:
+        op_guard_weak(c);
+        break;
     case OP_COUNT:
         break;
     }
@@ -2020,6 +2763,12 @@ static void register_types(ctx *c)
         case K_CUSTOM:
             d.layout = GROVE_LAYOUT_CUSTOM;
             d.trace = custom_trace;
+            break;
+        case K_WEAK:
+            d.layout = GROVE_LAYOUT_WEAK_BOX;
+            break;
+        case K_EPHEMERON:
+            d.layout = GROVE_LAYOUT_EPHEMERON;
             break;
         }
         c->tids[i] = grove_register_type(c->h, &d);
@@ -2157,6 +2906,15 @@ void stress_totals_add(stress_totals *sum, const stress_totals *t)
         sum->max_depth = t->max_depth;
     sum->unwinds += t->unwinds;
     sum->misuses += t->misuses;
+    sum->weak_boxes += t->weak_boxes;
+    sum->ephemerons += t->ephemerons;
+    sum->weak_cleared += t->weak_cleared;
+    sum->ephemerons_broken += t->ephemerons_broken;
+    sum->guarded += t->guarded;
+    sum->guardian_queued += t->guardian_queued;
+    sum->taken += t->taken;
+    sum->resurrected += t->resurrected;
+    sum->cleanups_run += t->cleanups_run;
     sum->stopped_early |= t->stopped_early;
 }
 
@@ -2166,11 +2924,41 @@ static void free_ctx(ctx *c)
         free(c->m.o[i].w);
     free(c->m.o);
     free(c->m.free);
+    for (unsigned k = 0; k < NGUARD; k++) {
+        free(c->guards[k].reg);
+        free(c->guards[k].q);
+    }
+    free(c->hooks);
+    free(c->ran);
+    free(c->sim_pend);
+    free(c->sim_weak);
     free(c->work);
     free(c->amap_key);
     free(c->amap_val);
     free(c->amap_stamp);
     free(c);
+}
+
+/* Destroy the heap with one live object holding two cleanup hooks: the
+ * destruction runs them, in order, and nothing else (everything else died
+ * in the last collection). */
+static void destroy_with_hooks(ctx *c)
+{
+    c->step++;
+    oplog(c, "two cleanup hooks on a live object, then destroy the heap");
+    void *g = heap_alloc(c, T_REC2, 16, false);
+    if (g) {
+        uint32_t idx = model_new(c, T_REC2, 2);
+        add_cleanup(c, idx, g);
+        add_cleanup(c, idx, g);
+        sim_free(c, idx); /* the destruction will find it dead */
+    }
+    current_ctx = NULL;
+    c->destroying = true;
+    grove_heap_destroy(c->h);
+    c->h = NULL;
+    check_cleanups(c);
+    hook_ctx = NULL;
 }
 
 void stress_run(const stress_params *p, stress_source *src, stress_totals *totals)
@@ -2200,12 +2988,28 @@ void stress_run(const stress_params *p, stress_source *src, stress_totals *total
         fail(c, "grove_add_root_visitor: %s", grove_last_error_message(c->h));
     if (grove_add_event_listener(c->h, on_event, c) != GROVE_OK)
         fail(c, "grove_add_event_listener: %s", grove_last_error_message(c->h));
+    for (unsigned k = 0; k < NGUARD; k++)
+        if (!(c->guards[k].g = grove_guardian_create(c->h)))
+            fail(c, "grove_guardian_create: %s", grove_last_error_message(c->h));
+    hook_ctx = c;
 
     while (!should_stop(c))
         call_frame(c);
 
-    /* Wind down: everything still rooted must survive a major GC intact... */
+    /* Wind down: what the guardians queued is what the model says (rooted
+     * where there is room, so the check below compares it whole)... */
     c->step++;
+    oplog(c, "take every queued object");
+    for (unsigned k = 0; k < NGUARD; k++) {
+        uint32_t idx;
+        void *g;
+        while (take_one(c, k, &idx, &g))
+            if (c->nv < MAXV) {
+                c->vroots[c->nv] = g;
+                c->mv[c->nv++] = mv_ref(idx);
+            }
+    }
+    /* ...everything still rooted must survive a major GC intact... */
     c->gc_seen = false;
     oplog(c, "final major collection");
     collect_now(c, true);
@@ -2223,7 +3027,13 @@ void stress_run(const stress_params *p, stress_source *src, stress_totals *total
         while (o->pins)
             op_unpin(c);
     }
-    oplog(c, "dropped every root and pin; major collection");
+    for (unsigned k = 0; k < NGUARD; k++) { /* what they hold dies too */
+        mguard *G = &c->guards[k];
+        grove_guardian_free(c->h, G->g);
+        G->g = NULL;
+        G->nreg = G->qhead = G->qlen = 0;
+    }
+    oplog(c, "dropped every root, pin and guardian; major collection");
     c->gc_seen = false;
     if (grove_collect_major(c->h) != GROVE_OK)
         fail(c, "major collection with nothing rooted: %s: %s",
@@ -2247,8 +3057,7 @@ void stress_run(const stress_params *p, stress_source *src, stress_totals *total
 
     if (grove_remove_root_visitor(c->h, visit_vroots, c) != GROVE_OK)
         fail(c, "grove_remove_root_visitor: %s", grove_last_error_message(c->h));
-    current_ctx = NULL;
-    grove_heap_destroy(c->h);
+    destroy_with_hooks(c);
     stress_totals_add(totals, &c->t);
     free_ctx(c);
 }

@@ -8,15 +8,22 @@
  * overwrites pointer fields through every form of the write barrier, roots
  * and unroots through facade scoped locals (nested scopes, including scopes
  * abandoned by longjmp), persistent roots and an embedder root visitor,
- * forces minor and major collections, and now and then misuses the rooting
- * API on purpose (a scope exited twice; exit s1, enter s2, exit s1; roots
- * made inside the root visitor; a persistent root initialised twice), where
- * the build reports that misuse: the handler then expects exactly the error
- * each must be, and the collection that follows checks nothing was lost. After every collection it compares
+ * forces minor and major collections, allocates weak boxes and ephemerons
+ * and rewrites their words, registers objects with guardians and takes them
+ * back (rooting some again), adds cleanup hooks, and now and then misuses
+ * the rooting API on purpose (a scope exited twice; exit s1, enter s2, exit
+ * s1; roots made inside the root visitor; a persistent root initialised
+ * twice), where the build reports that misuse: the handler then expects
+ * exactly the error each must be, and the collection that follows checks
+ * nothing was lost. After every collection it compares
  * every rooted object's reachable graph with the model: the same shape
  * (sharing and cycles included: model ids and heap addresses must be in
  * bijection), the same types and sizes, the same slot contents, the same raw
- * words and byte payloads.
+ * words and byte payloads. The model replays every collection the heap
+ * ran (learnt from the event listener) to predict which weak slots are
+ * cleared, which ephemerons broken, what each guardian queues and which
+ * cleanup hooks run; the check and the guardian and hook operations compare
+ * those predictions with the heap.
  *
  * Written against grove.h and the roots.h facade only, so it builds against
  * either rooting backend. A failure prints what differs, where (the path
@@ -74,6 +81,15 @@ typedef struct stress_totals {
     uint64_t max_depth;       /* deepest scope nesting reached */
     uint64_t unwinds;         /* longjmps out of nested scopes */
     uint64_t misuses;         /* misuse reports expected and received (misuse done on purpose) */
+    uint64_t weak_boxes;      /* weak boxes allocated */
+    uint64_t ephemerons;      /* ephemerons allocated */
+    uint64_t weak_cleared;    /* weak slots the model predicted cleared (the heap agreed) */
+    uint64_t ephemerons_broken;
+    uint64_t guarded;         /* guardian registrations */
+    uint64_t guardian_queued; /* registrations the model predicted queued */
+    uint64_t taken;           /* objects taken back from guardians */
+    uint64_t resurrected;     /* taken and rooted again */
+    uint64_t cleanups_run;    /* cleanup hooks called when the model said they were due */
     bool stopped_early;       /* max_seconds reached */
 } stress_totals;
 

@@ -14,7 +14,8 @@
  * summary:
  *
  *   STRESS-TOTALS backend=indexed runs=1 ops=... allocations=... minor=...
- *                 major=... checks=... objects-checked=... stopped-early=0
+ *                 major=... checks=... objects-checked=... weak-boxes=...
+ *                 weak-cleared=... guardian-queued=... cleanups=... stopped-early=0
  *
  * On a divergence the harness prints what differs, where, the last
  * operations and the command line that replays it, then aborts.
@@ -254,21 +255,29 @@ int main(int argc, char **argv)
         if (p.verbosity >= 1)
             printf("  ok in %.2f s%s: %llu ops, %llu allocations (%llu large%s), %llu minor + "
                    "%llu major GCs, %llu checks over %llu objects, max %llu live, depth %llu, "
-                   "%llu unwinds\n",
+                   "%llu unwinds\n"
+                   "  weak: %llu boxes (%llu slots cleared), %llu ephemerons (%llu broken), "
+                   "%llu guarded (%llu queued, %llu taken, %llu resurrected), %llu cleanups\n",
                    now_s() - s0, t.stopped_early ? " (time limit)" : "",
                    (unsigned long long)t.ops, (unsigned long long)t.allocations,
                    (unsigned long long)t.large_allocations, t.oom ? ", some refused: OOM" : "",
                    (unsigned long long)t.minor_gcs, (unsigned long long)t.major_gcs,
                    (unsigned long long)t.checks, (unsigned long long)t.objects_checked,
                    (unsigned long long)t.max_live_objects, (unsigned long long)t.max_depth,
-                   (unsigned long long)t.unwinds);
+                   (unsigned long long)t.unwinds, (unsigned long long)t.weak_boxes,
+                   (unsigned long long)t.weak_cleared, (unsigned long long)t.ephemerons,
+                   (unsigned long long)t.ephemerons_broken, (unsigned long long)t.guarded,
+                   (unsigned long long)t.guardian_queued, (unsigned long long)t.taken,
+                   (unsigned long long)t.resurrected, (unsigned long long)t.cleanups_run);
         fflush(stdout);
         stress_totals_add(&sum, &t);
     }
     free(list);
     printf("STRESS-TOTALS backend=%s runs=%llu ops=%llu allocations=%llu large=%llu oom=%llu "
            "stores=%llu minor=%llu major=%llu explicit=%llu checks=%llu objects-checked=%llu "
-           "max-live=%llu unwinds=%llu misuses=%llu stopped-early=%d seconds=%.2f\n",
+           "max-live=%llu unwinds=%llu misuses=%llu weak-boxes=%llu weak-cleared=%llu "
+           "ephemerons=%llu ephemerons-broken=%llu guarded=%llu guardian-queued=%llu "
+           "taken=%llu resurrected=%llu cleanups=%llu stopped-early=%d seconds=%.2f\n",
            GROVE_ROOTING_NAME, (unsigned long long)sum.runs, (unsigned long long)sum.ops,
            (unsigned long long)sum.allocations, (unsigned long long)sum.large_allocations,
            (unsigned long long)sum.oom, (unsigned long long)sum.barrier_stores,
@@ -276,6 +285,10 @@ int main(int argc, char **argv)
            (unsigned long long)sum.explicit_gcs, (unsigned long long)sum.checks,
            (unsigned long long)sum.objects_checked, (unsigned long long)sum.max_live_objects,
            (unsigned long long)sum.unwinds, (unsigned long long)sum.misuses,
-           sum.stopped_early ? 1 : 0, now_s() - t0);
+           (unsigned long long)sum.weak_boxes, (unsigned long long)sum.weak_cleared,
+           (unsigned long long)sum.ephemerons, (unsigned long long)sum.ephemerons_broken,
+           (unsigned long long)sum.guarded, (unsigned long long)sum.guardian_queued,
+           (unsigned long long)sum.taken, (unsigned long long)sum.resurrected,
+           (unsigned long long)sum.cleanups_run, sum.stopped_early ? 1 : 0, now_s() - t0);
     return 0;
 }
