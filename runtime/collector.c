@@ -51,8 +51,9 @@ static void phase_roots(grove_collection *c)
 /* Weak processing runs once the strong graph is complete: what is not
  * marked or copied by now is dead. In order (grove/weak.h): weak boxes and
  * ephemerons are judged on strong reachability; guardians keep their dead
- * objects alive, and what only those reach is traced and judged; cleanup
- * hooks of what is still dead become due. Afterwards nothing is recorded
+ * objects alive, and what only those reach is traced and judged (the queued
+ * objects themselves still count as dead there); cleanup hooks of what is
+ * still dead become due. Afterwards nothing is recorded
  * or waiting, and every weak slot holds a survivor or NULL. */
 static void phase_weak(grove_collection *c)
 {
@@ -61,9 +62,11 @@ static void phase_weak(grove_collection *c)
                  "weak processing starts with the strong graph fully traced");
     grove_weak_break_dead(&c->tracer, &heap->weak);
     if (grove_guardians_resurrect(heap, &c->tracer)) {
+        grove_weak_queued_are_dead(&heap->weak);
         c->plan->drain(c);
         grove_weak_break_dead(&c->tracer, &heap->weak);
     }
+    grove_weak_collection_done(&heap->weak);
     grove_cleanups_judge(heap, &c->tracer);
     GROVE_ASSERT(grove_weak_idle(&heap->weak), "no weak box or ephemeron is left to judge");
     if (heap->config.debug & GROVE_DEBUG_VERIFY)

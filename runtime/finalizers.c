@@ -1,10 +1,12 @@
 /* finalizers.c — guardians and cleanup hooks (finalizers.h).
  *
- * Nothing here allocates inside a collection: registering reserves room
- * for what a collection may later move (a young registration's place in
- * the old list, a guardian's queue slot, a hook's due entry), so that a
- * collection, which cannot stop half-way, never needs memory for it and an
- * embedder hears of a shortage as GROVE_E_OOM from the call that caused it. */
+ * Nothing here allocates inside a collection for a registration:
+ * registering reserves room for what a collection may later move (a young
+ * registration's place in the old list, a guardian's queue slot and place
+ * in the queuing list, a hook's due entry), so that a collection, which
+ * cannot stop half-way, never needs memory for it and an embedder hears of
+ * a shortage as GROVE_E_OOM from the call that caused it. (The collection's
+ * own record of what it queued grows like the worklist.) */
 #include "finalizers.h"
 
 #include <stdlib.h>
@@ -84,11 +86,15 @@ static grove_guardian *guardian_create(grove_heap *heap)
         return NULL;
     grove_finalizers *f = &heap->finalizers;
     grove_guardian *g = calloc(1, sizeof *g);
-    if (!g || !reserve_vec(&f->guardians, f->guardians.len + 1)) {
+    /* Room for it in the queuing list too, which a collection may add it to. */
+    if (!g || !reserve_vec(&f->guardians, f->guardians.len + 1) ||
+        !reserve_vec(&f->queuing, f->guardians.len + 1)) {
         free(g);
         grove_fail(heap, GROVE_E_OOM, "out of memory creating a guardian");
         return NULL;
     }
+    g->index = f->guardians.len;
+    g->queuing_at = SIZE_MAX;
     f->guardians.items[f->guardians.len++] = g;
     return g;
 }
@@ -102,29 +108,41 @@ grove_guardian *grove_guardian_create(grove_heap *heap)
     return g;
 }
 
-static void drop_registrations_of(grove_watch_list *l, const grove_guardian *g)
+/* Leave the queuing list (O(1): the last one takes its place). */
+static void stop_queuing(grove_finalizers *f, grove_guardian *g)
 {
-    size_t kept = 0;
-    for (size_t i = 0; i < l->len; i++)
-        if (l->items[i].guardian != g)
-            l->items[kept++] = l->items[i];
-    l->len = kept;
+    if (g->queuing_at == SIZE_MAX)
+        return;
+    grove_guardian *last = f->queuing.items[--f->queuing.len];
+    f->queuing.items[g->queuing_at] = last;
+    last->queuing_at = g->queuing_at;
+    g->queuing_at = SIZE_MAX;
 }
 
+/* A freed guardian whose last registration is gone: release it. */
+static void retire(grove_finalizers *f, grove_guardian *g)
+{
+    GROVE_ASSERT(g->freed && g->registered == 0 && g->queuing_at == SIZE_MAX,
+                 "a guardian is retired once freed and without registrations");
+    grove_guardian *last = f->guardians.items[--f->guardians.len];
+    f->guardians.items[g->index] = last;
+    last->index = g->index;
+    grove_vec_free(&g->queue);
+    free(g);
+}
+
+/* O(1): registrations still naming a freed guardian are dropped by the
+ * next collection that judges them, and the last one releases it. */
 static void guardian_free(grove_heap *heap, grove_guardian *g)
 {
     if (!may_change(heap, "grove_guardian_free"))
         return;
     grove_finalizers *f = &heap->finalizers;
-    drop_registrations_of(&f->guarded_young, g);
-    drop_registrations_of(&f->guarded_old, g);
-    for (size_t i = 0; i < f->guardians.len; i++)
-        if (f->guardians.items[i] == g) {
-            f->guardians.items[i] = f->guardians.items[--f->guardians.len];
-            break;
-        }
-    grove_vec_free(&g->queue);
-    free(g);
+    stop_queuing(f, g);
+    g->freed = true;
+    g->head = g->queue.len = 0;
+    if (g->registered == 0)
+        retire(f, g);
 }
 
 void grove_guardian_free(grove_heap *heap, grove_guardian *guardian)
@@ -172,6 +190,7 @@ static void *guardian_take(grove_heap *heap, grove_guardian *g)
      * never emptied does not grow without bound. */
     if (g->head == g->queue.len) {
         g->head = g->queue.len = 0;
+        stop_queuing(&heap->finalizers, g);
     } else if (g->head > 16 && g->head * 2 > g->queue.len) {
         memmove(g->queue.items, g->queue.items + g->head,
                 (g->queue.len - g->head) * sizeof *g->queue.items);
@@ -200,12 +219,14 @@ size_t grove_guardian_registered(const grove_guardian *guardian)
     return guardian->registered;
 }
 
+/* Only guardians holding queued objects are visited: a heap with many idle
+ * guardians pays nothing for them per collection. */
 size_t grove_guardians_visit_queues(grove_heap *heap, grove_tracer *t)
 {
-    const grove_vec *guardians = &heap->finalizers.guardians;
+    const grove_vec *queuing = &heap->finalizers.queuing;
     size_t n = 0;
-    for (size_t i = 0; i < guardians->len; i++) {
-        grove_guardian *g = guardians->items[i];
+    for (size_t i = 0; i < queuing->len; i++) {
+        grove_guardian *g = queuing->items[i];
         for (size_t j = g->head; j < g->queue.len; j++)
             grove_trace_root(t, &g->queue.items[j]);
         n += g->queue.len - g->head;
@@ -217,12 +238,21 @@ void grove_guardians_visit_young_for_census(grove_heap *heap, grove_tracer *t)
 {
     grove_watch_list *young = &heap->finalizers.guarded_young;
     for (size_t i = 0; i < young->len; i++) {
+        if (young->items[i].guardian->freed)
+            continue; /* to be dropped, never queued */
         void *object = young->items[i].object; /* the census only counts: a copy will do */
         grove_trace_root(t, &object);
     }
 }
 
 /* ---- judging registrations ------------------------------------------------ */
+
+/* A registration of a freed guardian: gone, whatever its object's fate. */
+static void drop_registration(grove_finalizers *f, grove_guardian *g)
+{
+    if (--g->registered == 0)
+        retire(f, g);
+}
 
 /* Keep the registrations of `l` whose object survived (updated; in a minor
  * GC moved to `old`), and pass the others to `dead`. */
@@ -233,6 +263,10 @@ static void judge(grove_tracer *t, grove_watch_list *l, grove_watch_list *old,
     size_t kept = 0;
     for (size_t i = 0; i < l->len; i++) {
         grove_watch w = l->items[i];
+        if (w.guardian && w.guardian->freed) {
+            drop_registration(&t->heap->finalizers, w.guardian);
+            continue;
+        }
         w.object = grove_survivor(t->fast, w.object, kind);
         if (!w.object) {
             w.object = l->items[i].object;
@@ -248,11 +282,22 @@ static void judge(grove_tracer *t, grove_watch_list *l, grove_watch_list *old,
 
 static void queue_dead(grove_heap *heap, grove_watch w)
 {
-    (void)heap;
+    grove_finalizers *f = &heap->finalizers;
     grove_guardian *g = w.guardian;
+    if (g->fresh_collection != heap->collections) {
+        g->fresh_collection = heap->collections;
+        g->fresh = g->queue.len;
+    }
+    if (g->queuing_at == SIZE_MAX) {
+        GROVE_ASSERT(f->queuing.len < f->queuing.cap, "room in the queuing list was reserved");
+        g->queuing_at = f->queuing.len;
+        f->queuing.items[f->queuing.len++] = g;
+    }
     GROVE_ASSERT(g->queue.len < g->queue.cap, "a registration's queue slot was reserved");
     g->queue.items[g->queue.len++] = w.object;
     g->registered--;
+    /* Weak slots reached after the resurrection still see it as dead. */
+    grove_vec_push(&heap->weak.queued, w.object);
 }
 
 /* Every dead guarded object is queued first, then the queues' new entries
@@ -260,16 +305,14 @@ static void queue_dead(grove_heap *heap, grove_watch w)
 bool grove_guardians_resurrect(grove_heap *heap, grove_tracer *t)
 {
     grove_finalizers *f = &heap->finalizers;
-    for (size_t i = 0; i < f->guardians.len; i++) {
-        grove_guardian *g = f->guardians.items[i];
-        g->fresh = g->queue.len;
-    }
     judge(t, &f->guarded_young, &f->guarded_old, queue_dead);
     if (grove_tracer_kind(t) == GROVE_MAJOR)
         judge(t, &f->guarded_old, NULL, queue_dead);
     bool any = false;
-    for (size_t i = 0; i < f->guardians.len; i++) {
-        grove_guardian *g = f->guardians.items[i];
+    for (size_t i = 0; i < f->queuing.len; i++) {
+        grove_guardian *g = f->queuing.items[i];
+        if (g->fresh_collection != heap->collections)
+            continue;
         for (size_t j = g->fresh; j < g->queue.len; j++) {
             grove_trace_root(t, &g->queue.items[j]);
             any = true;
@@ -331,20 +374,24 @@ void grove_cleanups_judge(grove_heap *heap, grove_tracer *t)
         judge(t, &f->cleanup_old, NULL, make_due);
 }
 
-/* Calls in order; a hook cannot add hooks (refused), so `due` only shrinks. */
+/* Calls in order; a hook cannot add hooks (refused), so `due` does not
+ * grow meanwhile. The cursor moves before each call, so a hook that exits
+ * non-locally (which weak.h forbids) is at least never called twice. */
 static void call_due(grove_finalizers *f)
 {
     f->running_cleanups = true;
-    for (size_t i = 0; i < f->due.len; i++)
-        f->due.items[i].cleanup(f->due.items[i].token);
-    f->due.len = 0;
+    while (f->due_next < f->due.len) {
+        grove_watch w = f->due.items[f->due_next++];
+        w.cleanup(w.token);
+    }
+    f->due.len = f->due_next = 0;
     f->running_cleanups = false;
 }
 
 void grove_cleanups_run(grove_heap *heap)
 {
     GROVE_ASSERT(!heap->in_gc, "cleanup hooks run outside collections");
-    if (heap->finalizers.due.len && !heap->finalizers.running_cleanups)
+    if (heap->finalizers.due_next < heap->finalizers.due.len && !heap->finalizers.running_cleanups)
         call_due(&heap->finalizers);
 }
 
@@ -364,6 +411,7 @@ void grove_finalizers_destroy(grove_heap *heap)
         free(g);
     }
     grove_vec_free(&f->guardians);
+    grove_vec_free(&f->queuing);
     free(f->guarded_young.items);
     free(f->guarded_old.items);
     free(f->cleanup_young.items);

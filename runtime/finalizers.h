@@ -36,15 +36,21 @@ typedef struct grove_watch_list {
 struct grove_guardian {
     grove_vec queue;   /* queued objects: items[head..len) */
     size_t head;       /* the oldest not yet taken */
-    size_t registered; /* registrations not yet queued */
-    size_t fresh;      /* during resurrection: where this collection's entries start */
+    size_t registered; /* registrations not yet queued (or dropped, once freed) */
+    size_t index;      /* its place in grove_finalizers.guardians */
+    size_t queuing_at; /* its place in grove_finalizers.queuing, or SIZE_MAX */
+    uint64_t fresh_collection; /* the collection that last queued into it */
+    size_t fresh;      /* where that collection's entries start */
+    bool freed;        /* grove_guardian_free'd; kept until its registrations are gone */
 };
 
 typedef struct grove_finalizers {
     grove_watch_list guarded_young, guarded_old;
     grove_watch_list cleanup_young, cleanup_old;
     grove_watch_list due;  /* cleanups to call once the collection is over */
-    grove_vec guardians;   /* every guardian not freed */
+    size_t due_next;       /* the next due hook to call */
+    grove_vec guardians;   /* every guardian, freed ones until their registrations go */
+    grove_vec queuing;     /* guardians with objects queued: a collection's roots */
     bool running_cleanups; /* inside grove_cleanups_run */
 } grove_finalizers;
 

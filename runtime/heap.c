@@ -98,9 +98,11 @@ void grove_heap_leave_gc(grove_heap *heap)
     GROVE_ASSERT(heap->marked_young.len == 0, "no nursery object stays marked between collections");
     heap->in_gc = false;
     grove_roots_collecting(heap, false);
+    /* Before the allocation fast path is armed again: hooks may not
+     * allocate, and only the slow path refuses. */
+    grove_cleanups_run(heap);
     /* In zeal mode every allocation must reach the slow path to be counted. */
     grove_nursery_set_slow_only(&heap->nursery, zeal(&heap->config));
-    grove_cleanups_run(heap);
 }
 
 static grove_heap *create_failed(grove_heap *heap, grove_error_info *error, const char *what)

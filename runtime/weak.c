@@ -88,11 +88,30 @@ static void visit_strong(grove_tracer *t, void **slots, size_t from, size_t word
 /* An ephemeron's value is traced once its key is known live; until then it
  * waits on the key. A key the collection does not judge (an immediate, or
  * an old object in a minor GC) is live. */
+/* Has a guardian queued `object` in this collection? */
+static bool was_queued(const grove_weak_state *w, const void *object)
+{
+    return w->queued.len && grove_vec_find_sorted(&w->queued, object);
+}
+
+/* Key and value NULL: the key died. */
+static void break_ephemeron(void **slots, size_t words)
+{
+    slots[0] = NULL;
+    if (words > 1)
+        slots[1] = NULL;
+}
+
 static void scan_ephemeron(grove_tracer *t, void **slots, size_t words)
 {
     grove_weak_state *w = &t->heap->weak;
     void *key = slots[0];
     if (grove_tracer_wants(t, t->filter, key)) {
+        if (was_queued(w, key)) {
+            break_ephemeron(slots, words);
+            visit_strong(t, slots, 2, words);
+            return;
+        }
         void *now = grove_survivor(t->fast, key, grove_tracer_kind(t));
         if (!now) {
             add_waiter(w, key, slots);
@@ -109,11 +128,9 @@ void grove_weak_scan(grove_tracer *t, void *object, grove_layout layout, size_t 
     void **slots = object;
     grove_weak_state *w = &t->heap->weak;
     if (layout == GROVE_LAYOUT_EPHEMERON) {
-        w->ephemerons_seen++;
         scan_ephemeron(t, slots, words);
         return;
     }
-    w->boxes_seen++;
     if (grove_tracer_wants(t, t->filter, slots[0]))
         grove_vec_push(&w->boxes, slots);
     visit_strong(t, slots, 1, words);
@@ -135,8 +152,7 @@ static void clear_dead_boxes(grove_tracer *t, grove_weak_state *w)
         void **slot = w->boxes.items[i];
         if (grove_is_immediate(*slot))
             continue; /* recorded twice, cleared the first time */
-        *slot = grove_survivor(t->fast, *slot, grove_tracer_kind(t));
-        w->cleared += *slot == NULL;
+        *slot = was_queued(w, *slot) ? NULL : grove_survivor(t->fast, *slot, grove_tracer_kind(t));
     }
     w->boxes.len = 0;
 }
@@ -152,21 +168,13 @@ static void break_waiting(grove_weak_state *w)
             *grove__header(key->key) &= ~GROVE__HDR_EPH_KEY;
         for (size_t i = key->head; i != GROVE_WEAK_END; i = w->waiters[i].next) {
             void **slots = w->waiters[i].ephemeron;
-            slots[0] = NULL;
-            if (grove_hdr_payload_words(*grove__header(slots)) > 1)
-                slots[1] = NULL;
-            w->cleared++;
+            break_ephemeron(slots, grove_hdr_payload_words(*grove__header(slots)));
         }
     }
-    /* A table sized for a past peak is not kept for every later collection
-     * to walk. */
-    if (w->key_cap > 4 * (w->key_count > KEYS_INITIAL ? w->key_count : KEYS_INITIAL)) {
-        free(w->keys);
-        w->keys = NULL;
-        w->key_cap = 0;
-    } else if (w->keys) {
+    if (w->key_count > w->key_peak)
+        w->key_peak = w->key_count;
+    if (w->keys)
         memset(w->keys, 0, w->key_cap * sizeof *w->keys);
-    }
     w->key_count = 0;
     w->waiter_count = 0;
 }
@@ -178,14 +186,33 @@ void grove_weak_break_dead(grove_tracer *t, grove_weak_state *w)
     break_waiting(w);
 }
 
+void grove_weak_queued_are_dead(grove_weak_state *w)
+{
+    grove_vec_sort(&w->queued);
+}
+
+void grove_weak_collection_done(grove_weak_state *w)
+{
+    w->queued.len = 0;
+    /* A table sized for a past peak is not kept for every later collection
+     * to clear; decided on this collection's peak, not its last round. */
+    if (w->key_cap > 4 * (w->key_peak > KEYS_INITIAL ? w->key_peak : KEYS_INITIAL)) {
+        free(w->keys);
+        w->keys = NULL;
+        w->key_cap = 0;
+    }
+    w->key_peak = 0;
+}
+
 bool grove_weak_idle(const grove_weak_state *w)
 {
-    return w->boxes.len == 0 && w->key_count == 0 && w->waiter_count == 0;
+    return w->boxes.len == 0 && w->key_count == 0 && w->waiter_count == 0 && w->queued.len == 0;
 }
 
 void grove_weak_free(grove_weak_state *w)
 {
     grove_vec_free(&w->boxes);
+    grove_vec_free(&w->queued);
     free(w->waiters);
     free(w->keys);
     *w = (grove_weak_state){0};

@@ -37,8 +37,11 @@ typedef struct grove_weak_state {
     size_t waiter_count, waiter_cap;
     grove_weak_key *keys; /* open addressing over the keys waited on */
     size_t key_count, key_cap;
-    /* Totals for this collection (stats). */
-    uint64_t boxes_seen, ephemerons_seen, cleared;
+    size_t key_peak; /* most keys waited on in one round of this collection */
+    /* Objects guardians queued in this collection, by the address they had
+     * when found dead (sorted): weak slots reached only after their
+     * resurrection still treat them as dead. */
+    grove_vec queued;
 } grove_weak_state;
 
 /* grove_weak_scan (declared in trace.h, which calls it): trace a weak box
@@ -50,9 +53,16 @@ typedef struct grove_weak_state {
  * queue the ephemerons waiting on it for a rescan. */
 void grove_weak_key_live(grove_tracer *t, void *key);
 
-/* With the worklist empty: clear the recorded boxes whose target died and
- * break the ephemerons still waiting. */
+/* With the worklist empty: clear the recorded boxes whose target died (or
+ * was queued by a guardian) and break the ephemerons still waiting. */
 void grove_weak_break_dead(grove_tracer *t, grove_weak_state *w);
+
+/* Guardians have queued the objects in w->queued: sort them for lookup. */
+void grove_weak_queued_are_dead(grove_weak_state *w);
+
+/* The collection is over: forget what it queued, and free a key table
+ * sized for a past peak. */
+void grove_weak_collection_done(grove_weak_state *w);
 
 /* Nothing recorded or waiting (an invariant between collections). */
 bool grove_weak_idle(const grove_weak_state *w);

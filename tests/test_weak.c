@@ -6,6 +6,7 @@
  * in verify mode, so verify's heap checks see every case too. */
 #include "support.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1279,6 +1280,78 @@ START_TEST(guardian_free_drops_registrations)
 }
 END_TEST
 
+/* A queued object's own weak box and ephemeron, reached only once it is
+ * kept alive, still judge it dead: no weak reference yields an object a
+ * guardian queued. */
+START_TEST(guardian_queued_object_dead_to_its_own_weak_refs)
+{
+    test_errors rec;
+    grove_heap *h = weak_heap(_i, &rec);
+    grove_guardian *g = new_guardian(h);
+    enum { BOX, EPH, SLOTS };
+    grove_scope s = grove_scope_enter(h);
+    GROVE_LOCAL(h, void **, x, grove_alloc_array(h, tt.array, SLOTS));
+    store(h, GROVE_GET(h, x), BOX, new_box(h, GROVE_GET(h, x), 1));
+    store(h, GROVE_GET(h, x), EPH, new_eph(h, GROVE_GET(h, x), NULL, 2));
+    store(h, GROVE_GET(h, x)[EPH], 1, test_cons(h, FIX(5), NULL));
+    ASSERT_CODE(grove_guardian_register(h, g, GROVE_GET(h, x)), GROVE_OK);
+    const bool all_young = young(h, GROVE_GET(h, x));
+    GROVE_SET(h, x, NULL);
+    collect_judging(h, all_young);
+    check_guardian(g, 1, 0);
+    GROVE_SET(h, x, grove_guardian_take(h, g));
+    void **o = GROVE_GET(h, x);
+    ck_assert_ptr_nonnull(o);
+    ck_assert_ptr_null(grove_weak_box_get(o[BOX]));
+    ck_assert_ptr_null(grove_ephemeron_key(o[EPH]));
+    ck_assert_ptr_null(grove_ephemeron_value(o[EPH]));
+    /* Resurrected: weak references made from now on work normally. */
+    store(h, o, BOX, new_box(h, GROVE_GET(h, x), 1));
+    MINOR(h);
+    MAJOR(h);
+    ck_assert_ptr_eq(grove_weak_box_get(GROVE_GET(h, x)[BOX]), GROVE_GET(h, x));
+    grove_scope_exit(h, s);
+    grove_guardian_free(h, g);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+/* A guardian freed with registrations and queued objects left: its queue
+ * no longer keeps anything alive, its registrations' objects are freed
+ * when they die and never queued, and other guardians are unaffected —
+ * over many guardians created and freed. */
+START_TEST(guardian_freed_with_registrations_left)
+{
+    test_errors rec;
+    grove_heap *h = weak_heap(_i, &rec);
+    grove_guardian *kept = new_guardian(h);
+    grove_scope s = grove_scope_enter(h);
+    GROVE_LOCAL(h, struct pair *, alive, test_cons(h, FIX(1), NULL));
+    const int n = test_reduced() ? 50 : 500;
+    for (int i = 0; i < n; i++) {
+        grove_guardian *g = new_guardian(h);
+        ASSERT_CODE(grove_guardian_register(h, g, GROVE_GET(h, alive)), GROVE_OK);
+        ASSERT_CODE(grove_guardian_register(h, g, test_cons(h, FIX(2), NULL)), GROVE_OK);
+        if (i % 2)
+            MINOR(h); /* the dead one queued before the free */
+        ASSERT_CODE(grove_guardian_register(h, kept, test_cons(h, FIX(3), NULL)), GROVE_OK);
+        grove_guardian_free(h, g);
+    }
+    GROVE_SET(h, alive, NULL);
+    MINOR(h);
+    MAJOR(h);
+    /* Only the kept guardian queued anything; every object it queued is intact. */
+    check_guardian(kept, (size_t)n, 0);
+    for (int i = 0; i < n; i++)
+        ck_assert(holds(grove_guardian_take(h, kept), 3));
+    grove_scope_exit(h, s);
+    grove_guardian_free(h, kept);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
 /* ---- cleanup hooks ---------------------------------------------------------------- */
 
 /* The tokens of the hooks run, in order. */
@@ -1511,6 +1584,55 @@ static void check_in_gc_report(const test_errors *r, const char *what)
 
 /* From a hook: objects and roots may be read; allocating, collecting and
  * adding hooks on the heap are refused with GROVE_E_IN_GC. */
+/* A hook's allocation is refused also after a major GC that could not
+ * evacuate the nursery (the heap limit), when the nursery still has room
+ * for the inline path. */
+static grove_heap *hook_heap;
+static void *hook_allocation;
+static int hook_allocating_calls;
+static char hook_error[256];
+
+static void hook_allocating(void *token)
+{
+    (void)token;
+    hook_allocating_calls++;
+    hook_allocation = grove_alloc(hook_heap, tt.bytes, 8);
+    snprintf(hook_error, sizeof hook_error, "%s", grove_last_error_message(hook_heap));
+}
+
+START_TEST(cleanup_allocation_refused_after_unevacuated_major)
+{
+    test_errors rec;
+    grove_config c;
+    test_default_config(&c);
+    c.nursery_size = (size_t)1 << 20;
+    c.max_heap_size = ((size_t)1 << 20) + ((size_t)256 << 10);
+    grove_heap *h = weak_heap_config(&c, _i, &rec);
+    hook_heap = h;
+    hook_allocation = NULL;
+    hook_allocating_calls = 0;
+    ASSERT_CODE(grove_add_cleanup(h, grove_alloc(h, tt.bytes, 8), hook_allocating, NULL),
+                GROVE_OK);
+    grove_scope s = grove_scope_enter(h);
+    GROVE_LOCAL(h, void **, list, NULL);
+    for (int i = 0; i < 600; i++) { /* ~600 KiB of young survivors: more than fits */
+        void **o = grove_alloc_array(h, tt.array, 125);
+        if (!o)
+            break;
+        o[0] = GROVE_GET(h, list);
+        GROVE_SET(h, list, o);
+    }
+    /* The limit may be reported; the hook runs either way (with zeal, maybe
+     * at an earlier collection). */
+    (void)grove_collect_major(h);
+    ck_assert_int_eq(hook_allocating_calls, 1);
+    ck_assert_ptr_null(hook_allocation);
+    ck_assert_ptr_nonnull(strstr(hook_error, "allocation from a cleanup hook"));
+    grove_scope_exit(h, s);
+    grove_heap_destroy(h);
+}
+END_TEST
+
 START_TEST(cleanup_hook_misuse_refused)
 {
     test_errors rec;
@@ -1737,6 +1859,8 @@ int main(void)
     ADD_TEST(tc, guardian_many_registrations);
     ADD_TEST(tc, guardian_take_empty);
     ADD_TEST(tc, guardian_free_drops_registrations);
+    ADD_TEST(tc, guardian_queued_object_dead_to_its_own_weak_refs);
+    ADD_TEST(tc, guardian_freed_with_registrations_left);
     tc = test_tcase(s, "cleanup");
     ADD_TEST(tc, cleanup_young_runs_at_minor);
     ADD_TEST(tc, cleanup_old_runs_at_major);
@@ -1744,6 +1868,7 @@ int main(void)
     ADD_TEST(tc, cleanup_waits_for_guardian);
     ADD_TEST(tc, cleanup_runs_at_heap_destroy);
     ADD_TEST(tc, cleanup_hook_misuse_refused);
+    ADD_TEST(tc, cleanup_allocation_refused_after_unevacuated_major);
     ADD_TEST(tc, immediates_refused);
     ADD_TEST(tc, misuse_during_collection);
     tc = test_tcase(s, "limit");

@@ -99,7 +99,8 @@ GROVE_API grove_guardian *grove_guardian_create(grove_heap *heap);
 
 /**
  * Free a guardian: its registrations are dropped and the objects in its
- * queue are no longer kept alive by it. NULL is ignored.
+ * queue are no longer kept alive by it. NULL is ignored. O(1) (the
+ * registrations are dropped by later collections).
  * @param heap     the heap that created it
  * @param guardian the guardian
  */
@@ -153,7 +154,9 @@ GROVE_API size_t grove_guardian_registered(const grove_guardian *guardian);
  * consistent), on the thread that ran the collection, before the call
  * that collected returns. It may read and write objects and roots of the
  * heap, and use other heaps; it must not allocate on or collect this heap
- * (refused as GROVE_E_IN_GC), and it must not register cleanup hooks.
+ * (refused as GROVE_E_IN_GC), and it must not register cleanup hooks. It
+ * must return normally: no longjmp or C++ exception out of it (the heap
+ * would stay in the hook's restricted state).
  * Release host resources here (a Wasm engine's host data for an
  * externref, a file descriptor); use a guardian to run code that needs
  * the object itself.
