@@ -194,6 +194,7 @@ typedef struct mobj {
     void *pinned_addr;
     bool young;        /* in the nursery: allocated small, no minor GC survived yet */
     uint32_t sim;      /* replay epoch in which it was found live */
+    uint32_t queued;   /* replay epoch in which a guardian queued it */
     uint32_t hooks;    /* cleanup hooks pending on it */
 } mobj;
 
@@ -1066,6 +1067,14 @@ static bool sim_live(const ctx *c, uint64_t v)
     return mv_is_ref(v) && c->m.o[mv_idx(v)].sim == c->sim_epoch;
 }
 
+/* Live as a weak slot's target or an ephemeron's key: found live, and not
+ * queued by a guardian in this collection (a queued object is dead to every
+ * weak reference, also to those only it reaches). */
+static bool sim_weak_live(const ctx *c, uint64_t v)
+{
+    return sim_live(c, v) && c->m.o[mv_idx(v)].queued != c->sim_epoch;
+}
+
 static void sim_mark(ctx *c, uint64_t v)
 {
     if (!mv_is_ref(v))
@@ -1124,7 +1133,7 @@ static void sim_scan(ctx *c, uint32_t idx)
     c->sim_weak[c->nsim_weak++] = idx;
     if (k == K_WEAK)
         return;
-    if (!mv_is_ref(o->w[0]) || sim_live(c, o->w[0])) {
+    if (!mv_is_ref(o->w[0]) || sim_weak_live(c, o->w[0])) {
         sim_mark(c, o->w[1]);
         return;
     }
@@ -1141,7 +1150,7 @@ static void sim_close(ctx *c)
             sim_scan(c, c->work[--c->nwork]);
         for (size_t k = 0; k < c->nsim_pend;) {
             const mobj *e = &c->m.o[c->sim_pend[k]];
-            if (sim_live(c, e->w[0])) {
+            if (sim_weak_live(c, e->w[0])) {
                 sim_mark(c, e->w[1]);
                 c->sim_pend[k] = c->sim_pend[--c->nsim_pend];
             } else {
@@ -1157,7 +1166,7 @@ static void sim_judge(ctx *c)
 {
     for (size_t k = 0; k < c->nsim_weak; k++) {
         mobj *o = &c->m.o[c->sim_weak[k]];
-        if (!mv_is_ref(o->w[0]) || sim_live(c, o->w[0]))
+        if (!mv_is_ref(o->w[0]) || sim_weak_live(c, o->w[0]))
             continue;
         o->w[0] = 0;
         if (type_table[o->type].kind == K_EPHEMERON) {
@@ -1211,6 +1220,7 @@ static void sim_guardians(ctx *c)
             }
             G->q = grow(c, G->q, &G->qcap, G->qlen + 1, sizeof *G->q);
             G->q[G->qlen++] = (mqueued){G->reg[i], c->gc_serial};
+            c->m.o[G->reg[i]].queued = c->sim_epoch;
             c->t.guardian_queued++;
         }
         G->nreg = kept;
@@ -1237,8 +1247,8 @@ static void sim_free(ctx *c, uint32_t idx)
 
 /* Replay one collection: strong reachability first (weak slots and
  * ephemerons judged on it), then guardians resurrect, then what only the
- * resurrected reach is judged, then the rest dies. A minor GC's survivors
- * are old. */
+ * resurrected reach is judged (the queued objects still dead to it), then
+ * the rest dies. A minor GC's survivors are old. */
 static void simulate(ctx *c, grove_collection_kind kind)
 {
     bool minor = kind == GROVE_MINOR;
@@ -1246,7 +1256,7 @@ static void simulate(ctx *c, grove_collection_kind kind)
     if (++c->sim_epoch == 0) { /* wrapped: forget every stamp */
         c->sim_epoch = 1;
         for (uint32_t i = 1; i < c->m.count; i++)
-            c->m.o[i].sim = 0;
+            c->m.o[i].sim = c->m.o[i].queued = 0;
     }
     c->nwork = c->nsim_pend = c->nsim_weak = 0;
     sim_mark_roots(c, minor);
@@ -2149,7 +2159,8 @@ static void op_guard(ctx *c)
  * and not rooted: the collection that queues it judges it after the
  * resurrection, on what the guardians keep alive. The target is rooted in
  * dst, or dropped too; an ephemeron may also reach its key through a
- * strong slot (then its value lives on once resurrected). */
+ * strong slot (then its value lives on once resurrected). Some point at
+ * themselves: queued, they are dead to their own weak word. */
 static void op_guard_weak(ctx *c)
 {
     rref dst = pick_root(c);
@@ -2167,7 +2178,7 @@ static void op_guard_weak(ctx *c)
         return;
     uint32_t idx = model_new(c, type, 4);
     init_object(c, idx, g, 4 * 8);
-    val t = {mroot_get(c, dst), root_get(c, dst)};
+    val t = RND(4) ? (val){mroot_get(c, dst), root_get(c, dst)} : (val){mv_ref(idx), g};
     store_slot(c, idx, g, 0, t);
     if (type == T_EPHEMERON && RND(2))
         store_slot(c, idx, g, 3, t);
