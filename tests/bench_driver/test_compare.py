@@ -8,7 +8,7 @@ import os
 import tempfile
 import unittest
 
-from bench_fixtures import FIXTURE_JSON, fixture_doc, grove_run, micro_run
+from bench_fixtures import FIXTURE_JSON, fixture_doc, grove_run, memcpy_run, micro_run
 from grove_bench import SCHEMA, cli, compare
 from grove_bench.console import BenchError
 from grove_bench.summary import summarize
@@ -45,6 +45,17 @@ class CompareDocs(unittest.TestCase):
     def test_a_speedup_is_flagged_as_faster(self):
         result = compare.compare_docs(fixture_doc(), scaled(fixture_doc(), "gcbench", "intrusive", 0.5))
         self.assertEqual([(f[0], f[1], f[7]) for f in result.flagged], [("gcbench", "intrusive", "FASTER")])
+
+    def test_memcpy_bandwidth_higher_is_better(self):
+        def with_memcpy(gbps):
+            doc = fixture_doc()
+            doc["summary"] = summarize({("memcpy", "glibc"): {"runs": [memcpy_run(g) for g in gbps], "pauses": {}}})
+            return doc
+        result = compare.compare_docs(with_memcpy([10.0, 10.1, 9.9]), with_memcpy([7.0, 7.1, 6.9]))
+        self.assertEqual([(f[0], f[2], f[3], f[4], f[7]) for f in result.flagged],
+                         [("memcpy", "bandwidth", "10.00 GB/s", "7.00 GB/s", "SLOWER")])
+        result = compare.compare_docs(with_memcpy([7.0, 7.1, 6.9]), with_memcpy([10.0, 10.1, 9.9]))
+        self.assertEqual([f[7] for f in result.flagged], ["FASTER"])
 
     def test_pairs_on_one_side_only(self):
         b = fixture_doc()

@@ -44,6 +44,22 @@ class TableCells(unittest.TestCase):
         self.assertEqual(cells[6:8], ["121", "5"])
 
 
+class Toolchain(unittest.TestCase):
+    def toolchain_line(self, **machine):
+        doc = fixture_doc()
+        doc["machine"].update(machine)
+        return next(line for line in report.report_markdown(doc).splitlines() if line.startswith("- Toolchain:"))
+
+    def test_the_ocaml_compiler_and_whether_it_has_flambda(self):
+        self.assertTrue(self.toolchain_line(ocaml="4.13.1", ocaml_flambda=False)
+                        .endswith("BDW GC 8.2.2, OCaml 4.13.1 (ocamlopt, no flambda)"))
+        self.assertTrue(self.toolchain_line(ocaml="5.1.0", ocaml_flambda=True)
+                        .endswith(", OCaml 5.1.0 (ocamlopt -O3, flambda)"))
+        self.assertTrue(self.toolchain_line(ocaml="", ocaml_flambda=None).endswith(", OCaml not installed"))
+        # A run saved before OCaml was recorded says nothing of it.
+        self.assertTrue(self.toolchain_line().endswith("BDW GC 8.2.2"))
+
+
 class Publish(unittest.TestCase):
     def test_splice_replaces_only_the_generated_part(self):
         text = f"# B\n\nintro\n\n{publish.BEGIN}\nold table\n{publish.END}\n\nafter\n"

@@ -9,7 +9,7 @@ import tempfile
 import unittest
 
 import bench_fixtures  # noqa: F401  (puts grove_bench on the path)
-from grove_bench import run, stats
+from grove_bench import catalogue, run, stats
 from grove_bench.catalogue import BY_ID, Benchmark
 from grove_bench.console import BenchError
 
@@ -32,6 +32,15 @@ class ParseOutput(unittest.TestCase):
         self.assertEqual(err, "no JSON result line; last line: not json")
         _, err = run.parse_output(self.job, 0, '{"ok": false}\n', "")
         self.assertEqual(err, "result line without ok:true")
+
+    def test_the_ocaml_peer_is_checked_like_the_c_peers(self):
+        ocaml = run.Job(BY_ID["binary-trees"], "ocaml", ("6",), 1)
+        good = "\n".join(run.expected_binary_trees(6) + [RESULT_LINE])
+        self.assertIsNone(run.parse_output(ocaml, 0, good, "")[1])
+        bad = good.replace("16\t trees of depth 6\t check: 2032", "16\t trees of depth 6\t check: 2031")
+        self.assertNotEqual(bad, good)
+        self.assertEqual(run.parse_output(ocaml, 0, bad, "")[1],
+                         "binary-trees output differs from the expected check sums")
 
     def test_binary_trees_check_sums(self):
         good = "\n".join(run.expected_binary_trees(6) + [RESULT_LINE])
@@ -95,6 +104,22 @@ class StandIn(unittest.TestCase):
                           (2, "exit status 1: FAILED gcbench: wrong node count")])
         self.assertIn("FAILED: exit status 1: FAILED gcbench: wrong node count", out)
 
+    def test_ocaml_and_grove_settings_are_not_inherited(self):
+        self.executable('echo "{\\"ok\\": true, \\"wall_s\\": 0.2, '
+                        '\\"env\\": \\"$OCAMLRUNPARAM$CAMLRUNPARAM$GROVE_DEBUG\\"}"')
+        saved = {k: os.environ.get(k) for k in ("OCAMLRUNPARAM", "CAMLRUNPARAM", "GROVE_DEBUG")}
+        os.environ.update(OCAMLRUNPARAM="s=4M", CAMLRUNPARAM="o=200", GROVE_DEBUG="verify")
+        try:
+            results, failures, _ = self.run_all()
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k)
+                else:
+                    os.environ[k] = v
+        self.assertEqual(failures, [])
+        self.assertEqual(results[("gcbench", "indexed")]["runs"][0]["env"], "")
+
     def test_pause_samples_are_pooled_across_runs(self):
         self.executable('printf \'{"minor": [5, 7]}\' > "$GROVE_BENCH_PAUSES"\n'
                         f"echo '{RESULT_LINE}'")
@@ -103,18 +128,47 @@ class StandIn(unittest.TestCase):
 
 
 class Plan(unittest.TestCase):
-    def test_missing_executable_is_an_error_but_a_missing_bdw_peer_is_not(self):
+    def build_tree(self, build_dir, stems_variants):
+        os.makedirs(os.path.join(build_dir, "benchmarks"))
+        for stem, variant in stems_variants:
+            open(os.path.join(build_dir, "benchmarks", f"bench_{stem}_{variant}"), "w").close()
+
+    def test_missing_executable_is_an_error_but_a_missing_optional_peer_is_not(self):
         with tempfile.TemporaryDirectory() as build_dir:
-            os.makedirs(os.path.join(build_dir, "benchmarks"))
-            for v in ("indexed", "intrusive", "glibc", "jemalloc"):
-                open(os.path.join(build_dir, "benchmarks", f"bench_gcbench_{v}"), "w").close()
+            self.build_tree(build_dir, [("memcpy", "glibc")] + [
+                (stem, v) for stem in ("gcbench", "binary_trees")
+                for v in ("indexed", "intrusive", "glibc", "jemalloc")])
             jobs = run.plan(build_dir, quick=True, only=["^gcbench$"], reps_override=None)
-            self.assertEqual([j.variant for j in jobs], ["indexed", "intrusive", "glibc", "jemalloc"])
+            self.assertEqual([(j.bench.id, j.variant) for j in jobs],
+                             [("memcpy", "glibc"), ("gcbench", "indexed"), ("gcbench", "intrusive"),
+                              ("gcbench", "glibc"), ("gcbench", "jemalloc")])
             self.assertEqual({j.reps for j in jobs}, {3})
+            # Neither BDW GC nor OCaml installed: their rows are left out.
+            jobs = run.plan(build_dir, quick=True, only=["^binary-trees$"], reps_override=None)
+            self.assertEqual([j.variant for j in jobs if j.bench.id == "binary-trees"],
+                             ["indexed", "intrusive", "glibc", "jemalloc"])
             with self.assertRaises(BenchError) as err:
                 run.plan(build_dir, quick=True, only=["^churn$"], reps_override=None)
             self.assertIn("missing executable", str(err.exception))
             self.assertIn("bench_churn_indexed", str(err.exception))
+
+    def test_the_ocaml_peer_runs_with_binary_trees_when_built(self):
+        with tempfile.TemporaryDirectory() as build_dir:
+            self.build_tree(build_dir, [("memcpy", "glibc")] + [
+                ("binary_trees", v) for v in ("indexed", "intrusive", "glibc", "jemalloc", "ocaml")])
+            jobs = run.plan(build_dir, quick=False, only=["^binary-trees$"], reps_override=None)
+            ocaml = [j for j in jobs if j.variant == "ocaml"]
+            self.assertEqual([(j.bench.id, j.args, j.reps) for j in ocaml], [("binary-trees", ("21",), 3)])
+
+    def test_memcpy_bandwidth_is_measured_whenever_a_grove_benchmark_runs(self):
+        with tempfile.TemporaryDirectory() as build_dir:
+            self.build_tree(build_dir, [("churn", "indexed"), ("churn", "intrusive")])
+            with self.assertRaises(BenchError) as err:
+                run.plan(build_dir, quick=True, only=["^churn$"], reps_override=None)
+            self.assertIn("bench_memcpy_glibc", str(err.exception))
+        self.assertEqual([b.id for b in catalogue.select(["^memcpy$"])], ["memcpy"])
+        self.assertEqual([b.id for b in catalogue.select(["^churn$", "memcpy"])], ["memcpy", "churn"])
+        self.assertEqual([b.id for b in catalogue.select([])].count("memcpy"), 1)
 
 
 if __name__ == "__main__":

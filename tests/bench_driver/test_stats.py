@@ -63,6 +63,15 @@ class CompareSamples(unittest.TestCase):
         self.assertEqual(faster["verdict"], "faster")
         self.assertLess(faster["change_pct"], 0)
 
+    def test_a_bandwidth_that_drops_is_slower(self):
+        lower = stats.compare_samples([10.0, 10.1, 9.9], [8.0, 8.1, 7.9], higher_is_better=True)
+        self.assertEqual(lower["verdict"], "slower")
+        self.assertAlmostEqual(lower["change_pct"], -20.0)
+        higher = stats.compare_samples([8.0, 8.1, 7.9], [10.0, 10.1, 9.9], higher_is_better=True)
+        self.assertEqual(higher["verdict"], "faster")
+        self.assertEqual(stats.compare_samples([10.0, 10.1, 9.9], [10.0, 10.2, 9.9],
+                                               higher_is_better=True)["verdict"], "~")
+
     def test_separated_but_less_than_twice_the_noise(self):
         # Ranges apart (110 < 114), but A's spread is 10%, so 15% is not enough.
         c = stats.compare_samples([100, 110, 90], [115, 116, 114])

@@ -7,8 +7,15 @@ from dataclasses import dataclass
 from . import ROOT
 
 GROVE = ("indexed", "intrusive")
-PEERS = ("glibc", "jemalloc", "bdw")
+C_PEERS = ("glibc", "jemalloc", "bdw")
+PEERS = C_PEERS + ("ocaml",)
 VARIANT_ORDER = GROVE + PEERS
+# Peers that need a package the build may lack, and that package: when their
+# executable is missing the row is left out and its targets read n/a.
+OPTIONAL_VARIANTS = {"bdw": "libgc-dev", "ocaml": "ocaml-nox"}
+# This machine's memcpy bandwidth: the yardstick of the minor GC's copy
+# throughput, measured whenever a Grove benchmark runs.
+MEMCPY = "memcpy"
 SCHEME_TESTS = os.path.join(ROOT, "examples", "scheme", "tests")
 
 # Short, noisy benchmarks get more runs; the long binary-trees fewer.
@@ -21,8 +28,9 @@ QUICK_REPS = 3
 class Benchmark:
     """One benchmark and how to read its result.
 
-    kind is "macro" (metric wall_s), "micro" (per_op_ns) or "series"
-    (rootscan, per_root_ns: its own table and plot). stem names the
+    kind is "macro" (metric wall_s), "micro" (per_op_ns), "series"
+    (rootscan, per_root_ns: its own table and plot) or "machine" (memcpy,
+    gbps: a property of the machine, higher is better). stem names the
     executable: bench_<stem>_<variant>, or scheme_<variant> for "scheme".
     """
 
@@ -78,13 +86,19 @@ def _interpreter(prog, title):
 
 
 BENCHMARKS = (
-    Benchmark("gcbench", "gcbench", VARIANT_ORDER, "macro", "wall_s", (), (),
+    Benchmark(MEMCPY, "memcpy", ("glibc",), "machine", "gbps", ("64", "15"), ("64", "15"),
+              "this machine's memcpy bandwidth: 64 MiB buffers, median of 15 copies (GB/s, 10^9 bytes/s)"),
+    Benchmark("gcbench", "gcbench", GROVE + C_PEERS, "macro", "wall_s", (), (),
               "GCBench (stretch 18, long-lived 16, array 500k doubles, depths 4-16)"),
     Benchmark("binary-trees", "binary_trees", VARIANT_ORDER, "macro", "wall_s", ("21",), ("16",),
               "binary-trees (Benchmarks Game, single-threaded)"),
     Benchmark("churn", "churn", GROVE, "macro", "wall_s", ("4000000", "1024", "4"),
               ("500000", "1024", "4"),
               "long-lived table mutated with young values + garbage (write barrier)"),
+    Benchmark("gcold", "gcold", GROVE, "macro", "wall_s", ("64", "150000", "10", "2"),
+              ("16", "20000", "10", "2"),
+              "GCOld (Detlefs/Clinger): 64 MiB of old trees, young subtrees stored into them, "
+              "10 short-lived per promoted, 2 swaps per step"),
     Benchmark("recursion", "roots", GROVE, "micro", "per_op_ns", ("recursion", "1000000"),
               ("recursion", "200000"),
               "recursion holding one root per frame, a cons per frame (ns/frame)"),
@@ -129,8 +143,12 @@ BY_ID = {b.id: b for b in BENCHMARKS}
 
 
 def select(only):
-    """The benchmarks whose id matches one of the regexes in only (all when only is empty)."""
-    return [b for b in BENCHMARKS if not only or any(re.search(o, b.id) for o in only)]
+    """The benchmarks whose id matches one of the regexes in only (all when
+    only is empty), with memcpy whenever a Grove benchmark is among them."""
+    chosen = [b for b in BENCHMARKS if not only or any(re.search(o, b.id) for o in only)]
+    if any(set(b.variants) & set(GROVE) for b in chosen) and BY_ID[MEMCPY] not in chosen:
+        chosen.insert(0, BY_ID[MEMCPY])
+    return chosen
 
 
 def row_order(bench_id, variant):

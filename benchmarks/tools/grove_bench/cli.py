@@ -90,6 +90,7 @@ def replot(run_dir, do_publish):
 
 def make_document(args, rows, probes, failures, loads):
     """The results.json document (schema grove-bench/1) without its plots."""
+    bench_args = {b.id: b.args(args.quick) for b in catalogue.BENCHMARKS}
     return {
         "schema": SCHEMA,
         "created": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -98,11 +99,11 @@ def make_document(args, rows, probes, failures, loads):
         "source": source_info(),
         "settings": {"reps_text": catalogue.describe_reps(args.quick, args.reps), "duration_s": 0,
                      "nice": args.nice, "load_before": loads[0], "load_after": loads[1],
-                     "args": {b.id: b.args(args.quick) for b in catalogue.BENCHMARKS}},
+                     "args": bench_args},
         "summary": rows,
         "probes": probes,
         "failures": failures,
-        "targets": evaluate_targets(rows, probes),
+        "targets": evaluate_targets(rows, probes, bench_args),
     }
 
 
@@ -127,8 +128,10 @@ def measure(args):
     for b in catalogue.GROVE:
         if b in probes:
             say(probe_summary_line(b, probes[b]))
-    if not os.path.exists(catalogue.BY_ID["gcbench"].executable(args.build_dir, "bdw")):
-        say("   note: BDW GC peers not built (install libgc-dev); their targets will read n/a")
+    for variant, package in catalogue.OPTIONAL_VARIANTS.items():
+        bench = next(b for b in catalogue.BENCHMARKS if variant in b.variants)
+        if not os.path.exists(bench.executable(args.build_dir, variant)):
+            say(f"   note: {variant} peers not built (install {package}); their targets will read n/a")
     jobs = plan(args.build_dir, args.quick, args.only, args.reps)
     load_before = warn_if_busy("before the runs")
     results, failures = run_all(args.build_dir, jobs, args.nice)

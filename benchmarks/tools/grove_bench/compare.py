@@ -9,7 +9,9 @@ from .console import BenchError, say
 from .formatting import fmt_metric, md_table, text_table
 from .stats import MIN_CHANGE_PCT, compare_samples
 
-METRIC_NAMES = {"wall_s": "wall time", "per_op_ns": "ns per op", "per_root_ns": "ns per root"}
+METRIC_NAMES = {"wall_s": "wall time", "per_op_ns": "ns per op", "per_root_ns": "ns per root",
+                "gbps": "bandwidth"}
+HIGHER_IS_BETTER = ("gbps",)
 HEADER = ["Benchmark", "Variant", "Metric", "A", "B", "Change", "Noise ±", "Verdict"]
 PAUSE_MIN_CHANGE_PCT = 10.0  # pause p99s are compared run by run and vary more
 
@@ -49,18 +51,18 @@ def _fmt_ms(v):
 
 def metrics_of(ra, rb):
     """What is compared for one benchmark/variant present in both runs:
-    (name, A samples, B samples, formatter, minimum change or None)."""
+    (name, A samples, B samples, formatter, minimum change or None, higher is better)."""
     metric = ra["metric"]
     out = [(METRIC_NAMES.get(metric, metric), ra["samples"], rb["samples"],
-            lambda v: fmt_metric(v, metric), None),
+            lambda v: fmt_metric(v, metric), None, metric in HIGHER_IS_BETTER),
            ("peak RSS", [x / 1024 for x in ra["rss_kb_samples"] if x],
-            [x / 1024 for x in rb["rss_kb_samples"] if x], _fmt_mib, None)]
+            [x / 1024 for x in rb["rss_kb_samples"] if x], _fmt_mib, None, False)]
     if ra["kind"] == "macro" or ra["bench"] == "recursion":
         for kind in ("minor", "major"):
             sa = ra["gc"].get(kind + "_p99_ms_samples")
             sb = rb["gc"].get(kind + "_p99_ms_samples")
             if sa and sb:
-                out.append((f"{kind} GC p99", sa, sb, _fmt_ms, PAUSE_MIN_CHANGE_PCT))
+                out.append((f"{kind} GC p99", sa, sb, _fmt_ms, PAUSE_MIN_CHANGE_PCT, False))
     return out
 
 
@@ -70,8 +72,8 @@ def compare_docs(doc_a, doc_b):
     rows_b = {(r["bench"], r["variant"]): r for r in doc_b["summary"]}
     result = Comparison(only_a=sorted(set(rows_a) - set(rows_b)), only_b=sorted(set(rows_b) - set(rows_a)))
     for key in [k for k in rows_a if k in rows_b]:
-        for name, sa, sb, fmt, floor in metrics_of(rows_a[key], rows_b[key]):
-            c = compare_samples(sa, sb, floor)
+        for name, sa, sb, fmt, floor, higher_is_better in metrics_of(rows_a[key], rows_b[key]):
+            c = compare_samples(sa, sb, floor, higher_is_better)
             if not c:
                 continue
             line = [key[0], key[1], name, fmt(c["a"]), fmt(c["b"]), f"{c['change_pct']:+.1f}%",

@@ -22,13 +22,16 @@ def fmt_num(v, digits=3):
 
 
 def fmt_metric(v, metric):
-    """A figure with its unit: seconds for wall_s, ns for the per-op metrics."""
+    """A figure with its unit: seconds for wall_s, ns for the per-op metrics,
+    GB/s for gbps."""
     if v is None:
         return "-"
     if metric == "wall_s":
         return f"{v:.3f} s" if v < 10 else f"{v:.2f} s"
     if metric in ("per_op_ns", "per_root_ns"):
         return f"{fmt_num(v)} ns"
+    if metric == "gbps":
+        return f"{v:.2f} GB/s"
     return fmt_num(v)
 
 

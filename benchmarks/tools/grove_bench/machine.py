@@ -57,6 +57,18 @@ def _memory_gib():
         return None
 
 
+def flambda_in_config(config):
+    """Whether `ocamlopt -config` output says the compiler is built with flambda."""
+    return any(line.replace(" ", "") == "flambda:true" for line in config.splitlines())
+
+
+def ocaml_flambda():
+    """Whether the installed ocamlopt is built with flambda (so that -O3
+    means something to it); None when there is no ocamlopt."""
+    config = sh(["ocamlopt", "-config"])
+    return flambda_in_config(config) if config else None
+
+
 def machine_info():
     info = {"hostname": platform.node(), "kernel": platform.release(), "arch": platform.machine()}
     info["cpu"] = _first_field("/proc/cpuinfo", "model name", ":") or platform.processor()
@@ -74,6 +86,8 @@ def machine_info():
     info["cmake"] = (sh(["cmake", "--version"]).splitlines() or [""])[0].replace("cmake version ", "")
     info["jemalloc"] = sh(["pkg-config", "--modversion", "jemalloc"])
     info["bdw_gc"] = sh(["pkg-config", "--modversion", "bdw-gc"])
+    info["ocaml"] = sh(["ocamlopt", "-version"])
+    info["ocaml_flambda"] = ocaml_flambda()
     info["python"] = platform.python_version()
     return info
 

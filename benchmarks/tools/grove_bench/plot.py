@@ -10,10 +10,10 @@ from .console import say
 from .summary import row_of
 
 # The macro benchmarks (and recursion, which collects) whose pauses and wall times are plotted.
-PLOTTED = ("gcbench", "binary-trees", "churn", "recursion")
-STYLE = {"indexed": 1, "intrusive": 2, "glibc": 3, "jemalloc": 4, "bdw": 5}
+PLOTTED = ("gcbench", "binary-trees", "churn", "gcold", "recursion")
+STYLE = {"indexed": 1, "intrusive": 2, "glibc": 3, "jemalloc": 4, "bdw": 5, "ocaml": 6}
 COLORS = {"indexed": "#1f77b4", "intrusive": "#d62728", "glibc": "#7f7f7f", "jemalloc": "#2ca02c",
-          "bdw": "#9467bd"}
+          "bdw": "#9467bd", "ocaml": "#ff7f0e"}
 TERMINAL = ("set terminal svg size {w},{h} dynamic enhanced font 'sans,11' background '#ffffff'\n"
             "set output {out}\nset grid\nset key outside below\n")
 

@@ -9,11 +9,12 @@ from .probe import PROBES
 from .stats import DISTURB_RETRIES
 
 TABLE_COLS = ["Benchmark", "Variant", "Median", "± spread", "n", "vs indexed", "Minor GCs", "Major GCs",
-              "Minor p50 / p99 / max (ms)", "Major p50 / p99 / max (ms)", "Peak RSS (MiB)"]
+              "Minor p50 / p99 / max (ms)", "Minor copy GB/s (% of memcpy)", "Major p50 / p99 / max (ms)",
+              "Peak RSS (MiB)"]
 CSV_COLS = ["bench", "variant", "metric", "n", "median", "min", "max", "spread_pct",
             "ratio_to_indexed", "minor_collections", "major_collections", "minor_p50_ms",
             "minor_p99_ms", "minor_max_ms", "major_p50_ms", "major_p99_ms", "major_max_ms",
-            "peak_rss_mib", "samples"]
+            "minor_copy_gbps", "minor_copy_pct_memcpy", "peak_rss_mib", "samples"]
 VERDICT_CELLS = {"hit": "**hit**", "miss": "**MISS**", "n/a": "n/a"}
 
 
@@ -22,6 +23,15 @@ def _pause_trio(gc, kind):
     if all(v is None for v in vals):
         return "-"
     return " / ".join(fmt_num(v) for v in vals)
+
+
+def _copy_cell(gc):
+    """Minor GC copy throughput, and its share of the memcpy bandwidth when measured."""
+    gbps = gc.get("minor_copy_gbps")
+    if gbps is None:
+        return "-"
+    pct = gc.get("minor_copy_pct_memcpy")
+    return f"{gbps:.2f}" + ("" if pct is None else f" ({pct:.1f}%)")
 
 
 def table_row(r):
@@ -34,11 +44,11 @@ def table_row(r):
     rss = f"{r['peak_rss_mib']:.1f}"
     if r["kind"] == "micro" and r["bench"] != "recursion":
         # The heap only collects during set-up here: GC columns would be noise.
-        return [r["bench"], r["variant"], med, spread, n, ratio, "-", "-", "-", "-", rss]
+        return [r["bench"], r["variant"], med, spread, n, ratio, "-", "-", "-", "-", "-", rss]
     minor = "-" if gc.get("minor") is None else fmt_num(gc["minor"])
     major = "-" if gc.get("major") is None else fmt_num(gc["major"])
     return [r["bench"], r["variant"], med, spread, n, ratio, minor, major,
-            _pause_trio(gc, "minor"), _pause_trio(gc, "major"), rss]
+            _pause_trio(gc, "minor"), _copy_cell(gc), _pause_trio(gc, "major"), rss]
 
 
 def table_rows(rows):
@@ -73,7 +83,18 @@ def write_csv(path, rows):
                         r["spread_pct"], r["ratio_to_indexed"], g.get("minor"), g.get("major"),
                         g.get("minor_p50_ms"), g.get("minor_p99_ms"), g.get("minor_max_ms"),
                         g.get("major_p50_ms"), g.get("major_p99_ms"), g.get("major_max_ms"),
-                        round(r["peak_rss_mib"], 2), " ".join(str(s) for s in r["samples"])])
+                        g.get("minor_copy_gbps"), g.get("minor_copy_pct_memcpy"), round(r["peak_rss_mib"], 2),
+                        " ".join(str(s) for s in r["samples"])])
+
+
+def _ocaml_toolchain(machine):
+    """The OCaml peer's compiler; nothing for runs saved before it was recorded."""
+    if "ocaml" not in machine:
+        return ""
+    if not machine["ocaml"]:
+        return ", OCaml not installed"
+    how = "ocamlopt -O3, flambda" if machine.get("ocaml_flambda") else "ocamlopt, no flambda"
+    return f", OCaml {machine['ocaml']} ({how})"
 
 
 def _header(doc, heading):
@@ -92,7 +113,8 @@ def _header(doc, heading):
         f"{m.get('os', '?')}, kernel {m.get('kernel', '?')}"
         + (f", {m['hypervisor']} guest" if m.get("hypervisor") else ""),
         f"- Toolchain: gcc {m.get('gcc', '?')}, cmake {m.get('cmake', '?')}, Release (-O3), no LTO; "
-        f"jemalloc {m.get('jemalloc', '?')}, BDW GC {m.get('bdw_gc') or 'not installed'}",
+        f"jemalloc {m.get('jemalloc', '?')}, BDW GC {m.get('bdw_gc') or 'not installed'}"
+        + _ocaml_toolchain(m),
         f"- Runs: every benchmark {st['reps_text']}, in alternation; "
         f"total {st['duration_s']:.0f} s{load}{nice}",
         "",
@@ -104,8 +126,10 @@ def _results(rows, h2):
            "Median of the runs; ± spread is half the min-max range as a percentage of the median. "
            "Macro benchmarks report wall time (heap creation to last check, inside the process); "
            "micro benchmarks report ns per operation (median of 7 batches per run, loop overhead "
-           "included). GC pauses pool every pause of every run. BDW GC's collections are listed "
-           "as major (it has only full collections); malloc peers have no GC columns.",
+           "included). GC pauses pool every pause of every run. Minor copy is the bytes promoted per "
+           "second of minor pause (median of the runs), beside the memcpy bandwidth measured in the "
+           "same run. BDW GC's collections are listed as major (it has only full collections); "
+           "OCaml reports its collection counts but no pauses; malloc peers have no GC columns.",
            "", md_table(TABLE_COLS, table_rows(rows)), ""]
     busy = sum(r.get("disturbed_runs", 0) for r in rows)
     if busy:

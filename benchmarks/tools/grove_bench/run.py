@@ -32,15 +32,16 @@ class Job:
 
 
 def plan(build_dir, quick, only, reps_override):
-    """A job per selected benchmark and variant. A missing BDW GC peer is
-    left out (its targets read n/a); any other missing executable is an error."""
+    """A job per selected benchmark and variant. A missing optional peer
+    (BDW GC, OCaml) is left out (its targets read n/a); any other missing
+    executable is an error."""
     jobs = []
     for bench in catalogue.select(only):
         for variant in bench.variants:
             job = Job(bench, variant, tuple(bench.args(quick)), reps_override or bench.reps(quick))
             if os.path.exists(job.executable(build_dir)):
                 jobs.append(job)
-            elif variant != "bdw":
+            elif variant not in catalogue.OPTIONAL_VARIANTS:
                 raise BenchError(f"missing executable {job.executable(build_dir)}")
     return jobs
 
@@ -120,6 +121,8 @@ def run_one(build_dir, job, pause_file, nice):
     """One run: ((result, pauses), None), or (None, error text)."""
     env = dict(os.environ)
     env.pop("GROVE_DEBUG", None)  # never benchmark debug modes by accident
+    for var in ("OCAMLRUNPARAM", "CAMLRUNPARAM"):  # nor OCaml's GC away from its defaults
+        env.pop(var, None)
     env["GROVE_BENCH_PAUSES"] = pause_file
     t0 = time.time()
     ticks_before, cpu_before = busy_ticks(), children_cpu_s()

@@ -46,8 +46,9 @@ def _noise_pct(values):
     return half_range_pct(values) or 0
 
 
-def compare_samples(a, b, min_change=None):
-    """Verdict for two sets of runs of one metric, A before and B after.
+def compare_samples(a, b, min_change=None, higher_is_better=False):
+    """Verdict for two sets of runs of one metric, A before and B after
+    (lower is better unless higher_is_better: a bandwidth).
 
     A difference counts when it is at least min_change percent (default
     MIN_CHANGE_PCT), at least twice the noise (the spread of the noisier
@@ -69,7 +70,8 @@ def compare_samples(a, b, min_change=None):
     separated = min(b) > max(a) or max(b) < min(a) or (len(a) == 1 and len(b) == 1)
     floor = MIN_CHANGE_PCT if min_change is None else min_change
     significant = abs(change) >= max(floor, 2 * noise) and separated
-    verdict = ("slower" if change > 0 else "faster") if significant else "~"
+    worse = change < 0 if higher_is_better else change > 0
+    verdict = ("slower" if worse else "faster") if significant else "~"
     return {"a": ma, "b": mb, "change_pct": change, "noise_pct": noise, "verdict": verdict}
 
 

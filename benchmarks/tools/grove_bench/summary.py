@@ -20,6 +20,15 @@ def _pooled_pauses(gc, kind_name, samples):
     gc[kind_name + "_max_ms"] = ms(s[-1])
 
 
+def copy_gbps(grove):
+    """A run's minor GC copy throughput: the bytes it promoted per second of
+    minor pause, in GB/s (bytes per ns); None if it spent no time in minor
+    GCs. bytes_promoted also counts grove_alloc_pinned's direct allocations
+    in old space, which no minor GC copies."""
+    total_ns = grove["minor"]["total_ns"]
+    return grove["bytes_promoted"] / total_ns if total_ns else None
+
+
 def grove_gc(grove, pauses):
     """GC figures of a Grove variant from its runs' stats and pause samples."""
     gc = {"minor": median([g["minor_collections"] for g in grove]),
@@ -35,11 +44,19 @@ def grove_gc(grove, pauses):
     for kind_name in ("minor", "major"):
         if any(g[kind_name]["count"] for g in grove):
             gc[kind_name + "_p99_ms_samples"] = [ms(g[kind_name]["p99_ns"]) for g in grove]
+    gc["minor_pause_total_s"] = median([g["minor"]["total_ns"] / 1e9 for g in grove])
+    gc["minor_copy_gbps"] = median([copy_gbps(g) for g in grove])
     gc["bytes_promoted"] = median([g["bytes_promoted"] for g in grove])
     gc["bytes_allocated"] = median([g["bytes_allocated"] for g in grove])
     gc["remembered_objects_scanned"] = median([g["remembered_objects_scanned"] for g in grove])
     gc["peak_heap_mib"] = (median([g["peak_heap_bytes"] for g in grove]) or 0) / 2**20
     return gc
+
+
+def ocaml_gc(ocaml):
+    """OCaml's collection counts (its GC reports no pause times)."""
+    return {"minor": median([o["minor_collections"] for o in ocaml]),
+            "major": median([o["major_collections"] for o in ocaml])}
 
 
 def bdw_gc(bdw, pauses):
@@ -68,6 +85,16 @@ def root_series(runs):
     return out
 
 
+def gc_figures(runs, pauses):
+    """The GC columns of a row, from whichever collector's figures its runs carry."""
+    grove, bdw, ocaml = ([r[key] for r in runs if key in r] for key in ("grove", "bdw", "ocaml"))
+    if grove:
+        return grove_gc(grove, pauses)
+    if bdw:
+        return bdw_gc(bdw, pauses)
+    return ocaml_gc(ocaml) if ocaml else {}
+
+
 def summary_row(bench, variant, entry):
     runs = entry["runs"]
     samples = [r.get(bench.metric) for r in runs]
@@ -84,10 +111,7 @@ def summary_row(bench, variant, entry):
     }
     if any("baseline_ns" in r for r in runs):
         row["baseline_ns"] = median([r.get("baseline_ns") for r in runs])
-    grove = [r["grove"] for r in runs if "grove" in r]
-    bdw = [r["bdw"] for r in runs if "bdw" in r]
-    pauses = entry.get("pauses", {})
-    row["gc"] = grove_gc(grove, pauses) if grove else bdw_gc(bdw, pauses) if bdw else {}
+    row["gc"] = gc_figures(runs, entry.get("pauses", {}))
     if bench.kind == "series":
         row["series"] = root_series(runs)
     return row
@@ -105,8 +129,19 @@ def summarize(results):
             row["ratio_to_indexed"] = row["median"] / ref["median"]
         else:
             row["ratio_to_indexed"] = None
+    add_copy_pct(rows, by_key.get((catalogue.MEMCPY, "glibc")))
     rows.sort(key=lambda r: catalogue.row_order(r["bench"], r["variant"]))
     return rows
+
+
+def add_copy_pct(rows, memcpy_row):
+    """Each row's minor GC copy throughput as a percentage of the memcpy
+    bandwidth measured in the same run (None without either)."""
+    bandwidth = memcpy_row["median"] if memcpy_row else None
+    for row in rows:
+        gbps = row["gc"].get("minor_copy_gbps")
+        if gbps is not None:
+            row["gc"]["minor_copy_pct_memcpy"] = 100 * gbps / bandwidth if bandwidth else None
 
 
 def save_pauses(results, pause_dir):
