@@ -43,7 +43,10 @@ def parse_args(argv=None):
     ap.add_argument("--compare-out", metavar="FILE", help="with --compare: also write a Markdown table")
     ap.add_argument("--reps", type=int,
                     help="runs per benchmark (default 5; gcbench 10, churn 7, binary-trees 3; quick 3)")
-    ap.add_argument("--only", action="append", metavar="REGEX", help="only benchmarks whose id matches")
+    ap.add_argument("--only", action="append", metavar="REGEX",
+                    help="only benchmarks whose id matches (repeatable; the memcpy bandwidth, the yardstick "
+                         "of the copy throughput, runs with any Grove benchmark). Ids: "
+                         + ", ".join(b.id for b in catalogue.BENCHMARKS))
     ap.add_argument("--build-dir", default=os.path.join(ROOT, "build-bench"))
     ap.add_argument("--results-dir", default=os.path.join(ROOT, "results"))
     ap.add_argument("--no-build", action="store_true", help="use the existing build")
