@@ -111,6 +111,8 @@ void grove_collection_run(grove_heap *heap, const grove_plan *plan, grove_gc_rea
         grove_events_emit(heap, &e);
     }
 
+    if (plan->finish_sweep)
+        run_phase(c, GROVE_PHASE_FINISH_SWEEP, plan->finish_sweep);
     run_phase(c, GROVE_PHASE_ROOTS, phase_roots);
     if (plan->remembered)
         run_phase(c, GROVE_PHASE_REMEMBERED, plan->remembered);

@@ -1,7 +1,7 @@
 /* collector.h — the pipeline of phases both collectors run.
  *
- *   minor: roots(young) → remembered set → drain → weak → reset nursery
- *   major: roots(all)   →                  drain → weak → sweep → reset census marks
+ *   minor:                 roots(young) → remembered set → drain → weak → reset nursery
+ *   major: finish sweep →  roots(all)   →                  drain → weak → sweep → reset census
  *
  * A collector is a plan: its kind, the visitor and filter its tracer uses,
  * and the phases particular to it. grove_collection_run runs the phases in
@@ -26,6 +26,7 @@ typedef struct grove_plan {
     grove_visit_fn visit;      /* evacuate (minor) or mark (major) */
     /* Phases particular to the plan; NULL where the plan has none. The
      * drain is the plan's own so that it is specialised for its visitor. */
+    grove_phase_fn finish_sweep;
     grove_phase_fn remembered;
     grove_phase_fn drain;
     grove_phase_fn sweep;

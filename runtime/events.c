@@ -27,7 +27,8 @@ grove_error grove_remove_event_listener(grove_heap *heap, grove_event_listener l
 const char *grove_phase_name(grove_phase phase)
 {
     static const char *const names[] = {
-        [GROVE_PHASE_NONE] = "none",         [GROVE_PHASE_ROOTS] = "roots",
+        [GROVE_PHASE_NONE] = "none",         [GROVE_PHASE_FINISH_SWEEP] = "finish-sweep",
+        [GROVE_PHASE_ROOTS] = "roots",
         [GROVE_PHASE_REMEMBERED] = "remembered", [GROVE_PHASE_DRAIN] = "drain",
         [GROVE_PHASE_WEAK] = "weak",         [GROVE_PHASE_SWEEP] = "sweep",
         [GROVE_PHASE_RESET] = "reset",

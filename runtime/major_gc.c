@@ -2,10 +2,11 @@
  *
  * Marking starts from the roots and goes through every object, young or
  * old, with the worklist as an explicit stack; marked nursery objects are
- * counted by size class (a census) and unmarked in the reset phase. Dead
- * old objects leave the remembered set before the sweep frees their cells.
- * The sweep clears the marks it finds, so between collections no object is
- * marked.
+ * counted by size class (a census) and unmarked in the reset phase, marked
+ * old ones per block (for the lazy sweep, old_space.h). Dead old objects
+ * leave the remembered set before the sweep phase. Between collections no
+ * young or large object is marked, and an old one only in a block waiting
+ * for the lazy sweep.
  *
  * The nursery is not evacuated here: the census tells the policy whether
  * its survivors fit under the heap limit, and the policy runs the minor GC
@@ -27,6 +28,15 @@ static void mark(grove_tracer *t, void **slot)
         grove_weak_key_live(t, *slot);
     if (grove__is_young(t->fast, *slot))
         grove_young_census_note(t->heap, &((grove_collection *)t->data)->census, *slot);
+    else if (grove_old_holds(word))
+        grove_old_note_marked(&t->heap->old, *slot, word); /* the lazy sweep's counts */
+}
+
+/* Finish sweep: no old object is marked and none is dead but unfreed, so
+ * what this mark finds unmarked is dead now. */
+static void finish_sweep(grove_collection *c)
+{
+    grove_old_finish_sweep(&c->heap->old);
 }
 
 /* Drain: every object reachable from a root is marked; the nursery's
@@ -36,8 +46,11 @@ static void drain(grove_collection *c)
     grove_drain(&c->tracer, mark, GROVE_TRACE_ALL, SIZE_MAX);
 }
 
-/* Sweep: unmarked old and large objects are freed, and no longer in the
- * remembered set; no old or large object is marked. */
+/* Sweep: unmarked large objects are freed and old-space blocks with
+ * nothing marked released; the other blocks wait for the lazy sweep (their
+ * unmarked objects are dead, freed when promotion sweeps the block or at
+ * the next major GC's finish sweep). Dead objects are no longer in the
+ * remembered set; no large object is marked. */
 static void sweep(grove_collection *c)
 {
     grove_heap *heap = c->heap;
@@ -55,6 +68,7 @@ static const grove_plan major_plan = {
     .kind = GROVE_MAJOR,
     .filter = GROVE_TRACE_ALL,
     .visit = mark,
+    .finish_sweep = finish_sweep,
     .drain = drain,
     .sweep = sweep,
     .reset = reset_census,

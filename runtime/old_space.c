@@ -39,6 +39,8 @@ static grove_block *new_block(grove_old_space *old, unsigned size_class)
     grove_size_class *sc = &old->classes[size_class];
     uint32_t cell = sc->cell_size;
     b->cell_size = cell;
+    b->marked = 0;
+    b->unswept = false;
     b->top = (uintptr_t)b + GROVE_BLOCK_HEADER;
     b->end = b->top + (GROVE_BLOCK_SIZE - GROVE_BLOCK_HEADER) / cell * cell;
     b->next = sc->blocks;
@@ -46,14 +48,6 @@ static grove_block *new_block(grove_old_space *old, unsigned size_class)
     sc->bump_block = b;
     old->block_count++;
     return b;
-}
-
-void *grove_old_alloc_slow(grove_old_space *old, unsigned size_class)
-{
-    grove_block *b = new_block(old, size_class);
-    void *cell = (void *)b->top;
-    b->top += b->cell_size;
-    return cell;
 }
 
 static size_t cells_per_block(uint32_t cell_size)
@@ -66,7 +60,7 @@ size_t grove_old_growth_needed(const grove_old_space *old, const size_t cells[GR
     size_t blocks = 0;
     for (unsigned c = 0; c < GROVE_SIZE_CLASSES; c++) {
         const grove_size_class *sc = &old->classes[c];
-        size_t avail = sc->free_cells;
+        size_t avail = sc->free_cells + sc->unswept_free_cells;
         if (sc->bump_block)
             avail += (sc->bump_block->end - sc->bump_block->top) / sc->cell_size;
         if (cells[c] > avail) {
@@ -87,14 +81,13 @@ size_t grove_old_growth_bound(size_t bytes)
     return ((cell_bytes + per_block - 1) / per_block + GROVE_SIZE_CLASSES) * GROVE_BLOCK_SIZE;
 }
 
-/* Sweep one block: thread its free cells onto *free_list (the first one
- * threaded, the list's tail, goes to *tail). Returns the live cell count;
- * freed object bytes are added to *freed, free cells to *free_cells. */
-static size_t sweep_block(const grove_old_space *old, grove_block *b, void **free_list,
-                          void **tail, uint64_t *freed, size_t *free_cells)
+/* Sweep one block: free its unmarked cells onto the class's free list and
+ * clear the marks of the rest. Afterwards the block is swept. */
+static void sweep_block(grove_old_space *old, grove_size_class *sc, grove_block *b)
 {
     bool poison = old->poison;
-    size_t live = 0;
+    size_t live = 0, freed_cells = 0;
+    void *free_list = sc->free_list;
     for (uintptr_t p = (uintptr_t)b + GROVE_BLOCK_HEADER; p < b->top; p += b->cell_size) {
         uint64_t *hdr = (uint64_t *)p;
         GROVE_ASAN_UNPOISON(hdr, 16);
@@ -104,56 +97,125 @@ static size_t sweep_block(const grove_old_space *old, grove_block *b, void **fre
             continue;
         }
         if (*hdr) {
-            *freed += grove_hdr_words(*hdr) * 8;
             if (poison)
                 grove_poison(hdr + 2, b->cell_size - 16);
             *hdr = 0;
         }
-        hdr[1] = (uint64_t)(uintptr_t)*free_list;
-        if (!*free_list)
-            *tail = hdr;
-        *free_list = hdr;
-        (*free_cells)++;
+        hdr[1] = (uint64_t)(uintptr_t)free_list;
+        free_list = hdr;
+        freed_cells++;
         GROVE_ASAN_POISON(hdr, b->cell_size);
     }
-    return live;
+    GROVE_ASSERT(live == b->marked, "a block's mark count is the number of its marked cells");
+    sc->free_list = free_list;
+    sc->free_cells += freed_cells;
+    b->marked = 0;
+    b->unswept = false;
+}
+
+static size_t cells_used(const grove_block *b)
+{
+    return (b->top - (uintptr_t)b - GROVE_BLOCK_HEADER) / b->cell_size;
+}
+
+/* Sweep the class's next waiting block and move it to the swept list. */
+static void sweep_next(grove_old_space *old, grove_size_class *sc)
+{
+    grove_block *b = sc->unswept;
+    sc->unswept = b->next;
+    sc->unswept_free_cells -= cells_used(b) - b->marked;
+    sweep_block(old, sc, b);
+    b->next = sc->blocks;
+    sc->blocks = b;
+}
+
+/* The free list and the bump block are used up: sweep waiting blocks until
+ * one frees a cell (those with free cells wait first), else open a block. */
+void *grove_old_alloc_slow(grove_old_space *old, unsigned size_class)
+{
+    grove_size_class *sc = &old->classes[size_class];
+    while (sc->unswept_free_cells && !sc->free_list)
+        sweep_next(old, sc);
+    void **cell = sc->free_list;
+    if (cell) {
+        GROVE_ASAN_UNPOISON(cell, sc->cell_size);
+        sc->free_list = cell[1];
+        sc->free_cells--;
+        return cell;
+    }
+    grove_block *b = new_block(old, size_class);
+    cell = (void **)b->top;
+    b->top += b->cell_size;
+    return cell;
+}
+
+void grove_old_finish_sweep(grove_old_space *old)
+{
+    for (unsigned c = 0; c < GROVE_SIZE_CLASSES; c++) {
+        grove_size_class *sc = &old->classes[c];
+        while (sc->unswept)
+            sweep_next(old, sc);
+        GROVE_ASSERT(sc->unswept_free_cells == 0, "a class with no waiting block has none to free");
+    }
+    old->marked_bytes = 0;
+}
+
+static void release_block(grove_old_space *old, grove_size_class *sc, grove_block *b)
+{
+    if (sc->bump_block == b)
+        sc->bump_block = NULL;
+    GROVE_ASAN_UNPOISON(b, GROVE_BLOCK_SIZE);
+    grove_arena_free(old->arena, b);
+    old->block_count--;
+}
+
+/* One class after the mark: its blocks go to the swept list (the bump
+ * block, swept now), the front of the waiting list (free cells to come) or
+ * its back (every cell live: sweeping only clears marks), or back to the
+ * arena (nothing marked). */
+static void queue_class(grove_old_space *old, grove_size_class *sc)
+{
+    grove_block *blocks = sc->blocks, *full = NULL, **full_tail = &full;
+    sc->blocks = sc->unswept = NULL;
+    sc->free_list = NULL;
+    sc->free_cells = 0;
+    while (blocks) {
+        grove_block *b = blocks;
+        blocks = b->next;
+        GROVE_ASSERT(!b->unswept, "the mark starts after the last sweep finished");
+        if (b->marked == 0) {
+            release_block(old, sc, b);
+        } else if (b == sc->bump_block) {
+            sweep_block(old, sc, b);
+            b->next = sc->blocks;
+            sc->blocks = b;
+        } else if (cells_used(b) > b->marked) {
+            b->unswept = true;
+            sc->unswept_free_cells += cells_used(b) - b->marked;
+            b->next = sc->unswept;
+            sc->unswept = b;
+        } else {
+            b->unswept = true;
+            b->next = NULL;
+            *full_tail = b;
+            full_tail = &b->next;
+        }
+    }
+    grove_block **tail = &sc->unswept;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = full;
 }
 
 uint64_t grove_old_sweep(grove_old_space *old)
 {
-    uint64_t freed = 0;
-    for (unsigned c = 0; c < GROVE_SIZE_CLASSES; c++) {
-        grove_size_class *sc = &old->classes[c];
-        sc->free_list = NULL;
-        sc->free_cells = 0;
-        grove_block **link = &sc->blocks;
-        while (*link) {
-            grove_block *b = *link;
-            void *block_free = NULL, *tail = NULL;
-            size_t block_free_cells = 0;
-            if (sweep_block(old, b, &block_free, &tail, &freed, &block_free_cells) == 0) {
-                /* Empty: give the whole block back; its cells leave with it. */
-                *link = b->next;
-                if (sc->bump_block == b)
-                    sc->bump_block = NULL;
-                GROVE_ASAN_UNPOISON(b, GROVE_BLOCK_SIZE);
-                grove_arena_free(old->arena, b);
-                old->block_count--;
-                continue;
-            }
-            if (block_free) {
-                /* Splice this block's free cells in front of the class list. */
-                void **last = tail;
-                GROVE_ASAN_UNPOISON(last, 16);
-                last[1] = sc->free_list;
-                GROVE_ASAN_POISON(last, 16);
-                sc->free_list = block_free;
-                sc->free_cells += block_free_cells;
-            }
-            link = &b->next;
-        }
-    }
-    return freed;
+    GROVE_ASSERT(old->marked_bytes <= old->object_bytes, "the mark counts objects that exist");
+    uint64_t dead = old->object_bytes - old->marked_bytes;
+    old->object_bytes = old->marked_bytes;
+    old->marked_bytes = 0;
+    for (unsigned c = 0; c < GROVE_SIZE_CLASSES; c++)
+        queue_class(old, &old->classes[c]);
+    return dead;
 }
 
 size_t grove_old_space_bytes(const grove_old_space *old)
@@ -161,53 +223,123 @@ size_t grove_old_space_bytes(const grove_old_space *old)
     return old->block_count * GROVE_BLOCK_SIZE;
 }
 
+/* Is the cell at `hdr` an object that is live (as far as the last major GC
+ * knows)? In an unswept block only the marked ones are. */
+static bool cell_holds_object(const grove_block *b, const uint64_t *hdr)
+{
+    return b->unswept ? (*hdr & GROVE__HDR_MARK) != 0 : *hdr != 0;
+}
+
+static void for_each_in(grove_block *b, void (*fn)(void *object, void *data), void *data)
+{
+    for (; b; b = b->next)
+        for (uintptr_t p = (uintptr_t)b + GROVE_BLOCK_HEADER; p < b->top; p += b->cell_size) {
+            uint64_t *hdr = (uint64_t *)p;
+            GROVE_ASAN_UNPOISON(hdr, 8);
+            if (cell_holds_object(b, hdr))
+                fn(hdr + 1, data);
+            else if (!*hdr)
+                GROVE_ASAN_POISON(hdr, 8);
+        }
+}
+
 void grove_old_for_each(grove_old_space *old, void (*fn)(void *object, void *data), void *data)
 {
-    for (unsigned c = 0; c < GROVE_SIZE_CLASSES; c++)
-        for (grove_block *b = old->classes[c].blocks; b; b = b->next)
-            for (uintptr_t p = (uintptr_t)b + GROVE_BLOCK_HEADER; p < b->top; p += b->cell_size) {
-                uint64_t *hdr = (uint64_t *)p;
-                GROVE_ASAN_UNPOISON(hdr, 8);
-                if (*hdr)
-                    fn(hdr + 1, data);
-                else
-                    GROVE_ASAN_POISON(hdr, 8);
-            }
+    for (unsigned c = 0; c < GROVE_SIZE_CLASSES; c++) {
+        for_each_in(old->classes[c].blocks, fn, data);
+        for_each_in(old->classes[c].unswept, fn, data);
+    }
 }
 
 void grove_old_blocks_sorted(const grove_old_space *old, grove_vec *out)
 {
-    for (unsigned c = 0; c < GROVE_SIZE_CLASSES; c++)
+    for (unsigned c = 0; c < GROVE_SIZE_CLASSES; c++) {
         for (grove_block *b = old->classes[c].blocks; b; b = b->next)
             grove_vec_push(out, b);
+        for (grove_block *b = old->classes[c].unswept; b; b = b->next)
+            grove_vec_push(out, b);
+    }
     grove_vec_sort(out);
 }
 
 bool grove_old_contains_object(const grove_vec *sorted_blocks, const void *p)
 {
     uintptr_t cell = (uintptr_t)p - 8;
-    void *want = (void *)(cell & ~(uintptr_t)(GROVE_BLOCK_SIZE - 1));
-    const grove_block *b = grove_vec_find_sorted(sorted_blocks, want);
+    const grove_block *b = grove_vec_find_sorted(sorted_blocks, grove_block_of(p));
     if (!b)
         return false;
     return cell >= (uintptr_t)b + GROVE_BLOCK_HEADER && cell < b->top &&
            (cell - (uintptr_t)b - GROVE_BLOCK_HEADER) % b->cell_size == 0 &&
-           (*(const uint64_t *)cell & GROVE__HDR_LIVE);
+           (*(const uint64_t *)cell & GROVE__HDR_LIVE) && cell_holds_object(b, (const uint64_t *)cell);
+}
+
+static size_t verify_list(const grove_size_class *sc, const grove_block *b, bool unswept,
+                          const char *when)
+{
+    size_t free_cells = 0;
+    for (; b; b = b->next) {
+        if (b->cell_size != sc->cell_size || b->unswept != unswept)
+            grove_fatal("verify (%s): old-space block %p of class %u is on the wrong list", when,
+                        (const void *)b, sc->cell_size);
+        size_t marked = 0, used = cells_used(b);
+        for (uintptr_t p = (uintptr_t)b + GROVE_BLOCK_HEADER; p < b->top; p += b->cell_size) {
+            const uint64_t *hdr = (const uint64_t *)p;
+            GROVE_ASAN_UNPOISON(hdr, 8);
+            marked += (*hdr & GROVE__HDR_MARK) != 0;
+            if (!*hdr)
+                GROVE_ASAN_POISON(hdr, 8);
+        }
+        if (marked != (unswept ? b->marked : 0) || (unswept && marked == 0))
+            grove_fatal("verify (%s): old-space block %p has %zu marked cells, counted %u (%s)",
+                        when, (const void *)b, marked, b->marked,
+                        unswept ? "waiting for the sweep" : "swept");
+        if (unswept)
+            free_cells += used - marked;
+    }
+    return free_cells;
+}
+
+void grove_old_verify(const grove_old_space *old, const char *when)
+{
+    size_t blocks = 0;
+    for (unsigned c = 0; c < GROVE_SIZE_CLASSES; c++) {
+        const grove_size_class *sc = &old->classes[c];
+        verify_list(sc, sc->blocks, false, when);
+        if (verify_list(sc, sc->unswept, true, when) != sc->unswept_free_cells)
+            grove_fatal("verify (%s): old-space class %u expects %zu cells from its lazy sweep, "
+                        "its blocks hold another number",
+                        when, sc->cell_size, sc->unswept_free_cells);
+        if (sc->bump_block && sc->bump_block->unswept)
+            grove_fatal("verify (%s): old-space class %u bumps into an unswept block", when,
+                        sc->cell_size);
+        for (const grove_block *b = sc->blocks; b; b = b->next)
+            blocks++;
+        for (const grove_block *b = sc->unswept; b; b = b->next)
+            blocks++;
+    }
+    if (blocks != old->block_count)
+        grove_fatal("verify (%s): old space counts %zu blocks, its lists hold %zu", when,
+                    old->block_count, blocks);
+}
+
+static void free_list_of_blocks(const grove_old_space *old, grove_block *b)
+{
+    while (b) {
+        grove_block *next = b->next;
+        GROVE_ASAN_UNPOISON(b, GROVE_BLOCK_SIZE);
+        grove_arena_free(old->arena, b);
+        b = next;
+    }
 }
 
 void grove_old_space_free(grove_old_space *old)
 {
     for (unsigned c = 0; c < GROVE_SIZE_CLASSES; c++) {
         grove_size_class *sc = &old->classes[c];
-        while (sc->blocks) {
-            grove_block *b = sc->blocks;
-            sc->blocks = b->next;
-            GROVE_ASAN_UNPOISON(b, GROVE_BLOCK_SIZE);
-            grove_arena_free(old->arena, b);
-        }
-        sc->bump_block = NULL;
-        sc->free_list = NULL;
-        sc->free_cells = 0;
+        free_list_of_blocks(old, sc->blocks);
+        free_list_of_blocks(old, sc->unswept);
+        *sc = (grove_size_class){.cell_size = sc->cell_size};
     }
     old->block_count = 0;
+    old->object_bytes = old->marked_bytes = 0;
 }

@@ -1,17 +1,33 @@
 /* old_space.h — objects promoted out of the nursery: size-segregated blocks,
- * never moved, reclaimed by mark-sweep.
+ * never moved, reclaimed by mark-sweep with a lazy sweep.
  *
  * Each block is GROVE_BLOCK_SIZE bytes, aligned to its size, holding cells
  * of one size class. A cell is an object (header word first) or free
  * (header word 0, next free cell in the following word). Cells of a fresh
  * block are handed out by bumping `top`; cells beyond `top` were never used
- * and the sweeper does not look at them. */
+ * and the sweeper does not look at them.
+ *
+ * Lazy sweeping: the major GC's mark counts the cells it marks per block.
+ * At the end of the mark, blocks with no marked cell are released at once
+ * (so the heap shrinks with the live data, as an eager sweep would), the
+ * class's bump block is swept, and every other block waits on its class's
+ * `unswept` list. Promotion sweeps the next waiting block when its class
+ * runs out of free cells, just before it writes into it (the cells are then
+ * in cache), and the next major GC sweeps what is still waiting before it
+ * marks. Invariants, checked by verify:
+ * - a block is on `unswept` iff its `unswept` flag is set; such a block
+ *   holds no object allocated since the major GC that marked it, and its
+ *   objects are live iff marked (the unmarked ones are dead, not yet freed);
+ * - `unswept_free_cells` is what sweeping the class's waiting blocks would
+ *   free (so the heap limit is checked exactly without sweeping);
+ * - outside a major GC's mark, no object of a swept block is marked. */
 #ifndef GROVE_OLD_SPACE_H
 #define GROVE_OLD_SPACE_H
 
 #include <grove/grove.h>
 
 #include "arena.h"
+#include "object.h"
 #include "poison.h"
 #include "vec.h"
 
@@ -24,10 +40,12 @@
 #define GROVE_SIZE_CLASSES 31
 
 typedef struct grove_block {
-    struct grove_block *next; /* blocks of the same class */
+    struct grove_block *next; /* blocks of the same class, on one of its two lists */
     uint32_t cell_size;
-    uintptr_t top; /* first never-used cell */
-    uintptr_t end; /* past the last whole cell */
+    uint32_t marked; /* cells the running or last major GC marked; 0 once swept */
+    uintptr_t top;   /* first never-used cell */
+    uintptr_t end;   /* past the last whole cell */
+    bool unswept;    /* marked by the last major GC, not swept since */
 } grove_block;
 
 _Static_assert(sizeof(grove_block) <= GROVE_BLOCK_HEADER, "the block header fits its reserved space");
@@ -40,16 +58,20 @@ _Static_assert(GROVE_MAX_SMALL_PAYLOAD + 16 == GROVE_MAX_CELL,
 
 typedef struct grove_size_class {
     uint32_t cell_size;
-    grove_block *blocks;
-    grove_block *bump_block; /* newest block, cells still past its top */
-    void *free_list;         /* free cells across this class's blocks */
-    size_t free_cells;       /* length of free_list */
+    grove_block *blocks;       /* swept or fresh blocks */
+    grove_block *unswept;      /* waiting for the lazy sweep: those with free cells first */
+    grove_block *bump_block;   /* newest block, cells still past its top */
+    void *free_list;           /* free cells of swept blocks */
+    size_t free_cells;         /* length of free_list */
+    size_t unswept_free_cells; /* cells sweeping `unswept` would add to free_list */
 } grove_size_class;
 
 typedef struct grove_old_space {
     grove_size_class classes[GROVE_SIZE_CLASSES];
     uint8_t class_of[GROVE_MAX_CELL / 8 + 1]; /* by object words */
     size_t block_count;
+    uint64_t object_bytes; /* objects in the blocks, the dead not yet found included */
+    uint64_t marked_bytes; /* of them, marked by the running major GC */
     const grove_arena *arena;
     bool poison; /* fill freed cells with the poison pattern */
 } grove_old_space;
@@ -58,6 +80,26 @@ void grove_old_space_init(grove_old_space *old, const grove_arena *arena, bool p
 void grove_old_space_free(grove_old_space *old);
 
 void *grove_old_alloc_slow(grove_old_space *old, unsigned size_class);
+
+static inline grove_block *grove_block_of(const void *object)
+{
+    return (grove_block *)((uintptr_t)object & ~(uintptr_t)(GROVE_BLOCK_SIZE - 1));
+}
+
+/* Is this heap object (not young) in old space rather than the large-object
+ * space? Decided by its size as allocated: the hash word a copy may carry
+ * does not count, so an old object is never taken for a large one. */
+static inline bool grove_old_holds(uint64_t hdr)
+{
+    return grove_hdr_payload_words(hdr) <= GROVE_MAX_SMALL_PAYLOAD / 8;
+}
+
+/* The major GC's mark just marked this old-space object (header `hdr`). */
+static inline void grove_old_note_marked(grove_old_space *old, const void *object, uint64_t hdr)
+{
+    grove_block_of(object)->marked++;
+    old->marked_bytes += grove_hdr_words(hdr) * 8;
+}
 
 static inline unsigned grove_size_class_of(const grove_old_space *old, size_t bytes)
 {
@@ -70,6 +112,7 @@ static inline unsigned grove_size_class_of(const grove_old_space *old, size_t by
  * promotion calls it once per surviving object. */
 static inline void *grove_old_alloc(grove_old_space *old, size_t bytes)
 {
+    old->object_bytes += bytes;
     unsigned c = grove_size_class_of(old, bytes);
     grove_size_class *sc = &old->classes[c];
     void **cell = sc->free_list;
@@ -95,19 +138,29 @@ size_t grove_old_growth_needed(const grove_old_space *old, const size_t cells[GR
 /* An upper bound of the same for `bytes` of objects of unknown classes. */
 size_t grove_old_growth_bound(size_t bytes);
 
-/* Free unmarked cells, clear marks on the rest, release empty blocks.
- * Returns the object bytes freed. Afterwards no old object is marked. */
+/* Before a major GC marks: sweep every block still waiting, so no old
+ * object is marked and every dead one is freed. */
+void grove_old_finish_sweep(grove_old_space *old);
+
+/* After a major GC marked: release the blocks it marked nothing in, sweep
+ * the bump blocks, queue the others for the lazy sweep. Returns the object
+ * bytes found dead (freed now or when their block is swept). */
 uint64_t grove_old_sweep(grove_old_space *old);
 
 /* Bytes of block memory held. */
 size_t grove_old_space_bytes(const grove_old_space *old);
 
-/* Call fn on every object in old space (verify, heap walks). */
+/* Call fn on every live object in old space (verify, heap walks): the dead
+ * ones of unswept blocks are skipped. */
 void grove_old_for_each(grove_old_space *old, void (*fn)(void *object, void *data), void *data);
 
 /* The blocks, sorted by address, for grove_old_contains_object (verify). */
 void grove_old_blocks_sorted(const grove_old_space *old, grove_vec *out);
-/* Is `p` the payload address of an object in one of sorted_blocks? */
+/* Is `p` the payload address of a live object in one of sorted_blocks? */
 bool grove_old_contains_object(const grove_vec *sorted_blocks, const void *p);
+
+/* Verify: abort unless every block's flags, lists and counts keep the
+ * invariants above. */
+void grove_old_verify(const grove_old_space *old, const char *when);
 
 #endif

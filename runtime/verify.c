@@ -85,7 +85,8 @@ void grove_verify_remembered(grove_heap *heap)
 
 /* ---- after a GC ------------------------------------------------------------ */
 
-static void check_reachable(grove_tracer *t, void **slot)
+/* Where a reachable object is: young, large, or old; aborts if nowhere. */
+static enum { IN_NURSERY, IN_LARGE, IN_OLD } locate(grove_tracer *t, void **slot)
 {
     verify_state *v = t->data;
     void *p = *slot;
@@ -94,13 +95,29 @@ static void check_reachable(grove_tracer *t, void **slot)
             violation(t, slot, "points into the evacuated nursery (a stale pointer)");
         if (!grove_vec_find_sorted(&v->nursery, p))
             violation(t, slot, "points into the nursery but not at an object");
-    } else if (!grove_vec_find_sorted(&v->large, p) && !grove_old_contains_object(&v->blocks, p)) {
-        violation(t, slot, "not an object in old space or the large-object space");
+        return IN_NURSERY;
     }
+    if (grove_vec_find_sorted(&v->large, p))
+        return IN_LARGE;
+    if (grove_old_contains_object(&v->blocks, p))
+        return IN_OLD;
+    const grove_block *b = grove_vec_find_sorted(&v->blocks, grove_block_of(p));
+    if (b && b->unswept)
+        violation(t, slot, "points at an object the last major GC did not mark "
+                           "(its block waits for the lazy sweep, which would free it)");
+    violation(t, slot, "not an object in old space or the large-object space");
+}
+
+static void check_reachable(grove_tracer *t, void **slot)
+{
+    verify_state *v = t->data;
+    void *p = *slot;
+    bool waits_for_sweep = locate(t, slot) == IN_OLD && grove_block_of(p)->unswept;
     uint64_t *hdr = grove__header(p);
     if (grove_hdr_type(*hdr) >= t->heap->types.count)
         violation(t, slot, "object header has an unknown type id");
-    if (*hdr & GROVE__HDR_MARK)
+    /* Marks are cleared by the sweep, which has not reached every block yet. */
+    if ((*hdr & GROVE__HDR_MARK) && !waits_for_sweep)
         violation(t, slot, "object left marked after the collection");
     /* Old objects stay logged only while the nursery they point into does. */
     if ((*hdr & GROVE__HDR_LOGGED) && !v->nursery.len)
@@ -176,6 +193,7 @@ void grove_verify_heap(grove_heap *heap, const char *when)
         grove_trace_object(&t, v.holder, check_reachable, GROVE_TRACE_ALL);
     }
     check_hashes_and_pins(heap, when);
+    grove_old_verify(&heap->old, when);
     grove_old_for_each(&heap->old, clear_visited, NULL);
     grove_large_for_each(&heap->large, clear_visited, NULL);
     for (size_t i = 0; i < v.nursery.len; i++)

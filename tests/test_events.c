@@ -89,9 +89,9 @@ static size_t check_collection(const event_log *log, size_t from, grove_collecti
 static const grove_phase minor_phases[] = {GROVE_PHASE_ROOTS, GROVE_PHASE_REMEMBERED,
                                            GROVE_PHASE_DRAIN, GROVE_PHASE_WEAK,
                                            GROVE_PHASE_RESET};
-static const grove_phase major_phases[] = {GROVE_PHASE_ROOTS, GROVE_PHASE_DRAIN,
-                                           GROVE_PHASE_WEAK, GROVE_PHASE_SWEEP,
-                                           GROVE_PHASE_RESET};
+static const grove_phase major_phases[] = {GROVE_PHASE_FINISH_SWEEP, GROVE_PHASE_ROOTS,
+                                           GROVE_PHASE_DRAIN,        GROVE_PHASE_WEAK,
+                                           GROVE_PHASE_SWEEP,        GROVE_PHASE_RESET};
 #define NPHASES(a) (sizeof(a) / sizeof((a)[0]))
 
 START_TEST(minor_collection_events)
@@ -304,6 +304,7 @@ START_TEST(names)
     ck_assert_str_eq(grove_phase_name(GROVE_PHASE_WEAK), "weak");
     ck_assert_str_eq(grove_phase_name(GROVE_PHASE_SWEEP), "sweep");
     ck_assert_str_eq(grove_phase_name(GROVE_PHASE_RESET), "reset");
+    ck_assert_str_eq(grove_phase_name(GROVE_PHASE_FINISH_SWEEP), "finish-sweep");
     ck_assert_str_eq(grove_phase_name((grove_phase)99), "unknown");
     ck_assert_str_eq(grove_gc_reason_name(GROVE_REASON_NURSERY_FULL), "nursery-full");
     ck_assert_str_eq(grove_gc_reason_name(GROVE_REASON_EXPLICIT), "explicit");

@@ -347,6 +347,123 @@ START_TEST(automatic_major)
 }
 END_TEST
 
+/* ---- lazy sweeping ---------------------------------------------------------- */
+
+/* Drop every other pair of a promoted list: each old-space block keeps live
+ * and dead cells, so none is released. */
+static void drop_every_other(grove_heap *h, struct pair *list)
+{
+    for (struct pair *p = list; p && p->cdr; p = p->cdr)
+        grove_write(h, p, &p->cdr, ((struct pair *)p->cdr)->cdr);
+}
+
+/* The major GC reports exactly the bytes it found dead, though their cells
+ * are freed later; those cells take the next promotions before the heap
+ * grows. */
+START_TEST(lazy_sweep_reuses_dead_cells)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    const size_t n = test_size(40000, 8000);
+    grove_scope s = grove_scope_enter(h);
+    GROVE_LOCAL(h, struct pair *, list, test_list(h, 2 * n, 0));
+    ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    drop_every_other(h, GROVE_GET(h, list));
+    grove_stats s0 = test_stats(h);
+    ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+    grove_stats s1 = test_stats(h);
+    ck_assert_uint_eq(s1.bytes_freed - s0.bytes_freed, n * PAIR_BYTES);
+    ck_assert_uint_eq(s0.live_bytes - s1.live_bytes, n * PAIR_BYTES);
+    ck_assert_uint_eq(s1.heap_bytes, s0.heap_bytes); /* no block emptied */
+
+    GROVE_LOCAL(h, struct pair *, fresh, test_list(h, n, 7));
+    ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    grove_stats s2 = test_stats(h);
+    ck_assert_uint_eq(s2.heap_bytes, s1.heap_bytes); /* the dead cells were enough */
+    ck_assert_uint_eq(test_list_check(GROVE_GET(h, fresh), n, 7), n);
+    size_t i = 0;
+    for (struct pair *p = GROVE_GET(h, list); p; p = p->cdr, i += 2)
+        ck_assert_ptr_eq(p->car, FIX(i));
+    ck_assert_uint_eq(i, 2 * n);
+    grove_scope_exit(h, s);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+static void count_limit_majors(grove_heap *heap, const grove_event *e, void *data)
+{
+    (void)heap;
+    if (e->type == GROVE_EVENT_COLLECTION_START && e->kind == GROVE_MAJOR &&
+        e->reason == GROVE_REASON_HEAP_LIMIT)
+        ++*(unsigned *)data;
+}
+
+/* Near the heap limit, the cells a lazy sweep has still to free count as
+ * room: promoting into them needs no full collection. */
+START_TEST(lazy_sweep_counts_waiting_cells_under_the_limit)
+{
+    test_errors rec;
+    grove_config c;
+    test_default_config(&c);
+    const size_t block = (size_t)256 << 10, per_block = (block - 64) / PAIR_BYTES;
+    c.nursery_size = block;
+    c.max_heap_size = c.nursery_size + 7 * block;
+    grove_heap *h = test_heap_config(&c, &rec);
+    unsigned limit_majors = 0;
+    ck_assert_int_eq(grove_add_event_listener(h, count_limit_majors, &limit_majors), GROVE_OK);
+    const size_t n = 3 * per_block; /* 2n pairs: six blocks, n of them die */
+    grove_scope s = grove_scope_enter(h);
+    GROVE_LOCAL(h, struct pair *, list, test_list(h, 2 * n, 0));
+    ck_assert_ptr_nonnull(GROVE_GET(h, list));
+    ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    drop_every_other(h, GROVE_GET(h, list));
+    ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+    ck_assert_uint_eq(limit_majors, 0);
+
+    /* Three blocks' worth of new pairs: only one block of room is left
+     * unless the waiting cells count. */
+    GROVE_LOCAL(h, struct pair *, fresh, test_list(h, n, 3));
+    ck_assert_ptr_nonnull(GROVE_GET(h, fresh));
+    ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    ck_assert_uint_eq(limit_majors, 0);
+    ck_assert_uint_eq(test_list_check(GROVE_GET(h, fresh), n, 3), n);
+    grove_scope_exit(h, s);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+/* A major GC that starts while blocks still wait for the lazy sweep frees
+ * their dead cells first, then what it finds dead itself: with nothing left
+ * alive, every block goes back. */
+START_TEST(major_finishes_the_lazy_sweep)
+{
+    test_errors rec;
+    grove_config c;
+    test_default_config(&c);
+    grove_heap *h = test_heap_config(&c, &rec);
+    const size_t n = test_size(40000, 8000);
+    grove_scope s = grove_scope_enter(h);
+    GROVE_LOCAL(h, struct pair *, list, test_list(h, 2 * n, 0));
+    ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    drop_every_other(h, GROVE_GET(h, list));
+    ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+    grove_stats s0 = test_stats(h);
+    ck_assert_uint_eq(s0.live_bytes, n * PAIR_BYTES);
+    ck_assert_uint_gt(s0.heap_bytes, c.nursery_size);
+    GROVE_SET(h, list, NULL);
+    ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+    grove_stats s1 = test_stats(h);
+    ck_assert_uint_eq(s1.live_bytes, 0);
+    ck_assert_uint_eq(s1.bytes_freed - s0.bytes_freed, n * PAIR_BYTES);
+    ck_assert_uint_eq(s1.heap_bytes, c.nursery_size);
+    grove_scope_exit(h, s);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
 static Suite *major_suite(void)
 {
     Suite *s = suite_create("major");
@@ -356,6 +473,10 @@ static Suite *major_suite(void)
     tcase_add_test(tc, live_bytes_steady);
     tcase_add_test(tc, major_keeps_young);
     tcase_add_test(tc, automatic_major);
+    tc = test_tcase(s, "lazy_sweep");
+    tcase_add_test(tc, lazy_sweep_reuses_dead_cells);
+    tcase_add_test(tc, lazy_sweep_counts_waiting_cells_under_the_limit);
+    tcase_add_test(tc, major_finishes_the_lazy_sweep);
     tc = test_tcase(s, "ten_million");
     tcase_add_test(tc, ten_million_list);
     tc = test_tcase(s, "deep");

@@ -816,12 +816,16 @@ typedef enum grove_event_type {
 
 /** The phases of a collection, in the order they run. */
 typedef enum grove_phase {
-    GROVE_PHASE_NONE = 0,   /**< not a phase event */
+    GROVE_PHASE_NONE = 0,    /**< not a phase event */
+    GROVE_PHASE_FINISH_SWEEP, /**< major: sweeping the old-space blocks the previous major GC's
+                                   lazy sweep has not reached, before marking */
     GROVE_PHASE_ROOTS,      /**< the backend's roots and the embedder's root visitors */
     GROVE_PHASE_REMEMBERED, /**< minor: old objects logged by the write barrier */
     GROVE_PHASE_DRAIN,      /**< tracing until the worklist is empty */
-    GROVE_PHASE_WEAK,       /**< weak references (nothing to do yet) */
-    GROVE_PHASE_SWEEP,      /**< major: freeing unmarked old and large objects */
+    GROVE_PHASE_WEAK,       /**< weak boxes, ephemerons, guardians and cleanup hooks */
+    GROVE_PHASE_SWEEP,      /**< major: freeing unmarked large objects and old-space blocks
+                                 with nothing marked; the other old blocks are swept lazily,
+                                 as promotion needs their cells */
     GROVE_PHASE_RESET       /**< minor: emptying the nursery; major: unmarking it */
 } grove_phase;
 
