@@ -91,19 +91,23 @@ static size_t next_threshold(const grove_heap *heap)
     return next > (double)floor ? (size_t)next : floor;
 }
 
-/* Give freed pages back to the system now when what the sweeps released
- * since the last purge outweighs what the heap holds: after a peak dies,
- * the process shrinks with the heap. Otherwise jemalloc's decay returns
- * them over time, and a heap in steady state does not fault the same
- * pages back in at every cycle. Counted by the heap itself, so deciding
- * costs nothing and reads no process-wide statistics. */
+/* Give freed pages back to the system now when a peak died: this major GC
+ * shrank the heap well beyond what one cycle's growth undoes (more than
+ * twice the growth factor), and what the sweeps released since the last
+ * purge outweighs what the heap holds. A heap in steady state shrinks by
+ * about the growth factor at every major GC and grows back before the
+ * next: purging then would fault the same pages in again at every cycle
+ * (on binary-trees, most of the system time), so its pages are left to
+ * jemalloc's decay, which returns those still unused after its period.
+ * Counted by the heap itself: deciding reads no process-wide statistics. */
 static void return_memory(grove_heap *heap, const grove_collection *c)
 {
     size_t held = grove_heap_bytes(heap);
     GROVE_ASSERT(held <= c->heap_bytes_before, "a major GC does not grow the heap");
     grove_policy *p = &heap->policy;
     p->released_since_purge += c->heap_bytes_before - held;
-    if (p->released_since_purge > held) {
+    bool collapsed = (double)c->heap_bytes_before > 2 * heap->config.growth_factor * (double)held;
+    if (collapsed && p->released_since_purge > held) {
         grove_arena_purge(&heap->arena);
         p->released_since_purge = 0;
     } else {

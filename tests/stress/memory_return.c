@@ -18,6 +18,13 @@
  *
  *   resident after the major GC  <=  2 x live_bytes
  *
+ * Then a steady state: the same volume is promoted and dropped at every
+ * cycle, so every major GC frees about what the next cycle takes again.
+ * Its pages must stay with the heap rather than be purged and faulted back
+ * in (the kernel zeroing every page again):
+ *
+ *   bytes page-faulted over 8 cycles  <  1/4 of the bytes promoted
+ *
  * The live set is checked intact afterwards. With --wait-seconds S it also
  * prints the figures S seconds later (after another major GC), for
  * information: jemalloc's default dirty-page decay period is 10 s.
@@ -32,7 +39,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #define FIX(n) ((void *)(((uintptr_t)(n) << 1) | 1u))
 #define MiB (1024.0 * 1024.0)
@@ -139,6 +148,51 @@ static void check_large(grove_heap *h, grove_persistent *r, size_t n, size_t siz
     }
 }
 
+static long minor_faults(void)
+{
+    struct rusage ru;
+    CHECK(getrusage(RUSAGE_SELF, &ru) == 0, "getrusage");
+    return ru.ru_minflt;
+}
+
+/* Cycles that each promote a list of about 40 MiB and drop it: with about
+ * 34 MiB held, a major GC runs at about every cycle. */
+static void steady_cycles(grove_heap *h, grove_persistent *r, int cycles)
+{
+    for (int i = 0; i < cycles; i++) {
+        grove_persistent_set(h, r, NULL);
+        build_list(h, r, 1100000, 100);
+    }
+}
+
+/* The steady state's figures: pages faulted against bytes promoted. */
+static void check_steady_state(grove_heap *h)
+{
+    grove_persistent churn;
+    grove_persistent_init(h, &churn, NULL);
+    steady_cycles(h, &churn, 4); /* the heap reaches its working size */
+    grove_stats g0;
+    grove_get_stats(h, &g0);
+    long f0 = minor_faults();
+    steady_cycles(h, &churn, 8);
+    long f1 = minor_faults();
+    grove_stats g1;
+    grove_get_stats(h, &g1);
+    CHECK(check_list(h, &churn, 100) == 1100000, "steady-state list length");
+    grove_persistent_drop(h, &churn);
+    double faulted = (double)(f1 - f0) * (double)sysconf(_SC_PAGESIZE);
+    double promoted = (double)(g1.bytes_promoted - g0.bytes_promoted);
+    uint64_t majors = g1.major_collections - g0.major_collections;
+    printf("  steady state: %llu major GCs, %.1f MiB promoted, %.1f MiB page-faulted (bar: "
+           "under a quarter)\n",
+           (unsigned long long)majors, promoted / MiB, faulted / MiB);
+    CHECK(majors >= 4, "the steady state ran only %llu major GCs", (unsigned long long)majors);
+    CHECK(faulted * 4 < promoted,
+          "in a steady state the process faulted in %.1f MiB of pages while promoting %.1f MiB: "
+          "pages freed by each major GC are returned to the system and faulted back in",
+          faulted / MiB, promoted / MiB);
+}
+
 int main(int argc, char **argv)
 {
     double wait_s = 0;
@@ -234,6 +288,8 @@ int main(int argc, char **argv)
     }
 
     bool ok = ratio <= 2.0;
+    if (ok)
+        check_steady_state(h);
     grove_persistent_drop(h, &live_list);
     grove_persistent_drop(h, &live_large);
     grove_persistent_drop(h, &peak_list);
