@@ -120,6 +120,9 @@ static inline void *grove_old_alloc(grove_old_space *old, size_t bytes)
         GROVE_ASAN_UNPOISON(cell, sc->cell_size);
         sc->free_list = cell[1];
         sc->free_cells--;
+        /* The next cell is read at the next promotion of this class: fetch
+         * it while this one is filled. */
+        __builtin_prefetch(sc->free_list, 1);
         return cell;
     }
     grove_block *b = sc->bump_block;
