@@ -31,26 +31,29 @@ static GROVE_ALWAYS_INLINE void copy_object(uint64_t *to, const uint64_t *from, 
     }
 }
 
-/* Start fetching the headers of the young objects a record just copied
- * points to. They are read when the copy is scanned, which the depth-first
- * drain does soon; the header load is the scan's costliest cache miss. The
- * slots are read from the original, which is in cache: the copy's lines
- * may still be on their way. */
-static GROVE_ALWAYS_INLINE void prefetch_children(const grove_tracer *t, void *const *from,
-                                                  uint64_t hdr)
+/* Start fetching the headers of the young objects a record or array
+ * points to (an array's first `max_array` slots): evacuate's costliest
+ * instruction is the load of a young header, a cache miss, and asking for
+ * several before the first is needed overlaps them. Called on an object
+ * about to be scanned (a remembered one), or just copied: the depth-first
+ * drain scans a copy soon after. */
+static GROVE_ALWAYS_INLINE void prefetch_young_targets(const grove_tracer *t, void *const *slots,
+                                                       uint64_t hdr, size_t max_array)
 {
     const grove_type_info *info = &t->types[grove_hdr_type(hdr)];
-    if (info->layout != GROVE_LAYOUT_RECORD)
-        return;
     size_t words = grove_hdr_payload_words(hdr);
-    uint64_t map = info->pointer_map;
-    if (words < 64)
-        map &= ((uint64_t)1 << words) - 1;
-    while (map) {
-        void *v = from[__builtin_ctzll(map)];
-        if (grove_tracer_wants(t, GROVE_TRACE_YOUNG, v))
-            __builtin_prefetch(grove__header(v));
-        map &= map - 1;
+    if (info->layout == GROVE_LAYOUT_RECORD) {
+        uint64_t map = info->pointer_map;
+        if (words < 64)
+            map &= ((uint64_t)1 << words) - 1;
+        for (; map; map &= map - 1)
+            if (grove_tracer_wants(t, GROVE_TRACE_YOUNG, slots[__builtin_ctzll(map)]))
+                __builtin_prefetch(grove__header(slots[__builtin_ctzll(map)]));
+    } else if (info->layout == GROVE_LAYOUT_ARRAY) {
+        size_t n = words < max_array ? words : max_array;
+        for (size_t i = 0; i < n; i++)
+            if (grove_tracer_wants(t, GROVE_TRACE_YOUNG, slots[i]))
+                __builtin_prefetch(grove__header(slots[i]));
     }
 }
 
@@ -109,7 +112,8 @@ static void evacuate(grove_tracer *t, void **slot)
     void *copy = cell + 1;
     *hdr = (uint64_t)(uintptr_t)copy;
     *slot = copy;
-    prefetch_children(t, (void *const *)(hdr + 1), word);
+    /* From the original, in cache; the copy's lines may still be coming. */
+    prefetch_young_targets(t, (void *const *)(hdr + 1), word, 16);
     grove_worklist_push(t->worklist, copy);
     ((grove_collection *)t->data)->bytes_promoted += bytes;
 }
@@ -122,7 +126,11 @@ static void scan_remembered(grove_collection *c)
     grove_vec *log = &heap->remembered.objects;
     for (size_t i = 0; i < log->len; i++) {
         void *object = log->items[i];
-        *grove__header(object) &= ~GROVE__HDR_LOGGED;
+        if (i + 1 < log->len)
+            __builtin_prefetch(grove__header(log->items[i + 1]));
+        uint64_t *hdr = grove__header(object);
+        *hdr &= ~GROVE__HDR_LOGGED;
+        prefetch_young_targets(&c->tracer, object, *hdr, GROVE_MAX_SMALL_PAYLOAD / 8);
         grove_trace_object(&c->tracer, object, evacuate, GROVE_TRACE_YOUNG);
     }
     heap->stats.counters.remembered_objects_scanned += log->len;
