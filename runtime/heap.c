@@ -138,7 +138,9 @@ grove_heap *grove_heap_create(const grove_config *config, grove_error_info *erro
     bool poison = c.debug & GROVE_DEBUG_POISON;
     grove_old_space_init(&heap->old, &heap->arena, poison);
     grove_large_space_init(&heap->large, &heap->arena);
-    if (!grove_nursery_init(&heap->nursery, &heap->fast, &heap->arena, c.nursery_size, poison))
+    size_t capacity = c.nursery_max_size ? c.nursery_max_size : c.nursery_size;
+    if (!grove_nursery_init(&heap->nursery, &heap->fast, &heap->arena, c.nursery_size, capacity,
+                            poison))
         return create_failed(heap, error, "out of memory allocating the nursery");
     grove_nursery_set_slow_only(&heap->nursery, zeal(&c));
     if (!grove_roots_init(heap))

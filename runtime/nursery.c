@@ -2,17 +2,21 @@
 #include "nursery.h"
 
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
+#include "invariant.h"
 #include "poison.h"
 
 bool grove_nursery_init(grove_nursery *n, struct grove__heap_fast *fast,
-                        const grove_arena *arena, size_t size, bool poison)
+                        const grove_arena *arena, size_t size, size_t capacity, bool poison)
 {
-    void *mem = grove_arena_alloc(arena, size, 4096, false);
+    GROVE_ASSERT(size <= capacity, "a nursery starts within its reservation");
+    void *mem = grove_arena_alloc(arena, capacity, 4096, false);
     if (!mem)
         return false;
     void *spare = NULL;
-    if (poison && !(spare = grove_arena_alloc(arena, size, 4096, false))) {
+    if (poison && !(spare = grove_arena_alloc(arena, capacity, 4096, false))) {
         grove_arena_free(arena, mem);
         return false;
     }
@@ -21,6 +25,7 @@ bool grove_nursery_init(grove_nursery *n, struct grove__heap_fast *fast,
         .arena = arena,
         .start = (uintptr_t)mem,
         .end = (uintptr_t)mem + size,
+        .capacity = capacity,
         .zeroed_end = (uintptr_t)mem,
         .spare = (uintptr_t)spare,
         .poison = poison,
@@ -30,9 +35,9 @@ bool grove_nursery_init(grove_nursery *n, struct grove__heap_fast *fast,
     fast->alloc_ptr = n->start;
     /* Untouched nursery memory is treated like evacuated memory: ASan must
      * see no access before the slow path zeroes it. */
-    GROVE_ASAN_POISON(mem, size);
+    GROVE_ASAN_POISON(mem, capacity);
     if (spare)
-        grove_poison(spare, size);
+        grove_poison(spare, capacity);
     grove_nursery_set_slow_only(n, false);
     return true;
 }
@@ -41,11 +46,10 @@ void grove_nursery_free(grove_nursery *n)
 {
     if (!n->start)
         return;
-    size_t size = n->end - n->start;
-    GROVE_ASAN_UNPOISON((void *)n->start, size);
+    GROVE_ASAN_UNPOISON((void *)n->start, n->capacity);
     grove_arena_free(n->arena, (void *)n->start);
     if (n->spare) {
-        GROVE_ASAN_UNPOISON((void *)n->spare, size);
+        GROVE_ASAN_UNPOISON((void *)n->spare, n->capacity);
         grove_arena_free(n->arena, (void *)n->spare);
     }
     n->start = n->end = n->zeroed_end = n->spare = 0;
@@ -92,7 +96,7 @@ void grove_nursery_reset(grove_nursery *n)
     else
         GROVE_ASAN_POISON((void *)n->start, used);
     if (n->spare) { /* allocate from the other region; this one stays poisoned */
-        uintptr_t size = n->end - n->start, evacuated = n->start;
+        uintptr_t size = grove_nursery_size(n), evacuated = n->start;
         n->start = n->spare;
         n->end = n->spare + size;
         n->spare = evacuated;
@@ -100,5 +104,22 @@ void grove_nursery_reset(grove_nursery *n)
     }
     n->fast->alloc_ptr = n->start;
     n->zeroed_end = n->start;
+    arm(n);
+}
+
+void grove_nursery_resize(grove_nursery *n, size_t size)
+{
+    GROVE_ASSERT(grove_nursery_used(n) == 0 && n->zeroed_end == n->start,
+                 "only an empty nursery is resized");
+    GROVE_ASSERT(size <= n->capacity, "a nursery stays within its reservation");
+    size_t old = grove_nursery_size(n);
+    n->end = n->start + size;
+    n->fast->nursery_size = size;
+    /* The tail's pages go back to the system (they read as zero if used
+     * again). Not in poison mode: its regions must keep their poison. */
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t from = (n->end + page - 1) & ~(page - 1), to = n->start + old;
+    if (size < old && !n->poison && from < to)
+        madvise((void *)from, to - from, MADV_DONTNEED);
     arm(n);
 }

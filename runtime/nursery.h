@@ -14,7 +14,12 @@
  * bug) lands on poison — and, under ASan, on poisoned memory — instead of
  * silently aliasing the next object allocated at the same address. The
  * spare region is debug-only memory and does not count against
- * max_heap_size. */
+ * max_heap_size.
+ *
+ * An adaptive nursery (grove_config::nursery_max_size) reserves its largest
+ * size once and uses a prefix of it: resizing an empty nursery moves only
+ * its end (and the young range the inline paths test). Shrinking gives the
+ * tail's pages back to the system, so the heap holds what it counts. */
 #ifndef GROVE_NURSERY_H
 #define GROVE_NURSERY_H
 
@@ -28,15 +33,17 @@ typedef struct grove_nursery {
     struct grove__heap_fast *fast; /* bump pointer, limit and range, for the inline paths */
     const grove_arena *arena;
     uintptr_t start;
-    uintptr_t end;
+    uintptr_t end;        /* start + the size in use */
+    size_t capacity;      /* bytes reserved at start (and at spare): the largest size */
     uintptr_t zeroed_end; /* [alloc_ptr, zeroed_end) is zero and unpoisoned */
     uintptr_t spare;      /* poison mode: the other region, poisoned; else 0 */
     bool slow_only;       /* every allocation must take the slow path (zeal, in GC) */
     bool poison;          /* fill evacuated memory with the poison pattern */
 } grove_nursery;
 
+/* A nursery of `size` bytes that may later grow up to `capacity`. */
 bool grove_nursery_init(grove_nursery *n, struct grove__heap_fast *fast,
-                        const grove_arena *arena, size_t size, bool poison);
+                        const grove_arena *arena, size_t size, size_t capacity, bool poison);
 void grove_nursery_free(grove_nursery *n);
 
 /* Zeroed memory for `bytes` bytes, or NULL when the nursery is full. */
@@ -45,6 +52,14 @@ void *grove_nursery_alloc_slow(grove_nursery *n, size_t bytes);
 /* Start again from empty after an evacuation; poisons the old contents in
  * poison mode. */
 void grove_nursery_reset(grove_nursery *n);
+
+/* Use `size` bytes (<= capacity) from now on; the nursery is empty. */
+void grove_nursery_resize(grove_nursery *n, size_t size);
+
+static inline size_t grove_nursery_size(const grove_nursery *n)
+{
+    return n->end - n->start;
+}
 
 /* Bytes allocated in the nursery since the last reset. */
 static inline size_t grove_nursery_used(const grove_nursery *n)

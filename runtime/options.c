@@ -21,6 +21,7 @@ void grove_config_init(grove_config *config)
 {
     *config = (grove_config){
         .nursery_size = (size_t)4 << 20,
+        .minor_pause_target_ns = 1000000,
         .max_heap_size = SIZE_MAX,
         .growth_factor = 2.0,
         .major_min_bytes = (size_t)16 << 20,
@@ -113,6 +114,8 @@ typedef struct option {
 
 enum option_id {
     OPT_NURSERY,
+    OPT_NURSERY_MAX,
+    OPT_PAUSE_TARGET,
     OPT_MAX_HEAP,
     OPT_GROWTH,
     OPT_MAJOR_MIN,
@@ -125,6 +128,8 @@ enum option_id {
 
 static const option options[OPTION_COUNT] = {
     [OPT_NURSERY] = {"nursery-size", BYTES, "bytes, e.g. 4M"},
+    [OPT_NURSERY_MAX] = {"nursery-max-size", BYTES, "bytes, e.g. 32M, or 0 for a fixed size"},
+    [OPT_PAUSE_TARGET] = {"minor-pause-target-us", WHOLE, "a whole number of microseconds"},
     [OPT_MAX_HEAP] = {"max-heap-size", BYTES_OR_NONE, "bytes, e.g. 1G, or none"},
     [OPT_GROWTH] = {"growth-factor", DECIMAL, "a decimal number, e.g. 1.5"},
     [OPT_MAJOR_MIN] = {"major-min-bytes", BYTES, "bytes, e.g. 16M"},
@@ -179,6 +184,8 @@ static bool apply(grove_config *c, const option *o, const setting *st)
     }
     switch ((enum option_id)(o - options)) {
     case OPT_NURSERY: c->nursery_size = bytes; break;
+    case OPT_NURSERY_MAX: c->nursery_max_size = bytes; break;
+    case OPT_PAUSE_TARGET: c->minor_pause_target_ns = whole * 1000; break;
     case OPT_MAX_HEAP: c->max_heap_size = bytes; break;
     case OPT_GROWTH: c->growth_factor = decimal; break;
     case OPT_MAJOR_MIN: c->major_min_bytes = bytes; break;
@@ -216,7 +223,8 @@ static grove_error parse(grove_config *config, const char *text, const char *sou
         const option *o = find_option(&st);
         if (!o) {
             grove_error_info_set(error, GROVE_E_BAD_CONFIG,
-                                 "%s: unknown setting '%.*s' (known: nursery-size, max-heap-size, "
+                                 "%s: unknown setting '%.*s' (known: nursery-size, "
+                                 "nursery-max-size, minor-pause-target-us, max-heap-size, "
                                  "growth-factor, major-min-bytes, verify, poison, zeal-minor, "
                                  "zeal-major)",
                                  source, (int)len, p);
@@ -261,6 +269,19 @@ bool grove_config_check(const grove_config *c, grove_error_info *error)
         grove_error_info_set(error, GROVE_E_BAD_CONFIG,
                              "nursery_size %zu is outside [%zu, %zu] bytes", c->nursery_size,
                              MIN_NURSERY, MAX_NURSERY);
+        return false;
+    }
+    if (c->nursery_max_size &&
+        (c->nursery_max_size < c->nursery_size || c->nursery_max_size > MAX_NURSERY)) {
+        grove_error_info_set(error, GROVE_E_BAD_CONFIG,
+                             "nursery_max_size %zu is outside [nursery_size %zu, %zu] bytes "
+                             "(0: a fixed nursery)",
+                             c->nursery_max_size, c->nursery_size, MAX_NURSERY);
+        return false;
+    }
+    if (c->nursery_max_size && c->minor_pause_target_ns == 0) {
+        grove_error_info_set(error, GROVE_E_BAD_CONFIG,
+                             "minor_pause_target_ns must be above 0 for an adaptive nursery");
         return false;
     }
     if (c->max_heap_size < c->nursery_size) {

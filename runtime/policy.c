@@ -5,6 +5,7 @@
 #include "errors.h"
 #include "heap.h"
 #include "invariant.h"
+#include "stats.h"
 
 void grove_policy_init(grove_policy *policy, const grove_config *config)
 {
@@ -115,10 +116,37 @@ static void return_memory(grove_heap *heap, const grove_collection *c)
     }
 }
 
+/* Adaptive nursery (grove_config::nursery_max_size): the pause of a minor
+ * GC that found the nursery full decides: under half the target the
+ * nursery doubles, if the heap limit allows; over the target it halves.
+ * The gap between the two keeps the size from flapping. Other minor GCs
+ * (explicit, zeal, after a major GC) say little about a full nursery's
+ * cost and change nothing. */
+static void adapt_nursery(grove_heap *heap, const grove_collection *c)
+{
+    const grove_config *cfg = &heap->config;
+    if (!cfg->nursery_max_size || c->reason != GROVE_REASON_NURSERY_FULL)
+        return;
+    size_t size = grove_nursery_size(&heap->nursery), next = size;
+    double target = (double)cfg->minor_pause_target_ns;
+    double pause = (double)(grove_now_ns() - c->start_ns);
+    if (pause > target)
+        next = size / 2 > cfg->nursery_size ? size / 2 : cfg->nursery_size;
+    else if (pause < target / 2 && size < cfg->nursery_max_size) {
+        next = size <= cfg->nursery_max_size / 2 ? size * 2 : cfg->nursery_max_size;
+        if (grove_heap_over_limit(heap, next - size))
+            next = size;
+    }
+    if (next != size)
+        grove_nursery_resize(&heap->nursery, next);
+}
+
 void grove_policy_collection_done(grove_heap *heap, const grove_collection *c)
 {
-    if (c->plan->kind != GROVE_MAJOR)
+    if (c->plan->kind == GROVE_MINOR) {
+        adapt_nursery(heap, c);
         return;
+    }
     heap->policy.major_threshold = next_threshold(heap);
     return_memory(heap, c);
 }

@@ -9,8 +9,11 @@
  *   pinned object     the limit
  *   after a major GC  evacuate the nursery if its survivors fit; next
  *                     threshold = max(major_min_bytes, held × growth);
- *                     purge the arena when what the GC released since the
- *                     last purge outweighs the heap, else let it decay
+ *                     purge the arena when the heap collapsed (a peak
+ *                     died) and what the GCs released since the last purge
+ *                     outweighs the heap, else let it decay
+ *   after a minor GC  adaptive nursery: double or halve it by the pause a
+ *                     full one would take against the target
  *   zeal              a major GC every zeal_major allocations, else a
  *                     nursery collection every zeal_minor */
 #ifndef GROVE_POLICY_H
@@ -50,7 +53,7 @@ void grove_policy_zeal_tick(grove_heap *heap);
 grove_error grove_policy_fail_nursery_stays(grove_heap *heap);
 
 /* Called by the collector at the end of every collection, inside its
- * pause: thresholds and memory return. */
+ * pause: thresholds, memory return and the nursery's size. */
 void grove_policy_collection_done(grove_heap *heap, const grove_collection *c);
 
 #endif

@@ -2,6 +2,8 @@
  * preserved through roots, immediates are left alone, promotion is counted. */
 #include "support.h"
 
+#include <grove/codegen.h>
+
 #include <string.h>
 
 START_TEST(rooted_object_moves)
@@ -374,6 +376,124 @@ START_TEST(many_minor_collections)
 }
 END_TEST
 
+/* ---- the adaptive nursery ---------------------------------------------------- */
+
+enum { SMALLEST_NURSERY = 64 << 10 };
+
+static grove_heap *adaptive_heap(test_errors *rec, size_t max, uint64_t target_ns, size_t limit)
+{
+    grove_config c;
+    test_default_config(&c);
+    c.nursery_size = SMALLEST_NURSERY;
+    c.nursery_max_size = max;
+    c.minor_pause_target_ns = target_ns;
+    if (limit)
+        c.max_heap_size = limit;
+    return test_heap_config(&c, rec);
+}
+
+/* The nursery's size, as generated code reads the young range (it must
+ * reload it: the range changes with the nursery). */
+static size_t nursery_now(grove_heap *h)
+{
+    grove_codegen_abi abi;
+    ck_assert_int_eq(grove_codegen_abi_get(h, GROVE_CODEGEN_ABI_VERSION, &abi), GROVE_OK);
+    size_t young;
+    memcpy(&young, (const char *)h + abi.young_size_offset, sizeof young);
+    return young;
+}
+
+static void count_full_nursery(grove_heap *heap, const grove_event *e, void *data)
+{
+    (void)heap;
+    if (e->type == GROVE_EVENT_COLLECTION_START && e->reason == GROVE_REASON_NURSERY_FULL)
+        ++*(unsigned *)data;
+}
+
+/* Allocate garbage until `collections` minor GCs found the nursery full,
+ * checking after each batch that the size is the smallest times a power
+ * of two, never smaller than before. Zeal collects every few allocations,
+ * so the nursery is never full and keeps its size: it allocates 16 MiB of
+ * garbage then. */
+static size_t fill_with_garbage(grove_heap *h, unsigned collections)
+{
+    unsigned full = 0, batches = 0;
+    ck_assert_int_eq(grove_add_event_listener(h, count_full_nursery, &full), GROVE_OK);
+    size_t size = nursery_now(h);
+    while (test_zeal() ? batches++ < 700 : full < collections) {
+        for (int i = 0; i < 1000; i++)
+            REQUIRE(grove_alloc(h, tt.pair, sizeof(struct pair)) != NULL);
+        size_t now = nursery_now(h);
+        ck_assert_uint_ge(now, size);
+        ck_assert_uint_eq(now % SMALLEST_NURSERY, 0);
+        ck_assert_uint_eq(__builtin_popcountll(now / SMALLEST_NURSERY), 1);
+        size = now;
+    }
+    ck_assert_int_eq(grove_remove_event_listener(h, count_full_nursery, &full), GROVE_OK);
+    return size;
+}
+
+/* What a run of fill_with_garbage leaves: the nursery never fills under zeal. */
+static size_t expected_size(size_t size)
+{
+    return test_zeal() ? SMALLEST_NURSERY : size;
+}
+
+/* Minor pauses far under the target: the nursery doubles at each full
+ * collection until it reaches its maximum, and stays there. */
+START_TEST(adaptive_nursery_grows_to_its_maximum)
+{
+    test_errors rec;
+    grove_heap *h = adaptive_heap(&rec, 1 << 20, (uint64_t)10 * 1000000000, 0);
+    ck_assert_uint_eq(nursery_now(h), SMALLEST_NURSERY);
+    ck_assert_uint_eq(fill_with_garbage(h, 8), expected_size(1 << 20));
+    ck_assert_uint_eq(fill_with_garbage(h, 2), expected_size(1 << 20));
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+/* The nursery counts against max_heap_size: it grows only while the next
+ * size fits (64 -> 128 -> 256 KiB; 512 KiB would pass 300 KiB). */
+START_TEST(adaptive_nursery_stops_at_the_heap_limit)
+{
+    test_errors rec;
+    grove_heap *h = adaptive_heap(&rec, 4 << 20, (uint64_t)10 * 1000000000, 300 << 10);
+    ck_assert_uint_eq(fill_with_garbage(h, 8), expected_size(256 << 10));
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+/* Pauses over the target (1 us, while each collection copies a nursery
+ * of live pairs) never grow the nursery past its smallest size. */
+START_TEST(adaptive_nursery_stays_small_over_the_target)
+{
+    test_errors rec;
+    grove_heap *h = adaptive_heap(&rec, 4 << 20, 1000, 0);
+    grove_scope s = grove_scope_enter(h);
+    GROVE_LOCAL(h, struct pair *, list, NULL);
+    uint64_t until = test_stats(h).minor_collections + 6;
+    size_t n = 0;
+    while (test_stats(h).minor_collections < until) {
+        struct pair *p = test_cons(h, FIX(n), GROVE_GET(h, list));
+        ck_assert_ptr_nonnull(p);
+        GROVE_SET(h, list, p);
+        n++;
+        REQUIRE(nursery_now(h) == SMALLEST_NURSERY);
+    }
+    ck_assert_uint_gt(test_stats(h).minor.p50_ns, 1000); /* the premise: pauses over 1 us */
+    ck_assert_uint_ge(n, test_zeal() ? 6 : 6 * SMALLEST_NURSERY / 32); /* full nurseries */
+    size_t i = n;
+    for (struct pair *p = GROVE_GET(h, list); p; p = p->cdr)
+        ck_assert_ptr_eq(p->car, FIX(--i));
+    ck_assert_uint_eq(i, 0);
+    grove_scope_exit(h, s);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
 static Suite *minor_suite(void)
 {
     Suite *s = suite_create("minor");
@@ -390,6 +510,10 @@ static Suite *minor_suite(void)
     tcase_add_test(tc, long_young_list);
     tcase_add_test(tc, empty_objects_fill_nursery);
     tcase_add_test(tc, many_minor_collections);
+    tc = test_tcase(s, "adaptive_nursery");
+    tcase_add_test(tc, adaptive_nursery_grows_to_its_maximum);
+    tcase_add_test(tc, adaptive_nursery_stops_at_the_heap_limit);
+    tcase_add_test(tc, adaptive_nursery_stays_small_over_the_target);
     return s;
 }
 

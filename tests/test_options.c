@@ -39,6 +39,13 @@ START_TEST(every_key)
     ck_assert_uint_eq(c.major_min_bytes, 0);
     ck_assert_double_eq(c.growth_factor, 3.0);
 
+    c = parsed("nursery-max-size=64M,minor-pause-target-us=2500");
+    ck_assert_uint_eq(c.nursery_max_size, (size_t)64 << 20);
+    ck_assert_uint_eq(c.minor_pause_target_ns, 2500000);
+    c = parsed("nursery-max-size=0");
+    ck_assert_uint_eq(c.nursery_max_size, 0);
+    ck_assert_uint_eq(c.minor_pause_target_ns, 1000000); /* the default */
+
     c = parsed("max-heap-size=64m,growth-factor=2.5e0,nursery-size=128k");
     ck_assert_uint_eq(c.max_heap_size, (size_t)64 << 20);
     ck_assert_uint_eq(c.nursery_size, (size_t)128 << 10);
@@ -78,6 +85,8 @@ START_TEST(malformed_settings_rejected)
         {"nursery-size=", "'nursery-size='"},
         {"nursery-size", "'nursery-size'"},
         {"nursery-size=4MB", "'nursery-size=4MB'"},
+        {"nursery-max-size=big", "nursery-max-size expects bytes, e.g. 32M, or 0 for a fixed size"},
+        {"minor-pause-target-us=1.5", "'minor-pause-target-us=1.5'"},
         {"nursery-size=-4M", "'nursery-size=-4M'"},
         {"nursery-size=4 M", "'nursery-size=4 M'"},
         {"nursery-size=0x100000", "'nursery-size=0x100000'"},
@@ -238,6 +247,43 @@ START_TEST(growth_factor_bounds)
 }
 END_TEST
 
+/* An adaptive nursery's bounds and target are checked at heap creation. */
+START_TEST(adaptive_nursery_bounds)
+{
+    static const struct {
+        size_t size, max;
+        uint64_t target;
+        const char *message;
+    } bad[] = {
+        {1 << 20, 512 << 10, 1000000, "nursery_max_size 524288 is outside [nursery_size 1048576"},
+        {1 << 20, (size_t)1 << 40, 1000000, "nursery_max_size 1099511627776 is outside"},
+        {1 << 20, 8 << 20, 0, "minor_pause_target_ns must be above 0 for an adaptive nursery"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        grove_config c;
+        grove_config_init(&c);
+        c.nursery_size = bad[i].size;
+        c.nursery_max_size = bad[i].max;
+        c.minor_pause_target_ns = bad[i].target;
+        grove_error_info err;
+        ck_assert_ptr_null(grove_heap_create(&c, &err));
+        ck_assert_int_eq(err.code, GROVE_E_BAD_CONFIG);
+        ck_assert_msg(strstr(err.message, bad[i].message), "message: %s", err.message);
+    }
+    /* A target of 0 is fine for a fixed nursery, and so is a maximum equal
+     * to the size. */
+    grove_config c;
+    test_default_config(&c);
+    c.minor_pause_target_ns = 0;
+    grove_heap *h = test_heap_config(&c, NULL);
+    grove_heap_destroy(h);
+    c.minor_pause_target_ns = 1000;
+    c.nursery_max_size = c.nursery_size;
+    h = test_heap_config(&c, NULL);
+    grove_heap_destroy(h);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("options");
@@ -251,5 +297,6 @@ int main(void)
     tcase_add_test(tc, environment_malformed_rejected);
     tcase_add_test(tc, environment_debug_after_options);
     tcase_add_test(tc, growth_factor_bounds);
+    tcase_add_test(tc, adaptive_nursery_bounds);
     return test_main_fork(s);
 }

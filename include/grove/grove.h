@@ -184,7 +184,17 @@ enum {
 
 /** Heap configuration; fill with grove_config_init() and adjust. */
 typedef struct grove_config {
-    size_t nursery_size;    /**< bytes of nursery (default 4 MiB; >= 64 KiB) */
+    size_t nursery_size;    /**< bytes of nursery (default 4 MiB; >= 64 KiB); with an
+                               adaptive nursery, its smallest and first size */
+    size_t nursery_max_size; /**< adaptive nursery: if not 0 (the default, a fixed size),
+                               the nursery may grow up to this many bytes (>= nursery_size).
+                               After each minor GC that found the nursery full, a pause under
+                               half of minor_pause_target_ns doubles the nursery (if the heap
+                               limit allows), one over the target halves it, never below
+                               nursery_size. A bigger nursery gives objects longer to die, so
+                               fewer are promoted, at the price of longer minor pauses. */
+    uint64_t minor_pause_target_ns; /**< the adaptive nursery's target minor pause
+                                       (default 1 ms; > 0) */
     size_t max_heap_size;   /**< nursery + old-space blocks + large objects, never
                                exceeded (default: no limit, but one object larger
                                than the machine's physical memory is refused) */
@@ -214,6 +224,8 @@ GROVE_API void grove_config_init(grove_config *config);
  * | key               | value                               | sets                          |
  * |-------------------|-------------------------------------|-------------------------------|
  * | `nursery-size`    | bytes, with an optional K, M, G or T | grove_config::nursery_size    |
+ * | `nursery-max-size`| bytes as above, 0 = fixed size      | grove_config::nursery_max_size |
+ * | `minor-pause-target-us` | a whole number of microseconds | grove_config::minor_pause_target_ns |
  * | `max-heap-size`   | bytes as above, or `none`           | grove_config::max_heap_size   |
  * | `growth-factor`   | a decimal number                    | grove_config::growth_factor   |
  * | `major-min-bytes` | bytes as above                      | grove_config::major_min_bytes |
