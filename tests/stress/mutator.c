@@ -189,6 +189,8 @@ typedef struct mobj {
     uint32_t via;      /* model index it was reached from in that epoch; 0: a root */
     uint32_t via_word; /* slot index in `via`, or the root's code */
     bool hashed;       /* its identity hash was taken: it must never change */
+    bool hash_word;    /* hashed while young: its copy out of the nursery holds the hash in
+                          one more word (runtime/minor_gc.c, copy_hashed) */
     uint64_t hash;
     uint32_t pins;     /* grove_pin count: > 0 keeps it alive, at pinned_addr */
     void *pinned_addr;
@@ -327,6 +329,8 @@ typedef struct ctx {
         uint64_t ends[2];        /* END events, by kind */
         uint64_t pause_ns[2];    /* their durations summed, by kind */
     } ev;
+    uint64_t pending_old_bytes; /* a large object the heap counts in live_bytes and heap_alloc
+                                   has not put in the model yet */
     uint64_t step;
     struct timespec start;
     bool stopped;
@@ -1308,11 +1312,61 @@ static void check_cleanups(ctx *c)
                      s + 1, (unsigned long long)c->hooks[s].obj_id, c->hooks_due);
 }
 
+/* The bytes an object of nwords payload words counts in live_bytes once
+ * old or large: its header and payload (grove__object_bytes), and the hash
+ * word of a copy hashed while young. Large objects count the same: their
+ * space's own prefix and rounding are not object bytes. */
+static uint64_t object_bytes(size_t nwords, bool hash_word)
+{
+    return 8 + (uint64_t)nwords * 8 + (hash_word ? 8 : 0);
+}
+
+/* After a minor GC that ends a call the nursery is empty: every object the
+ * model still has is old or large, and live_bytes (promoted + large -
+ * freed) counts exactly those, the garbage no major GC has found yet
+ * included, and nothing else. After a major GC and the minor GC evacuating
+ * its nursery, that is exactly what the major GC found live: bytes_freed,
+ * which the lazy sweep takes from the mark's counts, is checked whole. */
+static void check_live_bytes(ctx *c, bool after_major)
+{
+    uint64_t old = 0, large = 0, objects = 0;
+    for (uint32_t i = 1; i < c->m.count; i++) {
+        const mobj *o = &c->m.o[i];
+        if (!o->id)
+            continue;
+        if (o->young)
+            fail(c, "internal: #%llu is young after a minor GC", (unsigned long long)o->id);
+        uint64_t bytes = object_bytes(o->nwords, o->hash_word);
+        if (o->nwords * 8 > GROVE_MAX_SMALL_PAYLOAD)
+            large += bytes;
+        else
+            old += bytes;
+        objects++;
+    }
+    grove_stats st;
+    grove_get_stats(c->h, &st);
+    if (st.live_bytes != old + large + c->pending_old_bytes)
+        fail(c, "after a minor GC%s, live_bytes is %llu (promoted %llu + large %llu - freed "
+                "%llu); the model's %llu objects take %llu bytes (%llu in old space, %llu "
+                "large, %llu just allocated)",
+             after_major ? " evacuating a major GC's nursery" : "",
+             (unsigned long long)st.live_bytes, (unsigned long long)st.bytes_promoted,
+             (unsigned long long)st.bytes_large, (unsigned long long)st.bytes_freed,
+             (unsigned long long)objects, (unsigned long long)(old + large + c->pending_old_bytes),
+             (unsigned long long)old, (unsigned long long)large,
+             (unsigned long long)c->pending_old_bytes);
+    c->t.live_bytes_checks++;
+    c->t.live_bytes_after_major += after_major;
+}
+
 /* After every call that may collect: replay the collections it ran, in
- * order, compare the cleanup hooks, and check the heap. */
+ * order, compare the cleanup hooks, and check the heap (and, when its last
+ * collection emptied the nursery, the live bytes). */
 static void after_gc(ctx *c)
 {
     bool collected = c->ngcs != 0;
+    bool emptied = collected && c->gcs[c->ngcs - 1] == GROVE_MINOR;
+    bool after_major = emptied && c->gc_reasons[c->ngcs - 1] == GROVE_REASON_AFTER_MAJOR;
     for (unsigned i = 0; i < c->ngcs; i++) {
         oplog(c, "  replay %s collection (%s)", c->gcs[i] == GROVE_MINOR ? "minor" : "major",
               grove_gc_reason_name(c->gc_reasons[i]));
@@ -1324,6 +1378,8 @@ static void after_gc(ctx *c)
         c->gc_seen = false;
         check(c, "after a collection");
     }
+    if (emptied)
+        check_live_bytes(c, after_major);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1503,8 +1559,11 @@ static void *heap_alloc(ctx *c, uint32_t type, size_t size, bool as_count)
         fail(c, "allocating %zu bytes of type %s returned NULL: %s: %s", bytes,
              type_table[type].name, grove_error_name(e), grove_last_error_message(c->h));
     }
-    after_gc(c);
     size_t want = bytes ? (bytes + 7) & ~(size_t)7 : 8; /* at least one word */
+    if (bytes > GROVE_MAX_SMALL_PAYLOAD) /* large, so old already: counted live */
+        c->pending_old_bytes = object_bytes(want / 8, false);
+    after_gc(c);
+    c->pending_old_bytes = 0;
     if (grove_object_type(g) != c->tids[type] || grove_object_size(g) != want)
         fail(c, "new object %p of type %s, %zu bytes: header says type id %u, %zu bytes", g,
              type_table[type].name, bytes, (unsigned)grove_object_type(g), grove_object_size(g));
@@ -1854,6 +1913,8 @@ static void op_hash(ctx *c)
     if (o->hashed && hash != o->hash)
         fail(c, "object #%llu had identity hash %#llx, now %#llx", (unsigned long long)o->id,
              (unsigned long long)o->hash, (unsigned long long)hash);
+    if (!o->hashed)
+        o->hash_word = o->young;
     o->hashed = true;
     o->hash = hash;
     oplog(c, "hash #%llu (via %s) = %#llx", (unsigned long long)o->id, root_name(r, rn),
@@ -2926,6 +2987,8 @@ void stress_totals_add(stress_totals *sum, const stress_totals *t)
     sum->taken += t->taken;
     sum->resurrected += t->resurrected;
     sum->cleanups_run += t->cleanups_run;
+    sum->live_bytes_checks += t->live_bytes_checks;
+    sum->live_bytes_after_major += t->live_bytes_after_major;
     sum->stopped_early |= t->stopped_early;
 }
 

@@ -23,7 +23,10 @@
  * ran (learnt from the event listener) to predict which weak slots are
  * cleared, which ephemerons broken, what each guardian queues and which
  * cleanup hooks run; the check and the guardian and hook operations compare
- * those predictions with the heap.
+ * those predictions with the heap. After a call whose last collection was a
+ * minor GC (the nursery then empty; after a major GC, the one evacuating
+ * its nursery), grove_stats.live_bytes must equal, exactly, the bytes of
+ * the objects the model still has.
  *
  * Written against grove.h and the roots.h facade only, so it builds against
  * either rooting backend. A failure prints what differs, where (the path
@@ -90,6 +93,8 @@ typedef struct stress_totals {
     uint64_t taken;           /* objects taken back from guardians */
     uint64_t resurrected;     /* taken and rooted again */
     uint64_t cleanups_run;    /* cleanup hooks called when the model said they were due */
+    uint64_t live_bytes_checks;     /* live_bytes compared with the model's objects, exactly */
+    uint64_t live_bytes_after_major; /* of those, after a major GC and its nursery's evacuation */
     bool stopped_early;       /* max_seconds reached */
 } stress_totals;
 
