@@ -147,6 +147,7 @@ static const stype type_table[] = {
     {"custom", K_CUSTOM, 0, 0},
     {"weak", K_WEAK, 0, 0},           /* word 0 weak, word 1 FIX(id), strong slots */
     {"ephemeron", K_EPHEMERON, 0, 0}, /* key, value, FIX(id), strong slots */
+    {"spine", K_ARRAY, 0, 0},         /* a cohort's array (section 7, cohorts) */
 };
 #define NTYPES (sizeof type_table / sizeof type_table[0])
 #define T_REC2 1u
@@ -157,6 +158,7 @@ static const stype type_table[] = {
 #define T_CUSTOM 11u
 #define T_WEAK 12u
 #define T_EPHEMERON 13u
+#define T_SPINE 14u
 
 #define FIXNUM(n) (((uint64_t)(n) << 1) | 1u)
 
@@ -329,8 +331,8 @@ typedef struct ctx {
         uint64_t ends[2];        /* END events, by kind */
         uint64_t pause_ns[2];    /* their durations summed, by kind */
     } ev;
-    uint64_t pending_old_bytes; /* a large object the heap counts in live_bytes and heap_alloc
-                                   has not put in the model yet */
+    uint64_t pending_old_bytes; /* a large or pinned object the heap counts in live_bytes and
+                                   heap_alloc has not put in the model yet */
     uint64_t step;
     struct timespec start;
     bool stopped;
@@ -343,6 +345,11 @@ typedef struct ctx {
     uint32_t *amap_val;
     uint32_t *amap_stamp;
     size_t amap_cap, amap_n;
+
+    struct thinned {
+        uint32_t slot, words; /* a spine slot cohort_thin cleared, and its object's size */
+    } *thinned;
+    size_t nthinned, thinned_cap;
 
     char oplog[OPLOG][OPLEN];
     uint64_t oplog_step[OPLOG];
@@ -1537,17 +1544,34 @@ static void store_slot(ctx *c, uint32_t idx, void *g, size_t i, val v)
     c->t.barrier_stores++;
 }
 
+/* How heap_alloc asks: grove_alloc (a size in bytes), grove_alloc_array
+ * (a count of words) or grove_alloc_pinned (bytes; born pinned and old). */
+enum alloc_form { BY_SIZE, BY_COUNT, PINNED };
+
+static void *alloc_in(ctx *c, uint32_t type, size_t size, enum alloc_form form)
+{
+    switch (form) {
+    case BY_COUNT:
+        return grove_alloc_array(c->h, c->tids[type], size);
+    case PINNED:
+        return grove_alloc_pinned(c->h, c->tids[type], size);
+    default:
+        return grove_alloc(c->h, c->tids[type], size);
+    }
+}
+
 /* Allocate; check the heap right away if a collection ran. Returns NULL
  * only for an accepted GROVE_E_OOM. The new object is not rooted: use it
  * before anything else allocates. */
-static void *heap_alloc(ctx *c, uint32_t type, size_t size, bool as_count)
+static void *heap_alloc(ctx *c, uint32_t type, size_t size, enum alloc_form form)
 {
-    size_t bytes = as_count ? size * sizeof(void *) : size;
-    void *g = as_count ? grove_alloc_array(c->h, c->tids[type], size)
-                       : grove_alloc(c->h, c->tids[type], size);
+    size_t bytes = form == BY_COUNT ? size * sizeof(void *) : size;
+    void *g = alloc_in(c, type, size, form);
     c->t.allocations++;
     if (bytes > GROVE_MAX_SMALL_PAYLOAD)
         c->t.large_allocations++;
+    if (form == PINNED)
+        c->t.pinned_allocations++;
     if (!g) {
         grove_error e = grove_last_error(c->h);
         if (c->p->allow_oom && e == GROVE_E_OOM) {
@@ -1560,7 +1584,7 @@ static void *heap_alloc(ctx *c, uint32_t type, size_t size, bool as_count)
              type_table[type].name, grove_error_name(e), grove_last_error_message(c->h));
     }
     size_t want = bytes ? (bytes + 7) & ~(size_t)7 : 8; /* at least one word */
-    if (bytes > GROVE_MAX_SMALL_PAYLOAD) /* large, so old already: counted live */
+    if (form == PINNED || bytes > GROVE_MAX_SMALL_PAYLOAD) /* old already: counted live */
         c->pending_old_bytes = object_bytes(want / 8, false);
     after_gc(c);
     c->pending_old_bytes = 0;
@@ -1731,7 +1755,7 @@ static void op_alloc(ctx *c, bool large)
     char rn[16];
     oplog(c, "alloc %s %zu bytes%s -> %s", type_table[type].name, nbytes,
           as_count ? " (grove_alloc_array)" : "", root_name(dst, rn));
-    void *g = heap_alloc(c, type, as_count ? nwords : nbytes, as_count);
+    void *g = heap_alloc(c, type, as_count ? nwords : nbytes, as_count ? BY_COUNT : BY_SIZE);
     if (!g) {
         oplog(c, "  refused: OOM");
         return;
@@ -1753,7 +1777,7 @@ static void op_chain(ctx *c)
     oplog(c, "chain of %u %s -> %s", k, type_table[type].name, root_name(dst, rn));
     for (unsigned n = 0; n < k; n++) {
         size_t bytes = type == T_ARRAY ? 16 : type_table[type].size;
-        void *g = heap_alloc(c, type, bytes, false);
+        void *g = heap_alloc(c, type, bytes, BY_SIZE);
         if (!g)
             return;
         uint32_t idx = model_new(c, type, (bytes + 7) / 8);
@@ -1781,7 +1805,7 @@ static void op_garbage(ctx *c)
         uint32_t type;
         size_t nwords, nbytes;
         pick_shape(c, RND(32) == 0, &type, &nwords, &nbytes);
-        void *g = heap_alloc(c, type, nbytes, false);
+        void *g = heap_alloc(c, type, nbytes, BY_SIZE);
         if (!g)
             return;
         uint32_t idx = nbytes > GROVE_MAX_SMALL_PAYLOAD ? model_new(c, type, nwords) : 0;
@@ -2109,6 +2133,186 @@ static void op_collect(ctx *c, bool major)
     after_gc(c);
 }
 
+/* ---- pinned allocations and cohorts: the old space's lazy sweep --------- */
+
+/* An object born pinned (grove_alloc_pinned): a small one takes an old-space
+ * cell outside any collection, which may sweep a block the last major GC
+ * left waiting. */
+static void op_alloc_pinned(ctx *c)
+{
+    if (c->npinned == NPIN) {
+        oplog(c, "alloc pinned: the pin list is full");
+        return;
+    }
+    uint32_t type;
+    size_t nwords, nbytes;
+    pick_shape(c, RND(16) == 0, &type, &nwords, &nbytes);
+    rref dst = pick_root(c);
+    char rn[16];
+    oplog(c, "alloc pinned %s %zu bytes -> %s", type_table[type].name, nbytes,
+          root_name(dst, rn));
+    void *g = heap_alloc(c, type, nbytes, PINNED);
+    if (!g) {
+        oplog(c, "  refused: OOM");
+        return;
+    }
+    uint32_t idx = model_new(c, type, nwords);
+    mobj *o = &c->m.o[idx];
+    o->young = false;
+    o->pins = 1;
+    o->pinned_addr = g;
+    c->pinned[c->npinned++] = idx;
+    init_object(c, idx, g, nbytes);
+    root_set(c, dst, mv_ref(idx), g);
+    oplog(c, "  = #%llu at %p", (unsigned long long)o->id, g);
+}
+
+/* A cohort: a spine array in a root, holding many objects of two or three
+ * of the largest size classes in a random interleaving, half a block to two
+ * blocks of each class. Once promoted, thinning it kills objects of every
+ * class across their blocks, which the next major GC leaves waiting for
+ * the lazy sweep; refilling promotes objects of the classes that died into
+ * those blocks' cells, and what the refill does not take still waits at
+ * the next major GC. Payloads are cell sizes less the header (few objects
+ * fill a block, so the model's checks stay cheap); an old-space block holds
+ * COHORT_BLOCK bytes (runtime/old_space.h). */
+#define COHORT_BLOCK ((size_t)256 << 10)
+#define COHORT_CLASSES 3
+static const size_t cohort_payloads[] = {4080, 3576, 3064, 2552};
+
+static bool is_spine(const ctx *c, uint64_t m)
+{
+    return mv_is_ref(m) && c->m.o[mv_idx(m)].type == T_SPINE;
+}
+
+/* A root holding a spine, starting at a random root. */
+static bool find_spine(ctx *c, rref *out)
+{
+    unsigned n = root_count(c), start = (unsigned)RND(n);
+    for (unsigned k = 0; k < n; k++) {
+        rref r = root_nth(c, (start + k) % n);
+        if (is_spine(c, mroot_get(c, r))) {
+            *out = r;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Slot i of the spine in root r gets a new object of `bytes` payload bytes:
+ * a byte object, or an array linked to what another slot holds. False if
+ * the heap refused it (OOM). */
+static bool cohort_member(ctx *c, rref r, size_t i, size_t bytes)
+{
+    uint32_t type = RND(8) || bytes < 16 ? T_BYTES : T_ARRAY;
+    void *g = heap_alloc(c, type, bytes, BY_SIZE);
+    if (!g)
+        return false;
+    uint32_t idx = model_new(c, type, bytes / 8);
+    uint32_t sidx = mv_idx(mroot_get(c, r));
+    void *spine = root_get(c, r); /* where it is now: the allocation may have moved it */
+    mobj *o = &c->m.o[idx];
+    uint64_t *w = g;
+    if (type == T_BYTES) {
+        w[0] = o->w[0] = o->id;
+        w[o->nwords - 1] = o->w[o->nwords - 1] = fill_rand(c);
+    } else {
+        w[0] = o->w[0] = FIXNUM(o->id);
+        size_t j = 1 + (size_t)RND(c->m.o[sidx].nwords - 1);
+        store_slot(c, idx, g, 1, (val){c->m.o[sidx].w[j], ((void **)spine)[j]});
+    }
+    store_slot(c, sidx, spine, i, (val){mv_ref(idx), g});
+    return true;
+}
+
+/* False if the heap refused (OOM) before the cohort was complete. */
+static bool cohort_build(ctx *c, rref dst)
+{
+    size_t choices = c->src->bytes_mode ? 3 : sizeof cohort_payloads / sizeof *cohort_payloads;
+    unsigned nclasses = 2 + (unsigned)RND(COHORT_CLASSES - 1);
+    size_t bytes[COHORT_CLASSES], left[COHORT_CLASSES], n = 0;
+    for (unsigned k = 0; k < nclasses; k++) {
+        bytes[k] = cohort_payloads[RND(choices)];
+        left[k] = (1 + (size_t)RND(4)) * COHORT_BLOCK / 2 / (bytes[k] + 8);
+        n += left[k];
+    }
+    char rn[16];
+    oplog(c, "cohort of %zu objects in %u classes -> %s", n, nclasses, root_name(dst, rn));
+    void *spine = heap_alloc(c, T_SPINE, (n + 1) * 8, BY_SIZE);
+    if (!spine) {
+        oplog(c, "  refused: OOM");
+        return false;
+    }
+    uint32_t sidx = model_new(c, T_SPINE, n + 1);
+    ((uint64_t *)spine)[0] = c->m.o[sidx].w[0] = FIXNUM(c->m.o[sidx].id);
+    root_set(c, dst, mv_ref(sidx), spine);
+    c->t.cohorts++;
+    for (size_t i = 1; i <= n; i++) {
+        unsigned k = (unsigned)RND(nclasses);
+        while (!left[k])
+            k = (k + 1) % nclasses;
+        left[k]--;
+        if (!cohort_member(c, dst, i, bytes[k])) {
+            oplog(c, "  refused at object %zu: OOM", i);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Clear a quarter to three quarters of the spine's slots at random, maybe
+ * collect (major) at once, refill about half the cleared slots with objects
+ * of the sizes that were there, maybe collect again (minor or major). */
+static void cohort_thin(ctx *c, rref r)
+{
+    uint32_t sidx = mv_idx(mroot_get(c, r));
+    void *spine = root_get(c, r);
+    unsigned quarters = 1 + (unsigned)RND(3);
+    c->nthinned = 0;
+    for (size_t i = 1; i < c->m.o[sidx].nwords; i++) {
+        if (RND(4) >= quarters)
+            continue;
+        uint64_t m = c->m.o[sidx].w[i];
+        if (mv_is_ref(m) && c->m.o[mv_idx(m)].nwords * 8 <= GROVE_MAX_SMALL_PAYLOAD) {
+            c->thinned = grow(c, c->thinned, &c->thinned_cap, c->nthinned + 1, sizeof *c->thinned);
+            c->thinned[c->nthinned++] = (struct thinned){(uint32_t)i,
+                                                          (uint32_t)c->m.o[mv_idx(m)].nwords};
+        }
+        store_slot(c, sidx, spine, i, imm(0));
+    }
+    char rn[16];
+    oplog(c, "thin the cohort #%llu in %s by %u/4 (%zu small objects to refill)",
+          (unsigned long long)c->m.o[sidx].id, root_name(r, rn), quarters, c->nthinned);
+    c->t.cohorts_thinned++;
+    if (RND(2))
+        op_collect(c, true);
+    for (size_t k = 0; k < c->nthinned; k++)
+        if (RND(2) && !cohort_member(c, r, c->thinned[k].slot, c->thinned[k].words * 8))
+            break;
+    unsigned then = (unsigned)RND(3);
+    if (then)
+        op_collect(c, then == 2);
+}
+
+/* Build a cohort if no root holds one (one at a time keeps the checks
+ * cheap) and maybe thin it at once (ordinary stores soon overwrite its
+ * root), else thin it, or now and then drop it whole. */
+static void op_cohort(ctx *c)
+{
+    rref r;
+    char rn[16];
+    if (!find_spine(c, &r)) {
+        r = pick_root(c);
+        if (cohort_build(c, r) && RND(2))
+            cohort_thin(c, r);
+    } else if (RND(4)) {
+        cohort_thin(c, r);
+    } else {
+        oplog(c, "drop the cohort in %s", root_name(r, rn));
+        root_set(c, r, 0, NULL);
+    }
+}
+
 /* ---- expecting misuse --------------------------------------------------- */
 
 static void expect_misuse(ctx *c, grove_error code)
@@ -2140,7 +2344,7 @@ static void op_alloc_weak(ctx *c)
     rref dst = pick_root(c);
     char rn[16];
     oplog(c, "alloc %s of %zu words -> %s", type_table[type].name, nwords, root_name(dst, rn));
-    void *g = heap_alloc(c, type, nwords * 8, false);
+    void *g = heap_alloc(c, type, nwords * 8, BY_SIZE);
     if (!g) {
         oplog(c, "  refused: OOM");
         return;
@@ -2227,14 +2431,14 @@ static void op_guard_weak(ctx *c)
     rref dst = pick_root(c);
     char rn[16];
     oplog(c, "guarded weak object on a fresh target in %s", root_name(dst, rn));
-    void *target = heap_alloc(c, T_REC2, 16, false);
+    void *target = heap_alloc(c, T_REC2, 16, BY_SIZE);
     if (!target)
         return;
     uint32_t tidx = model_new(c, T_REC2, 2);
     init_object(c, tidx, target, 16);
     root_set(c, dst, mv_ref(tidx), target);
     uint32_t type = RND(2) ? T_WEAK : T_EPHEMERON;
-    void *g = heap_alloc(c, type, 4 * 8, false);
+    void *g = heap_alloc(c, type, 4 * 8, BY_SIZE);
     if (!g)
         return;
     uint32_t idx = model_new(c, type, 4);
@@ -2551,6 +2755,8 @@ enum op {
     OP_RENEW_GUARDIAN,
     OP_CLEANUP,
     OP_GUARD_WEAK,
+    OP_ALLOC_PINNED,
+    OP_COHORT,
     OP_COUNT
 };
 
@@ -2567,6 +2773,7 @@ static const unsigned op_weight[OP_COUNT] = {
     [OP_ROOTS_IN_VISITOR] = 2, [OP_DOUBLE_INIT] = 3,
     [OP_ALLOC_WEAK] = 45,  [OP_GUARD] = 14,          [OP_TAKE] = 14,
     [OP_RENEW_GUARDIAN] = 1, [OP_CLEANUP] = 10,     [OP_GUARD_WEAK] = 8,
+    [OP_ALLOC_PINNED] = 4, [OP_COHORT] = 1,
 };
 
 /* Beyond this many live objects, shed roots more often so checks stay cheap. */
@@ -2718,6 +2925,12 @@ static enum action step(ctx *c)
         break;
     case OP_GUARD_WEAK:
         op_guard_weak(c);
+        break;
+    case OP_ALLOC_PINNED:
+        op_alloc_pinned(c);
+        break;
+    case OP_COHORT:
+        op_cohort(c);
         break;
     case OP_COUNT:
         break;
@@ -2987,6 +3200,9 @@ void stress_totals_add(stress_totals *sum, const stress_totals *t)
     sum->taken += t->taken;
     sum->resurrected += t->resurrected;
     sum->cleanups_run += t->cleanups_run;
+    sum->pinned_allocations += t->pinned_allocations;
+    sum->cohorts += t->cohorts;
+    sum->cohorts_thinned += t->cohorts_thinned;
     sum->live_bytes_checks += t->live_bytes_checks;
     sum->live_bytes_after_major += t->live_bytes_after_major;
     sum->stopped_early |= t->stopped_early;
@@ -3006,6 +3222,7 @@ static void free_ctx(ctx *c)
     free(c->ran);
     free(c->sim_pend);
     free(c->sim_weak);
+    free(c->thinned);
     free(c->work);
     free(c->amap_key);
     free(c->amap_val);
@@ -3020,7 +3237,7 @@ static void destroy_with_hooks(ctx *c)
 {
     c->step++;
     oplog(c, "two cleanup hooks on a live object, then destroy the heap");
-    void *g = heap_alloc(c, T_REC2, 16, false);
+    void *g = heap_alloc(c, T_REC2, 16, BY_SIZE);
     if (g) {
         uint32_t idx = model_new(c, T_REC2, 2);
         add_cleanup(c, idx, g);

@@ -26,7 +26,11 @@
  * those predictions with the heap. After a call whose last collection was a
  * minor GC (the nursery then empty; after a major GC, the one evacuating
  * its nursery), grove_stats.live_bytes must equal, exactly, the bytes of
- * the objects the model still has.
+ * the objects the model still has. Cohorts (objects of a few large size
+ * classes spanning several old-space blocks, thinned at random and
+ * refilled) and objects born pinned in old space give the lazy sweep partly
+ * dead blocks to queue, promotions and allocations that sweep them, and
+ * major GCs that find some still waiting.
  *
  * Written against grove.h and the roots.h facade only, so it builds against
  * either rooting backend. A failure prints what differs, where (the path
@@ -93,6 +97,9 @@ typedef struct stress_totals {
     uint64_t taken;           /* objects taken back from guardians */
     uint64_t resurrected;     /* taken and rooted again */
     uint64_t cleanups_run;    /* cleanup hooks called when the model said they were due */
+    uint64_t pinned_allocations; /* grove_alloc_pinned: born old */
+    uint64_t cohorts;         /* cohorts built (objects of a few size classes, many blocks) */
+    uint64_t cohorts_thinned; /* cohorts partly killed, interleaved, and partly refilled */
     uint64_t live_bytes_checks;     /* live_bytes compared with the model's objects, exactly */
     uint64_t live_bytes_after_major; /* of those, after a major GC and its nursery's evacuation */
     bool stopped_early;       /* max_seconds reached */

@@ -15,8 +15,8 @@
  *
  *   STRESS-TOTALS backend=indexed runs=1 ops=... allocations=... minor=...
  *                 major=... checks=... objects-checked=... weak-boxes=...
- *                 weak-cleared=... guardian-queued=... cleanups=... live-bytes-checks=...
- *                 live-bytes-after-major=... stopped-early=0
+ *                 weak-cleared=... guardian-queued=... cleanups=... pinned=... cohorts=...
+ *                 live-bytes-checks=... live-bytes-after-major=... stopped-early=0
  *
  * On a divergence the harness prints what differs, where, the last
  * operations and the command line that replays it, then aborts.
@@ -259,7 +259,8 @@ int main(int argc, char **argv)
                    "%llu unwinds\n"
                    "  weak: %llu boxes (%llu slots cleared), %llu ephemerons (%llu broken), "
                    "%llu guarded (%llu queued, %llu taken, %llu resurrected), %llu cleanups\n"
-                   "  live bytes: %llu checks (%llu after a major GC)\n",
+                   "  old space: %llu pinned allocations, %llu cohorts (%llu thinned), "
+                   "%llu live-bytes checks (%llu after a major GC)\n",
                    now_s() - s0, t.stopped_early ? " (time limit)" : "",
                    (unsigned long long)t.ops, (unsigned long long)t.allocations,
                    (unsigned long long)t.large_allocations, t.oom ? ", some refused: OOM" : "",
@@ -271,7 +272,8 @@ int main(int argc, char **argv)
                    (unsigned long long)t.ephemerons_broken, (unsigned long long)t.guarded,
                    (unsigned long long)t.guardian_queued, (unsigned long long)t.taken,
                    (unsigned long long)t.resurrected, (unsigned long long)t.cleanups_run,
-                   (unsigned long long)t.live_bytes_checks,
+                   (unsigned long long)t.pinned_allocations, (unsigned long long)t.cohorts,
+                   (unsigned long long)t.cohorts_thinned, (unsigned long long)t.live_bytes_checks,
                    (unsigned long long)t.live_bytes_after_major);
         fflush(stdout);
         stress_totals_add(&sum, &t);
@@ -281,8 +283,9 @@ int main(int argc, char **argv)
            "stores=%llu minor=%llu major=%llu explicit=%llu checks=%llu objects-checked=%llu "
            "max-live=%llu unwinds=%llu misuses=%llu weak-boxes=%llu weak-cleared=%llu "
            "ephemerons=%llu ephemerons-broken=%llu guarded=%llu guardian-queued=%llu "
-           "taken=%llu resurrected=%llu cleanups=%llu live-bytes-checks=%llu "
-           "live-bytes-after-major=%llu stopped-early=%d seconds=%.2f\n",
+           "taken=%llu resurrected=%llu cleanups=%llu pinned=%llu cohorts=%llu "
+           "cohorts-thinned=%llu live-bytes-checks=%llu live-bytes-after-major=%llu "
+           "stopped-early=%d seconds=%.2f\n",
            GROVE_ROOTING_NAME, (unsigned long long)sum.runs, (unsigned long long)sum.ops,
            (unsigned long long)sum.allocations, (unsigned long long)sum.large_allocations,
            (unsigned long long)sum.oom, (unsigned long long)sum.barrier_stores,
@@ -294,8 +297,9 @@ int main(int argc, char **argv)
            (unsigned long long)sum.ephemerons, (unsigned long long)sum.ephemerons_broken,
            (unsigned long long)sum.guarded, (unsigned long long)sum.guardian_queued,
            (unsigned long long)sum.taken, (unsigned long long)sum.resurrected,
-           (unsigned long long)sum.cleanups_run, (unsigned long long)sum.live_bytes_checks,
-           (unsigned long long)sum.live_bytes_after_major,
+           (unsigned long long)sum.cleanups_run, (unsigned long long)sum.pinned_allocations,
+           (unsigned long long)sum.cohorts, (unsigned long long)sum.cohorts_thinned,
+           (unsigned long long)sum.live_bytes_checks, (unsigned long long)sum.live_bytes_after_major,
            sum.stopped_early ? 1 : 0, now_s() - t0);
     return 0;
 }
