@@ -63,10 +63,14 @@ grove_error grove_policy_full_collection(grove_heap *heap, grove_gc_reason reaso
     return e;
 }
 
+static void shrink_nursery_for_room(grove_heap *heap);
+
 bool grove_policy_room_for_old(grove_heap *heap, size_t growth)
 {
     if (major_due(heap) || grove_heap_over_limit(heap, growth))
         grove_policy_full_collection(heap, GROVE_REASON_LARGE_OBJECT);
+    if (grove_heap_over_limit(heap, growth))
+        shrink_nursery_for_room(heap);
     return !grove_heap_over_limit(heap, growth);
 }
 
@@ -107,7 +111,10 @@ static void return_memory(grove_heap *heap, const grove_collection *c)
     GROVE_ASSERT(held <= c->heap_bytes_before, "a major GC does not grow the heap");
     grove_policy *p = &heap->policy;
     p->released_since_purge += c->heap_bytes_before - held;
-    bool collapsed = (double)c->heap_bytes_before > 2 * heap->config.growth_factor * (double)held;
+    /* Old and large bytes: the nursery, as big as before, would mask it. */
+    size_t nursery = grove_nursery_size(&heap->nursery);
+    bool collapsed = (double)(c->heap_bytes_before - nursery) >
+                     2 * heap->config.growth_factor * (double)(held - nursery);
     if (collapsed && p->released_since_purge > held) {
         grove_arena_purge(&heap->arena);
         p->released_since_purge = 0;
@@ -116,29 +123,60 @@ static void return_memory(grove_heap *heap, const grove_collection *c)
     }
 }
 
-/* Adaptive nursery (grove_config::nursery_max_size): the pause of a minor
- * GC that found the nursery full decides: under half the target the
- * nursery doubles, if the heap limit allows; over the target it halves.
- * The gap between the two keeps the size from flapping. Other minor GCs
- * (explicit, zeal, after a major GC) say little about a full nursery's
- * cost and change nothing. */
+/* Could a nursery of `size` bytes be held and its survivors promoted
+ * under the heap limit (by the census's cheap bound)? The space a grown
+ * nursery takes under max_heap_size must never be what old space needs. */
+static bool nursery_affordable(const grove_heap *heap, size_t size)
+{
+    size_t now = grove_nursery_size(&heap->nursery);
+    size_t extra = size > now ? size - now : 0;
+    return !grove_heap_over_limit(heap, extra + grove_old_growth_bound(size));
+}
+
+static size_t halved(const grove_config *cfg, size_t size)
+{
+    return size / 2 > cfg->nursery_size ? size / 2 : cfg->nursery_size;
+}
+
+/* Adaptive nursery (grove_config::nursery_max_size), after a minor GC
+ * (the nursery is empty): first, under the heap limit, it halves until
+ * what a full nursery could promote fits, so a grown nursery never takes
+ * old space's room. Then the pause of a minor GC that found the nursery
+ * full decides: under half the target it doubles if that is affordable,
+ * over the target it halves; the gap between the two keeps it from
+ * flapping. Other minor GCs (explicit, zeal, after a major GC) say little
+ * about a full nursery's cost. */
 static void adapt_nursery(grove_heap *heap, const grove_collection *c)
 {
     const grove_config *cfg = &heap->config;
-    if (!cfg->nursery_max_size || c->reason != GROVE_REASON_NURSERY_FULL)
+    if (!cfg->nursery_max_size)
         return;
     size_t size = grove_nursery_size(&heap->nursery), next = size;
-    double target = (double)cfg->minor_pause_target_ns;
-    double pause = (double)(grove_now_ns() - c->start_ns);
-    if (pause > target)
-        next = size / 2 > cfg->nursery_size ? size / 2 : cfg->nursery_size;
-    else if (pause < target / 2 && size < cfg->nursery_max_size) {
-        next = size <= cfg->nursery_max_size / 2 ? size * 2 : cfg->nursery_max_size;
-        if (grove_heap_over_limit(heap, next - size))
-            next = size;
+    while (next > cfg->nursery_size && !nursery_affordable(heap, next))
+        next = halved(cfg, next);
+    if (next == size && c->reason == GROVE_REASON_NURSERY_FULL) {
+        double target = (double)cfg->minor_pause_target_ns;
+        double pause = (double)(grove_now_ns() - c->start_ns);
+        if (pause > target) {
+            next = halved(cfg, size);
+        } else if (pause < target / 2 && size < cfg->nursery_max_size) {
+            size_t doubled = size <= cfg->nursery_max_size / 2 ? size * 2 : cfg->nursery_max_size;
+            if (nursery_affordable(heap, doubled))
+                next = doubled;
+        }
     }
     if (next != size)
         grove_nursery_resize(&heap->nursery, next);
+}
+
+/* An allocation outside the nursery found no room even after a full
+ * collection: a grown nursery, empty then, gives its share back. */
+static void shrink_nursery_for_room(grove_heap *heap)
+{
+    grove_nursery *n = &heap->nursery;
+    if (heap->config.nursery_max_size && grove_nursery_used(n) == 0 &&
+        grove_nursery_size(n) > heap->config.nursery_size)
+        grove_nursery_resize(n, heap->config.nursery_size);
 }
 
 void grove_policy_collection_done(grove_heap *heap, const grove_collection *c)

@@ -378,7 +378,7 @@ END_TEST
 
 /* ---- the adaptive nursery ---------------------------------------------------- */
 
-enum { SMALLEST_NURSERY = 64 << 10 };
+enum { SMALLEST_NURSERY = 64 << 10, PAIR_CELL = 24 };
 
 static grove_heap *adaptive_heap(test_errors *rec, size_t max, uint64_t target_ns, size_t limit)
 {
@@ -413,14 +413,14 @@ static void count_full_nursery(grove_heap *heap, const grove_event *e, void *dat
 /* Allocate garbage until `collections` minor GCs found the nursery full,
  * checking after each batch that the size is the smallest times a power
  * of two, never smaller than before. Zeal collects every few allocations,
- * so the nursery is never full and keeps its size: it allocates 16 MiB of
+ * so the nursery is never full and keeps its size: it allocates 2.3 MiB of
  * garbage then. */
 static size_t fill_with_garbage(grove_heap *h, unsigned collections)
 {
     unsigned full = 0, batches = 0;
     ck_assert_int_eq(grove_add_event_listener(h, count_full_nursery, &full), GROVE_OK);
     size_t size = nursery_now(h);
-    while (test_zeal() ? batches++ < 700 : full < collections) {
+    while (test_zeal() ? batches++ < 100 : full < collections) {
         for (int i = 0; i < 1000; i++)
             REQUIRE(grove_alloc(h, tt.pair, sizeof(struct pair)) != NULL);
         size_t now = nursery_now(h);
@@ -453,13 +453,87 @@ START_TEST(adaptive_nursery_grows_to_its_maximum)
 }
 END_TEST
 
-/* The nursery counts against max_heap_size: it grows only while the next
- * size fits (64 -> 128 -> 256 KiB; 512 KiB would pass 300 KiB). */
+/* The nursery grows only while the heap could hold the bigger nursery and
+ * what a full one of that size might promote (the census's bound: its bytes
+ * plus a quarter, in 256 KiB blocks, plus a block per size class, 31): 32
+ * blocks (8 MiB) for 128 KiB, 33 for 256 KiB, 34 for 512 KiB. Going from
+ * 128 to 256 KiB needs 256 KiB + 8.25 MiB <= 8.75 MiB; from 256 to 512 KiB
+ * would need 512 KiB + 8.5 MiB. */
 START_TEST(adaptive_nursery_stops_at_the_heap_limit)
 {
     test_errors rec;
-    grove_heap *h = adaptive_heap(&rec, 4 << 20, (uint64_t)10 * 1000000000, 300 << 10);
+    grove_heap *h = adaptive_heap(&rec, 4 << 20, (uint64_t)10 * 1000000000, 8960 << 10);
     ck_assert_uint_eq(fill_with_garbage(h, 8), expected_size(256 << 10));
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+/* Build a rooted list of n pairs; returns how many could be allocated. */
+static size_t build_live_list(grove_heap *h, size_t n)
+{
+    grove_scope s = grove_scope_enter(h);
+    GROVE_LOCAL(h, struct pair *, list, NULL);
+    size_t i = 0;
+    for (; i < n; i++) {
+        struct pair *p = test_cons(h, FIX(i), GROVE_GET(h, list));
+        if (!p)
+            break;
+        GROVE_SET(h, list, p);
+    }
+    size_t k = i;
+    for (struct pair *p = GROVE_GET(h, list); p; p = p->cdr)
+        REQUIRE(p->car == FIX(--k));
+    ck_assert_uint_eq(k, 0);
+    grove_scope_exit(h, s);
+    return i;
+}
+
+/* A nursery grown while the heap was empty gives way as live data fills
+ * the heap: whatever fits with a fixed nursery of the smallest size fits
+ * with the adaptive one too, and the nursery ends at its smallest. (The
+ * reduced run halves the sizes; zeal, whose nursery never grows, builds a
+ * short list: every allocation there verifies the whole heap.) */
+START_TEST(adaptive_nursery_leaves_old_space_its_room)
+{
+    const size_t limit = test_size(24 << 20, 12 << 20), max = test_size(4 << 20, 1 << 20);
+    const size_t n = test_zeal() ? 5000 : test_size(20 << 20, 10 << 20) / PAIR_CELL;
+    for (int adaptive = 0; adaptive < 2; adaptive++) {
+        test_errors rec;
+        grove_heap *h = adaptive_heap(&rec, adaptive ? max : 0, (uint64_t)10 * 1000000000, limit);
+        if (adaptive)
+            ck_assert_uint_eq(fill_with_garbage(h, 8), expected_size(max));
+        ck_assert_uint_eq(build_live_list(h, n), n);
+        ck_assert_uint_eq(nursery_now(h), SMALLEST_NURSERY);
+        ASSERT_NOT_REPORTED(&rec);
+        grove_heap_destroy(h);
+    }
+}
+END_TEST
+
+/* Grown on garbage, the nursery halves at the first full collection that
+ * copies a nursery of live pairs: that takes far over 2 ms at 16 MiB,
+ * while a nursery of garbage takes microseconds. The reduced run (under
+ * Valgrind, some fifty times slower) copies 4 MiB against 50 ms. */
+START_TEST(adaptive_nursery_halves_over_the_target)
+{
+    test_errors rec;
+    const size_t max = test_size(16 << 20, 4 << 20);
+    grove_heap *h = adaptive_heap(&rec, max, test_size(2000000, 50000000), 0);
+    ck_assert_uint_eq(fill_with_garbage(h, 12), expected_size(max));
+    unsigned full = 0;
+    ck_assert_int_eq(grove_add_event_listener(h, count_full_nursery, &full), GROVE_OK);
+    grove_scope s = grove_scope_enter(h);
+    GROVE_LOCAL(h, struct pair *, list, NULL);
+    size_t n = 0;
+    while (test_zeal() ? n < 5000 : full == 0) {
+        struct pair *p = test_cons(h, FIX(n++), GROVE_GET(h, list));
+        ck_assert_ptr_nonnull(p);
+        GROVE_SET(h, list, p);
+    }
+    ck_assert_uint_eq(nursery_now(h), test_zeal() ? SMALLEST_NURSERY : max / 2);
+    grove_scope_exit(h, s);
+    ck_assert_int_eq(grove_remove_event_listener(h, count_full_nursery, &full), GROVE_OK);
     ASSERT_NOT_REPORTED(&rec);
     grove_heap_destroy(h);
 }
@@ -513,6 +587,8 @@ static Suite *minor_suite(void)
     tc = test_tcase(s, "adaptive_nursery");
     tcase_add_test(tc, adaptive_nursery_grows_to_its_maximum);
     tcase_add_test(tc, adaptive_nursery_stops_at_the_heap_limit);
+    tcase_add_test(tc, adaptive_nursery_leaves_old_space_its_room);
+    tcase_add_test(tc, adaptive_nursery_halves_over_the_target);
     tcase_add_test(tc, adaptive_nursery_stays_small_over_the_target);
     return s;
 }
