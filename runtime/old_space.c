@@ -118,15 +118,37 @@ static size_t cells_used(const grove_block *b)
     return (b->top - (uintptr_t)b - GROVE_BLOCK_HEADER) / b->cell_size;
 }
 
-/* Sweep the class's next waiting block and move it to the swept list. */
-static void sweep_next(grove_old_space *old, grove_size_class *sc)
+/* Sweep the first block of a waiting list and move it to the swept list. */
+static void sweep_first(grove_old_space *old, grove_size_class *sc, grove_block **list)
 {
-    grove_block *b = sc->unswept;
-    sc->unswept = b->next;
+    grove_block *b = *list;
+    *list = b->next;
     sc->unswept_free_cells -= cells_used(b) - b->marked;
     sweep_block(old, sc, b);
     b->next = sc->blocks;
     sc->blocks = b;
+}
+
+static void sweep_next(grove_old_space *old, grove_size_class *sc)
+{
+    sweep_first(old, sc, &sc->unswept);
+}
+
+void grove_old_sweep_some(grove_old_space *old)
+{
+    if (!old->full_waiting)
+        return;
+    for (unsigned i = 0; i < GROVE_SIZE_CLASSES; i++) {
+        unsigned c = (old->full_cursor + i) % GROVE_SIZE_CLASSES;
+        grove_size_class *sc = &old->classes[c];
+        if (sc->unswept_full) {
+            sweep_first(old, sc, &sc->unswept_full);
+            old->full_waiting--;
+            old->full_cursor = c;
+            return;
+        }
+    }
+    GROVE_ASSERT(false, "full_waiting counts the blocks on the unswept_full lists");
 }
 
 /* The free list and the bump block are used up: sweep waiting blocks until
@@ -155,9 +177,12 @@ void grove_old_finish_sweep(grove_old_space *old)
         grove_size_class *sc = &old->classes[c];
         while (sc->unswept)
             sweep_next(old, sc);
+        while (sc->unswept_full)
+            sweep_first(old, sc, &sc->unswept_full);
         GROVE_ASSERT(sc->unswept_free_cells == 0, "a class with no waiting block has none to free");
     }
     old->marked_bytes = 0;
+    old->full_waiting = 0;
 }
 
 static void release_block(grove_old_space *old, grove_size_class *sc, grove_block *b)
@@ -170,13 +195,12 @@ static void release_block(grove_old_space *old, grove_size_class *sc, grove_bloc
 }
 
 /* One class after the mark: its blocks go to the swept list (the bump
- * block, swept now), the front of the waiting list (free cells to come) or
- * its back (every cell live: sweeping only clears marks), or back to the
- * arena (nothing marked). */
+ * block, swept now), a waiting list (`unswept`: free cells to come;
+ * `unswept_full`: every cell live), or back to the arena (nothing marked). */
 static void queue_class(grove_old_space *old, grove_size_class *sc)
 {
-    grove_block *blocks = sc->blocks, *full = NULL, **full_tail = &full;
-    sc->blocks = sc->unswept = NULL;
+    grove_block *blocks = sc->blocks;
+    sc->blocks = sc->unswept = sc->unswept_full = NULL;
     sc->free_list = NULL;
     sc->free_cells = 0;
     while (blocks) {
@@ -196,15 +220,11 @@ static void queue_class(grove_old_space *old, grove_size_class *sc)
             sc->unswept = b;
         } else {
             b->unswept = true;
-            b->next = NULL;
-            *full_tail = b;
-            full_tail = &b->next;
+            b->next = sc->unswept_full;
+            sc->unswept_full = b;
+            old->full_waiting++;
         }
     }
-    grove_block **tail = &sc->unswept;
-    while (*tail)
-        tail = &(*tail)->next;
-    *tail = full;
 }
 
 uint64_t grove_old_sweep(grove_old_space *old)
@@ -248,6 +268,7 @@ void grove_old_for_each(grove_old_space *old, void (*fn)(void *object, void *dat
     for (unsigned c = 0; c < GROVE_SIZE_CLASSES; c++) {
         for_each_in(old->classes[c].blocks, fn, data);
         for_each_in(old->classes[c].unswept, fn, data);
+        for_each_in(old->classes[c].unswept_full, fn, data);
     }
 }
 
@@ -257,6 +278,8 @@ void grove_old_blocks_sorted(const grove_old_space *old, grove_vec *out)
         for (grove_block *b = old->classes[c].blocks; b; b = b->next)
             grove_vec_push(out, b);
         for (grove_block *b = old->classes[c].unswept; b; b = b->next)
+            grove_vec_push(out, b);
+        for (grove_block *b = old->classes[c].unswept_full; b; b = b->next)
             grove_vec_push(out, b);
     }
     grove_vec_sort(out);
@@ -301,10 +324,14 @@ static size_t verify_list(const grove_size_class *sc, const grove_block *b, bool
 
 void grove_old_verify(const grove_old_space *old, const char *when)
 {
-    size_t blocks = 0;
+    size_t blocks = 0, full = 0;
     for (unsigned c = 0; c < GROVE_SIZE_CLASSES; c++) {
         const grove_size_class *sc = &old->classes[c];
         verify_list(sc, sc->blocks, false, when);
+        if (verify_list(sc, sc->unswept_full, true, when) != 0)
+            grove_fatal("verify (%s): old-space class %u has a dead cell in a block counted "
+                        "as wholly live",
+                        when, sc->cell_size);
         if (verify_list(sc, sc->unswept, true, when) != sc->unswept_free_cells)
             grove_fatal("verify (%s): old-space class %u expects %zu cells from its lazy sweep, "
                         "its blocks hold another number",
@@ -316,7 +343,15 @@ void grove_old_verify(const grove_old_space *old, const char *when)
             blocks++;
         for (const grove_block *b = sc->unswept; b; b = b->next)
             blocks++;
+        for (const grove_block *b = sc->unswept_full; b; b = b->next) {
+            blocks++;
+            full++;
+        }
     }
+    if (full != old->full_waiting)
+        grove_fatal("verify (%s): old space counts %zu wholly live waiting blocks, its lists "
+                    "hold %zu",
+                    when, old->full_waiting, full);
     if (blocks != old->block_count)
         grove_fatal("verify (%s): old space counts %zu blocks, its lists hold %zu", when,
                     old->block_count, blocks);
@@ -338,8 +373,10 @@ void grove_old_space_free(grove_old_space *old)
         grove_size_class *sc = &old->classes[c];
         free_list_of_blocks(old, sc->blocks);
         free_list_of_blocks(old, sc->unswept);
+        free_list_of_blocks(old, sc->unswept_full);
         *sc = (grove_size_class){.cell_size = sc->cell_size};
     }
     old->block_count = 0;
     old->object_bytes = old->marked_bytes = 0;
+    old->full_waiting = 0;
 }

@@ -10,12 +10,14 @@
  * Lazy sweeping: the major GC's mark counts the cells it marks per block.
  * At the end of the mark, blocks with no marked cell are released at once
  * (so the heap shrinks with the live data, as an eager sweep would), the
- * class's bump block is swept, and every other block waits on its class's
- * `unswept` list. Promotion sweeps the next waiting block when its class
- * runs out of free cells, just before it writes into it (the cells are then
- * in cache), and the next major GC sweeps what is still waiting before it
+ * class's bump block is swept, and every other block waits: on its class's
+ * `unswept` list if it has dead cells, on `unswept_full` if not. Promotion
+ * sweeps the next `unswept` block when its class runs out of free cells,
+ * just before it writes into it (the cells are then in cache); allocation
+ * refills clear the marks of `unswept_full` blocks one at a time, outside
+ * any pause; the next major GC sweeps what is still waiting before it
  * marks. Invariants, checked by verify:
- * - a block is on `unswept` iff its `unswept` flag is set; such a block
+ * - a block is on a waiting list iff its `unswept` flag is set; such a block
  *   holds no object allocated since the major GC that marked it, and its
  *   objects are live iff marked (the unmarked ones are dead, not yet freed);
  * - `unswept_free_cells` is what sweeping the class's waiting blocks would
@@ -59,7 +61,8 @@ _Static_assert(GROVE_MAX_SMALL_PAYLOAD + 16 == GROVE_MAX_CELL,
 typedef struct grove_size_class {
     uint32_t cell_size;
     grove_block *blocks;       /* swept or fresh blocks */
-    grove_block *unswept;      /* waiting for the lazy sweep: those with free cells first */
+    grove_block *unswept;      /* waiting for the lazy sweep, with dead cells */
+    grove_block *unswept_full; /* waiting, every cell marked: sweeping only clears marks */
     grove_block *bump_block;   /* newest block, cells still past its top */
     void *free_list;           /* free cells of swept blocks */
     size_t free_cells;         /* length of free_list */
@@ -72,6 +75,8 @@ typedef struct grove_old_space {
     size_t block_count;
     uint64_t object_bytes; /* objects in the blocks, the dead not yet found included */
     uint64_t marked_bytes; /* of them, marked by the running major GC */
+    size_t full_waiting;   /* blocks on the classes' unswept_full lists */
+    unsigned full_cursor;  /* the class grove_old_sweep_some looks at first */
     const grove_arena *arena;
     bool poison; /* fill freed cells with the poison pattern */
 } grove_old_space;
@@ -144,6 +149,11 @@ size_t grove_old_growth_bound(size_t bytes);
 /* Before a major GC marks: sweep every block still waiting, so no old
  * object is marked and every dead one is freed. */
 void grove_old_finish_sweep(grove_old_space *old);
+
+/* Outside a collection: sweep one waiting block whose cells are all live
+ * (it only has marks to clear), if there is one, so that the next major
+ * GC's finish sweep has less to do. */
+void grove_old_sweep_some(grove_old_space *old);
 
 /* After a major GC marked: release the blocks it marked nothing in, sweep
  * the bump blocks, queue the others for the lazy sweep. Returns the object
