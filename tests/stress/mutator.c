@@ -3162,6 +3162,12 @@ void stress_params_randomize(stress_params *p, stress_source *src, bool fuzzing)
          * a few MiB over the nursery is tight enough to be reached. */
         p->config.max_heap_size = p->config.nursery_size + ((1 + stress_rnd(s, 12)) << 20);
     }
+    /* An adaptive nursery, with targets low enough to shrink it too (it
+     * adapts only at minor GCs that find it full: zeal off). */
+    if (stress_rnd(s, 3) == 0) {
+        p->config.nursery_max_size = p->config.nursery_size << (1 + stress_rnd(s, 4));
+        p->config.minor_pause_target_ns = (uint64_t)10000 << stress_rnd(s, 8);
+    }
     config_through_options(&p->config, s);
     if (fuzzing) {
         p->steps = 3000;

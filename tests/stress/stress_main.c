@@ -210,8 +210,11 @@ int main(int argc, char **argv)
             stress_params_randomize(&r, &cs, false);
             if (!set_steps)
                 p.steps = r.steps;
-            if (!set_nursery)
+            if (!set_nursery) {
                 p.config.nursery_size = r.config.nursery_size;
+                p.config.nursery_max_size = r.config.nursery_max_size;
+                p.config.minor_pause_target_ns = r.config.minor_pause_target_ns;
+            }
             if (!set_zmin)
                 p.config.zeal_minor = r.config.zeal_minor;
             if (!set_zmaj)
