@@ -45,10 +45,7 @@ static GROVE_ALWAYS_INLINE void prefetch_young_targets(const grove_tracer *t, vo
     const grove_type_info *info = &t->types[grove_hdr_type(hdr)];
     size_t words = grove_hdr_payload_words(hdr);
     if (info->layout == GROVE_LAYOUT_RECORD) {
-        uint64_t map = info->pointer_map;
-        if (words < 64)
-            map &= ((uint64_t)1 << words) - 1;
-        for (; map; map &= map - 1)
+        for (uint64_t map = grove_record_map(info, words); map; map &= map - 1)
             if (grove_tracer_wants(t, GROVE_TRACE_YOUNG, slots[__builtin_ctzll(map)]))
                 __builtin_prefetch(grove__header(slots[__builtin_ctzll(map)]));
     } else if (info->layout == GROVE_LAYOUT_ARRAY) {

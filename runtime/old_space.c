@@ -129,11 +129,6 @@ static void sweep_first(grove_old_space *old, grove_size_class *sc, grove_block 
     sc->blocks = b;
 }
 
-static void sweep_next(grove_old_space *old, grove_size_class *sc)
-{
-    sweep_first(old, sc, &sc->unswept);
-}
-
 void grove_old_sweep_some(grove_old_space *old)
 {
     if (!old->full_waiting)
@@ -157,7 +152,7 @@ void *grove_old_alloc_slow(grove_old_space *old, unsigned size_class)
 {
     grove_size_class *sc = &old->classes[size_class];
     while (sc->unswept_free_cells && !sc->free_list)
-        sweep_next(old, sc);
+        sweep_first(old, sc, &sc->unswept);
     void **cell = sc->free_list;
     if (cell) {
         GROVE_ASAN_UNPOISON(cell, sc->cell_size);
@@ -176,7 +171,7 @@ void grove_old_finish_sweep(grove_old_space *old)
     for (unsigned c = 0; c < GROVE_SIZE_CLASSES; c++) {
         grove_size_class *sc = &old->classes[c];
         while (sc->unswept)
-            sweep_next(old, sc);
+            sweep_first(old, sc, &sc->unswept);
         while (sc->unswept_full)
             sweep_first(old, sc, &sc->unswept_full);
         GROVE_ASSERT(sc->unswept_free_cells == 0, "a class with no waiting block has none to free");
@@ -250,6 +245,15 @@ static bool cell_holds_object(const grove_block *b, const uint64_t *hdr)
     return b->unswept ? (*hdr & GROVE__HDR_MARK) != 0 : *hdr != 0;
 }
 
+/* A class's three block lists, for the walks that see every block. */
+enum { SWEPT, WAITING, WAITING_FULL, LISTS };
+static void lists_of(const grove_size_class *sc, grove_block *lists[LISTS])
+{
+    lists[SWEPT] = sc->blocks;
+    lists[WAITING] = sc->unswept;
+    lists[WAITING_FULL] = sc->unswept_full;
+}
+
 static void for_each_in(grove_block *b, void (*fn)(void *object, void *data), void *data)
 {
     for (; b; b = b->next)
@@ -266,21 +270,21 @@ static void for_each_in(grove_block *b, void (*fn)(void *object, void *data), vo
 void grove_old_for_each(grove_old_space *old, void (*fn)(void *object, void *data), void *data)
 {
     for (unsigned c = 0; c < GROVE_SIZE_CLASSES; c++) {
-        for_each_in(old->classes[c].blocks, fn, data);
-        for_each_in(old->classes[c].unswept, fn, data);
-        for_each_in(old->classes[c].unswept_full, fn, data);
+        grove_block *lists[LISTS];
+        lists_of(&old->classes[c], lists);
+        for (unsigned l = 0; l < LISTS; l++)
+            for_each_in(lists[l], fn, data);
     }
 }
 
 void grove_old_blocks_sorted(const grove_old_space *old, grove_vec *out)
 {
     for (unsigned c = 0; c < GROVE_SIZE_CLASSES; c++) {
-        for (grove_block *b = old->classes[c].blocks; b; b = b->next)
-            grove_vec_push(out, b);
-        for (grove_block *b = old->classes[c].unswept; b; b = b->next)
-            grove_vec_push(out, b);
-        for (grove_block *b = old->classes[c].unswept_full; b; b = b->next)
-            grove_vec_push(out, b);
+        grove_block *lists[LISTS];
+        lists_of(&old->classes[c], lists);
+        for (unsigned l = 0; l < LISTS; l++)
+            for (grove_block *b = lists[l]; b; b = b->next)
+                grove_vec_push(out, b);
     }
     grove_vec_sort(out);
 }
@@ -339,14 +343,13 @@ void grove_old_verify(const grove_old_space *old, const char *when)
         if (sc->bump_block && sc->bump_block->unswept)
             grove_fatal("verify (%s): old-space class %u bumps into an unswept block", when,
                         sc->cell_size);
-        for (const grove_block *b = sc->blocks; b; b = b->next)
-            blocks++;
-        for (const grove_block *b = sc->unswept; b; b = b->next)
-            blocks++;
-        for (const grove_block *b = sc->unswept_full; b; b = b->next) {
-            blocks++;
-            full++;
-        }
+        grove_block *lists[LISTS];
+        lists_of(sc, lists);
+        for (unsigned l = 0; l < LISTS; l++)
+            for (const grove_block *b = lists[l]; b; b = b->next) {
+                blocks++;
+                full += l == WAITING_FULL;
+            }
     }
     if (full != old->full_waiting)
         grove_fatal("verify (%s): old space counts %zu wholly live waiting blocks, its lists "
@@ -371,9 +374,10 @@ void grove_old_space_free(grove_old_space *old)
 {
     for (unsigned c = 0; c < GROVE_SIZE_CLASSES; c++) {
         grove_size_class *sc = &old->classes[c];
-        free_list_of_blocks(old, sc->blocks);
-        free_list_of_blocks(old, sc->unswept);
-        free_list_of_blocks(old, sc->unswept_full);
+        grove_block *lists[LISTS];
+        lists_of(sc, lists);
+        for (unsigned l = 0; l < LISTS; l++)
+            free_list_of_blocks(old, lists[l]);
         *sc = (grove_size_class){.cell_size = sc->cell_size};
     }
     old->block_count = 0;

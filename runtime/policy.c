@@ -63,7 +63,15 @@ grove_error grove_policy_full_collection(grove_heap *heap, grove_gc_reason reaso
     return e;
 }
 
-static void shrink_nursery_for_room(grove_heap *heap);
+/* An allocation outside the nursery found no room even after a full
+ * collection: a grown nursery, empty then, gives its share back. */
+static void shrink_nursery_for_room(grove_heap *heap)
+{
+    grove_nursery *n = &heap->nursery;
+    if (heap->config.nursery_max_size && grove_nursery_used(n) == 0 &&
+        grove_nursery_size(n) > heap->config.nursery_size)
+        grove_nursery_resize(n, heap->config.nursery_size);
+}
 
 bool grove_policy_room_for_old(grove_heap *heap, size_t growth)
 {
@@ -167,16 +175,6 @@ static void adapt_nursery(grove_heap *heap, const grove_collection *c)
     }
     if (next != size)
         grove_nursery_resize(&heap->nursery, next);
-}
-
-/* An allocation outside the nursery found no room even after a full
- * collection: a grown nursery, empty then, gives its share back. */
-static void shrink_nursery_for_room(grove_heap *heap)
-{
-    grove_nursery *n = &heap->nursery;
-    if (heap->config.nursery_max_size && grove_nursery_used(n) == 0 &&
-        grove_nursery_size(n) > heap->config.nursery_size)
-        grove_nursery_resize(n, heap->config.nursery_size);
 }
 
 void grove_policy_collection_done(grove_heap *heap, const grove_collection *c)

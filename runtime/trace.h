@@ -79,6 +79,13 @@ static inline grove_collection_kind grove_tracer_kind(const grove_tracer *t)
 
 void grove_weak_scan(grove_tracer *t, void *object, grove_layout layout, size_t words);
 
+/* A RECORD's pointer map, cut to its `words` payload words: never read past
+ * the object. */
+static inline uint64_t grove_record_map(const grove_type_info *info, size_t words)
+{
+    return words < 64 ? info->pointer_map & (((uint64_t)1 << words) - 1) : info->pointer_map;
+}
+
 static GROVE_ALWAYS_INLINE void grove_trace_object(grove_tracer *t, void *object,
                                                    grove_visit_fn visit,
                                                    grove_trace_filter filter)
@@ -89,9 +96,7 @@ static GROVE_ALWAYS_INLINE void grove_trace_object(grove_tracer *t, void *object
     void **slots = (void **)object;
     switch (info->layout) {
     case GROVE_LAYOUT_RECORD: {
-        uint64_t map = info->pointer_map;
-        if (words < 64)
-            map &= ((uint64_t)1 << words) - 1; /* never read past the object */
+        uint64_t map = grove_record_map(info, words);
         while (map) {
             unsigned i = (unsigned)__builtin_ctzll(map);
             if (grove_tracer_wants(t, filter, slots[i]))
