@@ -48,8 +48,12 @@ static long current_tid(void)
 
 bool grove_heap_claim(grove_heap *heap)
 {
+    /* Taking and dropping the heap is a lock's acquire and release: the
+     * next holder sees every write of the last (and sequential consistency
+     * would make each API call that claims pay a full fence). */
     uintptr_t me = current_thread(), holder = 0;
-    if (atomic_compare_exchange_strong(&heap->user, &holder, me)) {
+    if (atomic_compare_exchange_strong_explicit(&heap->user, &holder, me, memory_order_acquire,
+                                                memory_order_relaxed)) {
         heap->user_depth = 1;
         heap->user_tid = current_tid();
         return true;
@@ -67,11 +71,11 @@ bool grove_heap_claim(grove_heap *heap)
 
 void grove_heap_release(grove_heap *heap)
 {
-    if (atomic_load(&heap->user) != current_thread())
+    if (atomic_load_explicit(&heap->user, memory_order_relaxed) != current_thread())
         return; /* dropped by grove_heap_unclaim before a misuse handler */
     GROVE_ASSERT(heap->user_depth > 0, "a release follows a claim");
     if (--heap->user_depth == 0)
-        atomic_store(&heap->user, 0);
+        atomic_store_explicit(&heap->user, 0, memory_order_release);
 }
 
 void grove_heap_unclaim(grove_heap *heap)
