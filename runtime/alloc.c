@@ -123,7 +123,7 @@ static void *alloc_old(grove_heap *heap, grove_type_id type, size_t bytes)
     }
     uint64_t *cell = grove_old_alloc(&heap->old, bytes);
     memset(cell, 0, bytes);
-    *cell = grove_make_header(type, bytes / 8);
+    *cell = grove_carded_header(heap->types.info, grove_make_header(type, bytes / 8));
     heap->stats.counters.bytes_promoted += bytes;
     heap->stats.counters.bytes_allocated += bytes;
     grove_stats_note_heap_size(heap);

@@ -11,13 +11,27 @@ void grove__remember(grove_heap *heap, void *object)
     grove_heap_release(heap);
 }
 
+void grove__remember_slot(grove_heap *heap, void *object, void **slot)
+{
+    /* A store into a large array's card already marked (a loop filling
+     * it) changes nothing: answered without claiming the heap, which costs
+     * two atomic operations. (An old-space card is marked inline before
+     * this call, which lists its block.) */
+    if (!(*grove__header(object) & GROVE__HDR_CARDED) &&
+        grove_remembered_card_marked(heap->types.info, object, slot))
+        return;
+    if (!grove_heap_claim(heap))
+        return;
+    grove_remembered_add_slot(&heap->remembered, heap->types.info, object, slot);
+    grove_heap_release(heap);
+}
+
 void grove_write_n(grove_heap *heap, void *object, void **dst, void *const *src, size_t n)
 {
     memmove(dst, src, n * sizeof *dst); /* ranges may overlap (array shifts) */
-    const struct grove__heap_fast *f = &heap->fast;
-    bool young = false;
+    /* Each slot's barrier: a carded array marks the cards of the young
+     * values, any other object is logged at the first (and the LOGGED test
+     * ends the others' barriers at once). */
     for (size_t i = 0; i < n; i++)
-        young |= grove__is_young(f, dst[i]);
-    if (young && !grove__is_young(f, object) && !(*grove__header(object) & GROVE__HDR_LOGGED))
-        grove__remember(heap, object);
+        grove__barrier_slot(heap, object, &dst[i], dst[i]);
 }

@@ -4,6 +4,7 @@
 #include <grove/codegen.h>
 
 #include <stddef.h>
+#include <string.h>
 
 #include "errors.h"
 #include "heap.h"
@@ -15,15 +16,18 @@ _Static_assert(sizeof(((struct grove__heap_fast *)0)->type_count) == sizeof(uint
 
 grove_error grove_codegen_abi_get(grove_heap *heap, uint32_t version, grove_codegen_abi *out)
 {
-    if (version != GROVE_CODEGEN_ABI_VERSION)
+    if (version != 1 && version != GROVE_CODEGEN_ABI_VERSION)
         return grove_fail(heap, GROVE_E_BAD_CONFIG,
-                          "codegen ABI version %u requested; this library provides version %u",
+                          "codegen ABI version %u requested; this library provides versions 1 "
+                          "and %u",
                           version, GROVE_CODEGEN_ABI_VERSION);
     /* The fast-path struct is at offset 0 of the heap (heap.h asserts it),
      * so its offsets are the heap's. */
-    *out = (grove_codegen_abi){
-        .version = GROVE_CODEGEN_ABI_VERSION,
-        .size = sizeof *out,
+    /* Version 1's struct ended before remember_slot. */
+    size_t size = version == 1 ? offsetof(grove_codegen_abi, remember_slot) : sizeof *out;
+    grove_codegen_abi abi = {
+        .version = version,
+        .size = (uint32_t)size,
         .alloc_ptr_offset = offsetof(struct grove__heap_fast, alloc_ptr),
         .alloc_limit_offset = offsetof(struct grove__heap_fast, alloc_limit),
         .type_count_offset = offsetof(struct grove__heap_fast, type_count),
@@ -37,6 +41,13 @@ grove_error grove_codegen_abi_get(grove_heap *heap, uint32_t version, grove_code
         .header_size_shift = GROVE__HDR_SIZE_SHIFT,
         .alloc_slow = grove__alloc_slow,
         .remember = grove__remember,
+        .remember_slot = grove__remember_slot,
+        .header_carded = GROVE__HDR_CARDED,
+        .block_size = GROVE__BLOCK_SIZE,
+        .block_cards_offset = GROVE__BLOCK_CARDS,
+        .block_dirty_offset = GROVE__BLOCK_DIRTY,
+        .card_shift = GROVE__CARD_SHIFT,
     };
+    memcpy(out, &abi, size);
     return GROVE_OK;
 }

@@ -1,9 +1,9 @@
 /* large_object_space.c — one arena allocation per large object. */
 #include "large_object_space.h"
 
-#include "object.h"
 
-/* Layout: the grove_large_object prefix, the header word, the payload. */
+/* Layout: the grove_large_object prefix, the header word, the payload, the
+ * card bits (zeroed with the rest). */
 static uint64_t *header_of(grove_large_object *lo)
 {
     return (uint64_t *)((char *)lo + sizeof *lo);
@@ -16,7 +16,8 @@ void grove_large_space_init(grove_large_space *large, const grove_arena *arena)
 
 size_t grove_large_footprint(const grove_large_space *large, size_t object_bytes)
 {
-    size_t total = sizeof(grove_large_object) + object_bytes;
+    size_t cards = grove_card_bitmap_words(object_bytes) * 8;
+    size_t total = sizeof(grove_large_object) + object_bytes + cards;
     if (total < object_bytes)
         return SIZE_MAX;
     return grove_arena_footprint(large->arena, total);

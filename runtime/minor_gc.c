@@ -82,6 +82,7 @@ static GROVE_NOINLINE void evacuate_flagged(grove_tracer *t, void **slot, uint64
         memcpy(cell, hdr, bytes);
         ((grove_collection *)t->data)->bytes_promoted += bytes;
     }
+    cell[0] = grove_carded_header(t->types, cell[0]);
     void *copy = cell + 1;
     *hdr = (uint64_t)(uintptr_t)copy;
     *slot = copy;
@@ -108,6 +109,8 @@ static void evacuate(grove_tracer *t, void **slot)
     size_t bytes = grove_hdr_words(word) * 8;
     uint64_t *cell = grove_old_alloc(&t->heap->old, bytes);
     copy_object(cell, hdr, bytes);
+    if (GROVE_UNLIKELY(bytes >= GROVE_CARDED_MIN_PAYLOAD + 8))
+        cell[0] = grove_carded_header(t->types, word);
     void *copy = cell + 1;
     *hdr = (uint64_t)(uintptr_t)copy;
     *slot = copy;
@@ -117,11 +120,15 @@ static void evacuate(grove_tracer *t, void **slot)
     ((grove_collection *)t->data)->bytes_promoted += bytes;
 }
 
-/* Remembered set: every logged old object's young slots are forwarded; the
- * set is empty and no object is logged. */
+/* Remembered set: the young slots of every marked card, then of every
+ * logged old object, are forwarded; the set is empty, no card is marked and
+ * no object is logged. */
 static void scan_remembered(grove_collection *c)
 {
     grove_heap *heap = c->heap;
+    heap->stats.counters.remembered_cards_scanned += grove_remembered_card_count(&heap->remembered);
+    grove_remembered_trace_cards(&heap->remembered, &c->tracer, evacuate);
+    grove_remembered_clear_cards(&heap->remembered);
     grove_vec *log = &heap->remembered.objects;
     for (size_t i = 0; i < log->len; i++) {
         void *object = log->items[i];
@@ -151,7 +158,8 @@ static void reset_nursery(grove_collection *c)
     grove_nursery_reset(&heap->nursery);
     heap->hashed_young = 0;
     GROVE_ASSERT(grove_nursery_used(&heap->nursery) == 0, "the nursery is empty after a minor GC");
-    GROVE_ASSERT(grove_remembered_count(&heap->remembered) == 0,
+    GROVE_ASSERT(grove_remembered_count(&heap->remembered) == 0 &&
+                     grove_remembered_card_count(&heap->remembered) == 0,
                  "the remembered set is empty after a minor GC");
 }
 

@@ -20,10 +20,11 @@
  * the size field must reach the header's top bit. */
 #define GROVE__HDR_FLAGS                                                                         \
     (GROVE__HDR_LIVE | GROVE__HDR_MARK | GROVE__HDR_LOGGED | GROVE__HDR_VISITED |                \
-     GROVE__HDR_HASHED | GROVE__HDR_HASH_WORD | GROVE__HDR_EPH_KEY)
-/* Seven distinct single bits: their sum is their union only if no two overlap. */
+     GROVE__HDR_HASHED | GROVE__HDR_HASH_WORD | GROVE__HDR_EPH_KEY | GROVE__HDR_CARDED)
+/* Eight distinct single bits: their sum is their union only if no two overlap. */
 _Static_assert(GROVE__HDR_LIVE + GROVE__HDR_MARK + GROVE__HDR_LOGGED + GROVE__HDR_VISITED +
-                       GROVE__HDR_HASHED + GROVE__HDR_HASH_WORD + GROVE__HDR_EPH_KEY ==
+                       GROVE__HDR_HASHED + GROVE__HDR_HASH_WORD + GROVE__HDR_EPH_KEY +
+                       GROVE__HDR_CARDED ==
                    GROVE__HDR_FLAGS,
                "header flag bits are distinct");
 _Static_assert(GROVE__HDR_FLAGS < ((uint64_t)1 << GROVE__HDR_TYPE_SHIFT),

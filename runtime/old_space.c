@@ -1,6 +1,8 @@
 /* old_space.c — size-segregated blocks for promoted objects. */
 #include "old_space.h"
 
+#include <string.h>
+
 #include "errors.h"
 #include "invariant.h"
 #include "object.h"
@@ -41,6 +43,8 @@ static grove_block *new_block(grove_old_space *old, unsigned size_class)
     b->cell_size = cell;
     b->marked = 0;
     b->unswept = false;
+    b->dirty = 0;
+    memset(b->cards, 0, sizeof b->cards);
     b->top = (uintptr_t)b + GROVE_BLOCK_HEADER;
     b->end = b->top + (GROVE_BLOCK_SIZE - GROVE_BLOCK_HEADER) / cell * cell;
     b->next = sc->blocks;
@@ -238,13 +242,6 @@ size_t grove_old_space_bytes(const grove_old_space *old)
     return old->block_count * GROVE_BLOCK_SIZE;
 }
 
-/* Is the cell at `hdr` an object that is live (as far as the last major GC
- * knows)? In an unswept block only the marked ones are. */
-static bool cell_holds_object(const grove_block *b, const uint64_t *hdr)
-{
-    return b->unswept ? (*hdr & GROVE__HDR_MARK) != 0 : *hdr != 0;
-}
-
 /* A class's three block lists, for the walks that see every block. */
 enum { SWEPT, WAITING, WAITING_FULL, LISTS };
 static void lists_of(const grove_size_class *sc, grove_block *lists[LISTS])
@@ -260,7 +257,7 @@ static void for_each_in(grove_block *b, void (*fn)(void *object, void *data), vo
         for (uintptr_t p = (uintptr_t)b + GROVE_BLOCK_HEADER; p < b->top; p += b->cell_size) {
             uint64_t *hdr = (uint64_t *)p;
             GROVE_ASAN_UNPOISON(hdr, 8);
-            if (cell_holds_object(b, hdr))
+            if (grove_block_cell_live(b, hdr))
                 fn(hdr + 1, data);
             else if (!*hdr)
                 GROVE_ASAN_POISON(hdr, 8);
@@ -297,7 +294,7 @@ bool grove_old_contains_object(const grove_vec *sorted_blocks, const void *p)
         return false;
     return cell >= (uintptr_t)b + GROVE_BLOCK_HEADER && cell < b->top &&
            (cell - (uintptr_t)b - GROVE_BLOCK_HEADER) % b->cell_size == 0 &&
-           (*(const uint64_t *)cell & GROVE__HDR_LIVE) && cell_holds_object(b, (const uint64_t *)cell);
+           (*(const uint64_t *)cell & GROVE__HDR_LIVE) && grove_block_cell_live(b, (const uint64_t *)cell);
 }
 
 static size_t verify_list(const grove_size_class *sc, const grove_block *b, bool unswept,

@@ -28,7 +28,10 @@
 
 #include <grove/grove.h>
 
+#include <stddef.h>
+
 #include "arena.h"
+#include "cards.h"
 #include "object.h"
 #include "poison.h"
 #include "vec.h"
@@ -37,7 +40,7 @@
  * blocks to open, sweep and hand back). The price is coarse growth under
  * small heap limits: each size class in use may hold one partly used block. */
 #define GROVE_BLOCK_SIZE ((size_t)256 * 1024)
-#define GROVE_BLOCK_HEADER ((size_t)64)
+#define GROVE_BLOCK_HEADER ((size_t)GROVE__BLOCK_CARDS + GROVE_BLOCK_SIZE / GROVE_CARD_BYTES)
 #define GROVE_MAX_CELL ((size_t)4096)
 #define GROVE_SIZE_CLASSES 31
 
@@ -48,9 +51,17 @@ typedef struct grove_block {
     uintptr_t top;   /* first never-used cell */
     uintptr_t end;   /* past the last whole cell */
     bool unswept;    /* marked by the last major GC, not swept since */
+    uint8_t dirty;   /* listed in the remembered set: some card byte may be set */
+    /* Card i covers the block's bytes [i << GROVE_CARD_SHIFT, (i + 1) <<
+     * GROVE_CARD_SHIFT); grove_write sets it (cards.h). */
+    _Alignas(GROVE__BLOCK_CARDS) uint8_t cards[GROVE_BLOCK_SIZE / GROVE_CARD_BYTES];
 } grove_block;
 
 _Static_assert(sizeof(grove_block) <= GROVE_BLOCK_HEADER, "the block header fits its reserved space");
+_Static_assert(GROVE_BLOCK_SIZE == GROVE__BLOCK_SIZE && GROVE_CARD_SHIFT == GROVE__CARD_SHIFT &&
+                   offsetof(grove_block, cards) == GROVE__BLOCK_CARDS &&
+                   offsetof(grove_block, dirty) == GROVE__BLOCK_DIRTY,
+               "grove_write's inline card marking (grove.h) sees the block header as it is");
 _Static_assert(GROVE_BLOCK_HEADER % 16 == 0, "cells after the block header stay 16-byte aligned");
 _Static_assert((GROVE_BLOCK_SIZE & (GROVE_BLOCK_SIZE - 1)) == 0,
                "blocks are a power of two, so a cell's block is its address masked");
@@ -89,6 +100,33 @@ void *grove_old_alloc_slow(grove_old_space *old, unsigned size_class);
 static inline grove_block *grove_block_of(const void *object)
 {
     return (grove_block *)((uintptr_t)object & ~(uintptr_t)(GROVE_BLOCK_SIZE - 1));
+}
+
+/* The index of the card holding `p` among its block's cards. */
+static inline size_t grove_block_card_index(const void *p)
+{
+    return (size_t)(grove_card_of(p) - grove_card_of(grove_block_of(p)));
+}
+
+/* The first address card i of block b covers. */
+static inline uintptr_t grove_block_card_start(const grove_block *b, size_t i)
+{
+    return (uintptr_t)b + (i << GROVE_CARD_SHIFT);
+}
+
+/* Is the cell at `hdr` of block `b` an object that is live, as far as the
+ * last major GC knows? In a block waiting for the lazy sweep only the
+ * marked ones are; elsewhere every cell not free is. */
+static inline bool grove_block_cell_live(const grove_block *b, const uint64_t *hdr)
+{
+    return b->unswept ? (*hdr & GROVE__HDR_MARK) != 0 : *hdr != 0;
+}
+
+/* The first cell of `b` that ends after address `p` (p inside b). */
+static inline uintptr_t grove_block_cell_reaching(const grove_block *b, uintptr_t p)
+{
+    uintptr_t first = (uintptr_t)b + GROVE_BLOCK_HEADER;
+    return p <= first ? first : first + (p - first) / b->cell_size * b->cell_size;
 }
 
 /* Is this heap object (not young) in old space rather than the large-object

@@ -53,6 +53,7 @@ bool grove_minor_gc_fits(grove_heap *heap)
     grove_tracer_init(&t, heap, count_young, GROVE_TRACE_YOUNG, &census);
     grove_visit_roots(heap, &t);
     grove_guardians_visit_young_for_census(heap, &t);
+    grove_remembered_trace_cards(&heap->remembered, &t, count_young);
     const grove_vec *log = &heap->remembered.objects;
     for (size_t i = 0; i < log->len; i++)
         grove_trace_object(&t, log->items[i], count_young, GROVE_TRACE_YOUNG);

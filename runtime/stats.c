@@ -110,6 +110,7 @@ void grove_get_stats(grove_heap *heap, grove_stats *out)
     out->live_bytes = out->bytes_promoted + out->bytes_large - out->bytes_freed;
     out->heap_bytes = grove_heap_bytes(heap);
     out->remembered_set_size = grove_remembered_count(&heap->remembered);
+    out->remembered_cards = grove_remembered_card_count(&heap->remembered);
     out->minor = grove_pause_summary(&heap->stats.minor);
     out->major = grove_pause_summary(&heap->stats.major);
 }
@@ -142,11 +143,13 @@ size_t grove_stats_json(const grove_stats *s, char *buf, size_t cap)
                      "\"bytes_allocated\":%llu,\"bytes_promoted\":%llu,\"bytes_large\":%llu,"
                      "\"bytes_freed\":%llu,\"live_bytes\":%llu,\"heap_bytes\":%llu,"
                      "\"peak_heap_bytes\":%llu,\"roots_scanned\":%llu,"
-                     "\"remembered_set_size\":%llu,\"remembered_objects_scanned\":%llu,%s,%s}",
+                     "\"remembered_set_size\":%llu,\"remembered_objects_scanned\":%llu,"
+                     "\"remembered_cards\":%llu,\"remembered_cards_scanned\":%llu,%s,%s}",
                      U(minor_collections), U(major_collections), U(bytes_allocated),
                      U(bytes_promoted), U(bytes_large), U(bytes_freed), U(live_bytes),
                      U(heap_bytes), U(peak_heap_bytes), U(roots_scanned), U(remembered_set_size),
-                     U(remembered_objects_scanned), minor, major);
+                     U(remembered_objects_scanned), U(remembered_cards),
+                     U(remembered_cards_scanned), minor, major);
 #undef U
     return n < 0 ? 0 : (size_t)n;
 }

@@ -1,8 +1,10 @@
 /* verify.c — checking the heap's invariants in GROVE_DEBUG_VERIFY mode.
  *
  * Before a minor GC: every old object with a slot pointing into the nursery
- * is logged in the remembered set, and every young pointer (from a root or
- * an old object) points at the start of a nursery object.
+ * is logged in the remembered set, or the slot is in a marked card of a
+ * carded array; the card list and the card bits agree; and every young
+ * pointer (from a root or an old object) points at the start of a nursery
+ * object.
  * After any GC: everything reachable from the roots is a valid old or large
  * object of a registered type (or a nursery object, if a major GC could not
  * evacuate the nursery); nothing points into an evacuated nursery, whose
@@ -58,7 +60,8 @@ static void check_young(grove_tracer *t, void **slot)
     verify_state *v = t->data;
     if (!grove_vec_find_sorted(&v->nursery, *slot))
         violation(t, slot, "points into the nursery but not at an object");
-    if (v->holder && !(*grove__header(v->holder) & GROVE__HDR_LOGGED))
+    if (v->holder && !(*grove__header(v->holder) & GROVE__HDR_LOGGED) &&
+        !grove_remembered_card_marked(t->types, v->holder, slot))
         violation(t, slot, "old-to-young pointer missing from the remembered set "
                            "(a store without grove_write or grove_barrier)");
 }
@@ -80,6 +83,8 @@ void grove_verify_remembered(grove_heap *heap)
     grove_visit_roots(heap, &t);
     grove_old_for_each(&heap->old, check_old_object, &t);
     grove_large_for_each(&heap->large, check_old_object, &t);
+    grove_remembered_verify_cards(&heap->remembered, &heap->old, &heap->large, heap->types.info,
+                                  v.when);
     grove_vec_free(&v.nursery);
 }
 
@@ -183,6 +188,12 @@ void grove_verify_heap(grove_heap *heap, const char *when)
     if (!v.nursery.len && logged)
         grove_fatal("verify (%s): remembered set holds %zu objects with an empty nursery", when,
                     logged);
+    size_t cards = grove_remembered_card_count(&heap->remembered);
+    if (!v.nursery.len && cards)
+        grove_fatal("verify (%s): remembered set holds %zu cards with an empty nursery", when,
+                    cards);
+    grove_remembered_verify_cards(&heap->remembered, &heap->old, &heap->large, heap->types.info,
+                                  when);
     grove_old_blocks_sorted(&heap->old, &v.blocks);
     grove_large_payloads_sorted(&heap->large, &v.large);
     grove_tracer t;

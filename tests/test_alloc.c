@@ -316,6 +316,26 @@ static void abi_store(grove_heap *h, const grove_codegen_abi *a, void *object, v
         a->remember(h, object);
 }
 
+/* The same knowing the slot (version 2), marking old-space cards inline
+ * when `inline_cards`. */
+static void abi_store_slot(grove_heap *h, const grove_codegen_abi *a, void *object, void **slot,
+                           void *value, bool inline_cards)
+{
+    *slot = value;
+    uint64_t hdr = ((uint64_t *)object)[-1];
+    if (!abi_young(h, a, value) || abi_young(h, a, object) || (hdr & a->header_logged))
+        return;
+    if (inline_cards && (hdr & a->header_carded)) {
+        uintptr_t block = (uintptr_t)object & ~(uintptr_t)(a->block_size - 1);
+        size_t card = (((uintptr_t)slot - block) >> a->card_shift) &
+                      ((a->block_size >> a->card_shift) - 1);
+        *(uint8_t *)(block + a->block_cards_offset + card) = 1;
+        if (*(uint8_t *)(block + a->block_dirty_offset))
+            return;
+    }
+    a->remember_slot(h, object, slot);
+}
+
 START_TEST(codegen_abi_version_checked)
 {
     test_errors rec;
@@ -329,6 +349,19 @@ START_TEST(codegen_abi_version_checked)
     ck_assert_uint_eq(a.version, GROVE_CODEGEN_ABI_VERSION);
     ck_assert_uint_eq(a.size, sizeof a);
     ck_assert_uint_eq(a.max_small_payload, GROVE_MAX_SMALL_PAYLOAD);
+    ck_assert_ptr_nonnull(a.remember_slot);
+    /* Version 1 (no remember_slot): the same fields, written up to where
+     * its struct ended; nothing after. */
+    grove_codegen_abi v1;
+    memset(&v1, 0xab, sizeof v1);
+    ck_assert_int_eq(grove_codegen_abi_get(h, 1, &v1), GROVE_OK);
+    ck_assert_uint_eq(v1.version, 1);
+    ck_assert_uint_eq(v1.size, offsetof(grove_codegen_abi, remember_slot));
+    ck_assert_uint_eq(v1.alloc_ptr_offset, a.alloc_ptr_offset);
+    ck_assert_ptr_eq(v1.remember, a.remember);
+    unsigned char tail[sizeof v1.remember_slot];
+    memset(tail, 0xab, sizeof tail);
+    ck_assert_int_eq(memcmp(&v1.remember_slot, tail, sizeof tail), 0);
     ASSERT_NOT_REPORTED(&rec);
     grove_heap_destroy(h);
 }
@@ -414,6 +447,49 @@ START_TEST(codegen_barrier_logs_old_objects)
 }
 END_TEST
 
+/* remember_slot remembers old 2 KiB arrays by card (not logged whole),
+ * with the card marked by the call or inline as codegen.h describes (the
+ * second array, in the same block, then needs no call), and a small object
+ * by logging it; all keep their young pairs. */
+START_TEST(codegen_remember_slot_marks_cards)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    grove_codegen_abi a;
+    ck_assert_int_eq(grove_codegen_abi_get(h, GROVE_CODEGEN_ABI_VERSION, &a), GROVE_OK);
+    grove_scope s = grove_scope_enter(h);
+    GROVE_LOCAL(h, void **, arr, grove_alloc_array(h, tt.array, 256));
+    GROVE_LOCAL(h, void **, arr2, grove_alloc_array(h, tt.array, 256));
+    GROVE_LOCAL(h, struct pair *, old, test_cons(h, NULL, NULL));
+    ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    struct pair *young = test_cons(h, FIX(11), NULL); /* no allocation until the GC */
+    ck_assert_ptr_nonnull(young);
+    void **ar = GROVE_GET(h, arr), **ar2 = GROVE_GET(h, arr2);
+    struct pair *o = GROVE_GET(h, old);
+    ck_assert(((uint64_t *)ar)[-1] & a.header_carded);
+    ck_assert(!(((uint64_t *)o)[-1] & a.header_carded));
+    abi_store_slot(h, &a, ar, &ar[128], young, false);
+    abi_store_slot(h, &a, ar2, &ar2[3], young, true);
+    abi_store_slot(h, &a, o, &o->car, young, true);
+    ck_assert(!(((uint64_t *)ar)[-1] & a.header_logged));
+    ck_assert(((uint64_t *)o)[-1] & a.header_logged);
+    grove_stats st;
+    grove_get_stats(h, &st);
+    ck_assert_uint_eq(st.remembered_cards, 2);
+    ck_assert_uint_eq(st.remembered_set_size, 1);
+    ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    ar = GROVE_GET(h, arr);
+    ar2 = GROVE_GET(h, arr2);
+    ck_assert(!abi_young(h, &a, ar[128]));
+    ck_assert_ptr_eq(((struct pair *)ar[128])->car, FIX(11));
+    ck_assert_ptr_eq(ar2[3], ar[128]);
+    ck_assert_ptr_eq(GROVE_GET(h, old)->car, ar[128]);
+    grove_scope_exit(h, s);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
 static Suite *alloc_suite(void)
 {
     Suite *s = suite_create("alloc");
@@ -429,6 +505,7 @@ static Suite *alloc_suite(void)
     tcase_add_test(tc, codegen_abi_version_checked);
     tcase_add_test(tc, codegen_alloc_makes_ordinary_objects);
     tcase_add_test(tc, codegen_barrier_logs_old_objects);
+    tcase_add_test(tc, codegen_remember_slot_marks_cards);
     return s;
 }
 

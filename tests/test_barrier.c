@@ -327,6 +327,274 @@ START_TEST(barrier_noop_cases)
 }
 END_TEST
 
+/* ---- card marking (large arrays) ------------------------------------------- */
+
+/* Each test allocates its young pair right before the stores it checks,
+ * with no allocation in between: under zeal a minor GC may run at any
+ * allocation, and would clear the cards being counted. */
+
+/* Cards are 256 bytes, aligned on addresses (grove_write's documentation). */
+static uintptr_t card_of(const void *slot)
+{
+    return (uintptr_t)slot >> 8;
+}
+
+static grove_stats stats_of(grove_heap *h)
+{
+    grove_stats st;
+    grove_get_stats(h, &st);
+    return st;
+}
+
+/* Slot i of an array holds a pair whose car is FIX(tag). */
+static void check_slot_pair(void **a, size_t i, long tag)
+{
+    struct pair *p = a[i];
+    ck_assert_msg(p && grove_object_type(p) == tt.pair, "slot %zu holds no pair", i);
+    ck_assert_msg(p->car == FIX(tag), "slot %zu: not the pair tagged %ld", i, tag);
+}
+
+/* One young pointer in an old 256-slot array: the minor GC scans one card
+ * of it, not the whole array (remembered_objects_scanned does not move),
+ * and the young pair survives through the card alone. */
+START_TEST(one_young_pointer_marks_one_card)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    grove_scope s = grove_scope_enter(h);
+    GROVE_LOCAL(h, void **, arr, grove_alloc_array(h, tt.array, 256));
+    make_old(h);
+    struct pair *young = test_cons(h, FIX(100), NULL);
+    ck_assert_ptr_nonnull(young);
+    grove_stats before = stats_of(h);
+    ck_assert_uint_eq(before.remembered_cards, 0);
+    void **a = GROVE_GET(h, arr);
+    grove_write(h, a, &a[100], young);
+    grove_write(h, a, &a[100], young); /* again: the card is marked once */
+    grove_stats marked = stats_of(h);
+    ck_assert_uint_eq(marked.remembered_cards, 1);
+    ck_assert_uint_eq(marked.remembered_set_size, 0); /* not logged whole */
+
+    ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    grove_stats after = stats_of(h);
+    ck_assert_uint_eq(after.remembered_cards, 0);
+    ck_assert_uint_eq(after.remembered_cards_scanned - before.remembered_cards_scanned, 1);
+    ck_assert_uint_eq(after.remembered_objects_scanned, before.remembered_objects_scanned);
+    churn(h, (size_t)2 << 20);
+    a = GROVE_GET(h, arr);
+    check_slot_pair(a, 100, 100);
+    for (size_t i = 0; i < 256; i++)
+        if (i != 100)
+            ck_assert_ptr_null(a[i]);
+    grove_scope_exit(h, s);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+/* A young pointer in every slot: one card per 256 bytes the array spans,
+ * each marked once, the array not logged; every slot is updated, to the
+ * same copy. */
+START_TEST(every_slot_written_marks_each_card_once)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    grove_scope s = grove_scope_enter(h);
+    GROVE_LOCAL(h, void **, arr, grove_alloc_array(h, tt.array, 256));
+    make_old(h);
+    struct pair *young = test_cons(h, FIX(7), NULL);
+    ck_assert_ptr_nonnull(young);
+    void **a = GROVE_GET(h, arr);
+    size_t spanned = (size_t)(card_of(&a[255]) - card_of(&a[0]) + 1);
+    for (size_t i = 0; i < 256; i++)
+        grove_write(h, a, &a[i], young);
+    grove_stats before = stats_of(h);
+    ck_assert_uint_eq(before.remembered_cards, spanned);
+    ck_assert_uint_eq(before.remembered_set_size, 0);
+    ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    grove_stats after = stats_of(h);
+    ck_assert_uint_eq(after.remembered_cards_scanned - before.remembered_cards_scanned, spanned);
+    ck_assert_uint_eq(after.remembered_objects_scanned, before.remembered_objects_scanned);
+    churn(h, (size_t)2 << 20);
+    a = GROVE_GET(h, arr);
+    for (size_t i = 0; i < 256; i++) {
+        check_slot_pair(a, i, 7);
+        ck_assert_ptr_eq(a[i], a[0]);
+    }
+    grove_scope_exit(h, s);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+/* Old arrays side by side share a card (old-space cells are not card
+ * aligned). The lower array's store marks it; the upper one's store into
+ * the same card finds it marked: the card's scan must cover both. Arrays
+ * of 191 slots fill their 1536-byte cells, so neighbours are adjacent. */
+START_TEST(neighbour_arrays_share_a_card)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    grove_scope s = grove_scope_enter(h);
+    enum { ARRAYS = 16, SLOTS = 191 };
+    GROVE_LOCAL(h, void **, holder, grove_alloc_array(h, tt.array, ARRAYS));
+    for (size_t i = 0; i < ARRAYS; i++) {
+        void *p = grove_alloc_pinned(h, tt.array, SLOTS * sizeof(void *)); /* born old */
+        ck_assert_ptr_nonnull(p);
+        void **hd = GROVE_GET(h, holder);
+        grove_write(h, hd, &hd[i], p);
+    }
+    /* Two arrays, lo right below hi (its header follows lo's last slot),
+     * whose boundary is inside a card. */
+    size_t lo = ARRAYS, hi = ARRAYS;
+    void **hd = GROVE_GET(h, holder);
+    for (size_t i = 0; i < ARRAYS && lo == ARRAYS; i++)
+        for (size_t j = 0; j < ARRAYS; j++) {
+            void **a = hd[i], **b = hd[j];
+            if ((uintptr_t)b == (uintptr_t)&a[SLOTS] + 8 && card_of(&a[SLOTS - 1]) == card_of(&b[0])) {
+                lo = i;
+                hi = j;
+                break;
+            }
+        }
+    ck_assert_msg(lo < ARRAYS, "no two of %d arrays share a card", ARRAYS);
+
+    struct pair *young = test_cons(h, FIX(1), NULL);
+    ck_assert_ptr_nonnull(young);
+    hd = GROVE_GET(h, holder);
+    void **a = hd[lo], **b = hd[hi];
+    grove_write(h, a, &a[SLOTS - 1], young);
+    grove_write(h, b, &b[0], young);
+    ck_assert_uint_eq(stats_of(h).remembered_cards, 1);
+    ck_assert_uint_eq(stats_of(h).remembered_set_size, 0);
+    ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    churn(h, (size_t)2 << 20);
+    hd = GROVE_GET(h, holder);
+    check_slot_pair(hd[lo], SLOTS - 1, 1);
+    check_slot_pair(hd[hi], 0, 1);
+    grove_scope_exit(h, s);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+/* A large array (800 KB) with young pointers far apart: one card each;
+ * grove_write_n over a run crossing a card boundary marks the cards of its
+ * young values only. */
+START_TEST(large_array_cards)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    const size_t n = 100000;
+    grove_scope s = grove_scope_enter(h);
+    GROVE_LOCAL(h, void **, big, grove_alloc_array(h, tt.array, n));
+    ck_assert_ptr_nonnull(GROVE_GET(h, big));
+    struct pair *young = test_cons(h, FIX(3), NULL);
+    ck_assert_ptr_nonnull(young);
+    void **b = GROVE_GET(h, big);
+    const size_t at[] = {0, 50000, n - 1};
+    for (size_t k = 0; k < 3; k++)
+        grove_write(h, b, &b[at[k]], young);
+    ck_assert_uint_eq(stats_of(h).remembered_cards, 3);
+    /* Slots 70000..70063: immediates except the young pair at +3 and +43,
+     * in two cards or one depending on the alignment. */
+    void *run[64];
+    for (size_t i = 0; i < 64; i++)
+        run[i] = FIX(9);
+    run[3] = run[43] = young;
+    grove_write_n(h, b, &b[70000], run, 64);
+    size_t expect = 3 + (card_of(&b[70003]) == card_of(&b[70043]) ? 1 : 2);
+    grove_stats before = stats_of(h);
+    ck_assert_uint_eq(before.remembered_cards, expect);
+    ck_assert_uint_eq(before.remembered_set_size, 0);
+    ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    grove_stats after = stats_of(h);
+    ck_assert_uint_eq(after.remembered_cards_scanned - before.remembered_cards_scanned, expect);
+    ck_assert_uint_eq(after.remembered_objects_scanned, before.remembered_objects_scanned);
+    churn(h, (size_t)2 << 20);
+    b = GROVE_GET(h, big);
+    for (size_t k = 0; k < 3; k++)
+        check_slot_pair(b, at[k], 3);
+    check_slot_pair(b, 70003, 3);
+    check_slot_pair(b, 70043, 3);
+    ck_assert_ptr_eq(b[70004], FIX(9));
+    grove_scope_exit(h, s);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+/* Without the slot, the barrier logs a large array whole; an array both
+ * carded and logged is scanned whole, and its cards are cleared. Arrays
+ * under 1 KiB are logged whole by grove_write too. */
+START_TEST(barrier_without_slot_logs_whole)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    grove_scope s = grove_scope_enter(h);
+    GROVE_LOCAL(h, void **, arr, grove_alloc_array(h, tt.array, 256));
+    GROVE_LOCAL(h, void **, small, grove_alloc_array(h, tt.array, 100));
+    make_old(h);
+    struct pair *young = test_cons(h, FIX(4), NULL);
+    ck_assert_ptr_nonnull(young);
+    void **a = GROVE_GET(h, arr), **sm = GROVE_GET(h, small);
+    grove_write(h, a, &a[10], young);
+    a[200] = young;
+    grove_barrier(h, a, young);
+    grove_write(h, sm, &sm[99], young);
+    grove_stats before = stats_of(h);
+    ck_assert_uint_eq(before.remembered_cards, 1);
+    ck_assert_uint_eq(before.remembered_set_size, 2);
+    ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    grove_stats after = stats_of(h);
+    ck_assert_uint_eq(after.remembered_objects_scanned - before.remembered_objects_scanned, 2);
+    ck_assert_uint_eq(after.remembered_cards, 0);
+    churn(h, (size_t)2 << 20);
+    check_slot_pair(GROVE_GET(h, arr), 10, 4);
+    check_slot_pair(GROVE_GET(h, arr), 200, 4);
+    check_slot_pair(GROVE_GET(h, small), 99, 4);
+    grove_scope_exit(h, s);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+/* A card marked in an array that dies: the major GC (whose minor part
+ * scans the card, the array not yet known dead) leaves no card marked, the
+ * dead array's cell is reclaimed, and a live neighbour's card works after. */
+START_TEST(card_of_dead_array_across_major)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    grove_scope s = grove_scope_enter(h);
+    GROVE_LOCAL(h, void **, live, grove_alloc_array(h, tt.array, 256));
+    GROVE_LOCAL(h, void **, dead, grove_alloc_array(h, tt.array, 256));
+    make_old(h);
+    struct pair *young = test_cons(h, FIX(5), NULL);
+    ck_assert_ptr_nonnull(young);
+    void **d = GROVE_GET(h, dead);
+    grove_write(h, d, &d[5], young);
+    ck_assert_uint_eq(stats_of(h).remembered_cards, 1);
+    GROVE_SET(h, dead, NULL);
+    grove_stats before = stats_of(h);
+    ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+    grove_stats after = stats_of(h);
+    ck_assert_uint_eq(after.remembered_cards, 0);
+    ck_assert_uint_ge(after.bytes_freed - before.bytes_freed, 256 * sizeof(void *));
+    young = test_cons(h, FIX(250), NULL);
+    ck_assert_ptr_nonnull(young);
+    void **l = GROVE_GET(h, live);
+    grove_write(h, l, &l[250], young);
+    ck_assert_uint_eq(stats_of(h).remembered_cards, 1);
+    ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    churn(h, (size_t)2 << 20);
+    check_slot_pair(GROVE_GET(h, live), 250, 250);
+    grove_scope_exit(h, s);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
 static Suite *barrier_suite(void)
 {
     Suite *s = suite_create("barrier");
@@ -340,6 +608,13 @@ static Suite *barrier_suite(void)
     tcase_add_test(tc, growing_old_queue);
     tcase_add_test(tc, barrier_then_major);
     tcase_add_test(tc, barrier_noop_cases);
+    TCase *cards = test_tcase(s, "cards");
+    tcase_add_test(cards, one_young_pointer_marks_one_card);
+    tcase_add_test(cards, every_slot_written_marks_each_card_once);
+    tcase_add_test(cards, neighbour_arrays_share_a_card);
+    tcase_add_test(cards, large_array_cards);
+    tcase_add_test(cards, barrier_without_slot_logs_whole);
+    tcase_add_test(cards, card_of_dead_array_across_major);
     return s;
 }
 

@@ -71,6 +71,40 @@ START_TEST(verify_catches_missing_barrier_large)
 }
 END_TEST
 
+/* What verify prints for carded_store_outside_card: slot 200 of the old
+ * 256-slot array holds the young pair, and the only marked card is slot
+ * 1's. */
+#define MISSING_CARD_MESSAGE                                                                     \
+    "grove: fatal: verify (before minor GC): object ... of type 'array', slot 200, holds ...: "  \
+    "old-to-young pointer missing from the remembered set (a store without grove_write or "     \
+    "grove_barrier)"
+
+/* In the child: a carded array gets a young pointer in slot 1 through
+ * grove_write (its card is marked) and one in slot 200, in another card,
+ * without any barrier: a marked card elsewhere in the array does not cover
+ * it, and verify aborts. */
+static void carded_store_outside_card(void *unused)
+{
+    (void)unused;
+    grove_heap *h = verify_heap();
+    grove_scope s = grove_scope_enter(h);
+    GROVE_LOCAL(h, void **, old, grove_alloc_array(h, tt.array, 256));
+    ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    struct pair *young = grove_alloc(h, tt.pair, sizeof *young);
+    ck_assert_ptr_nonnull(young);
+    void **o = GROVE_GET(h, old);
+    grove_write(h, o, &o[1], young);
+    o[200] = young;
+    grove_collect_minor(h);
+    grove_scope_exit(h, s);
+}
+
+START_TEST(verify_catches_store_outside_marked_card)
+{
+    test_expect_abort(carded_store_outside_card, NULL, MISSING_CARD_MESSAGE);
+}
+END_TEST
+
 START_TEST(verify_passes_with_barrier)
 {
     grove_heap *h = verify_heap();
@@ -398,6 +432,7 @@ static Suite *debug_suite(void)
     tcase_add_test(tc, verify_catches_missing_barrier_large);
     tcase_add_test(tc, env_verify_catches_missing_barrier);
     tcase_add_test(tc, verify_passes_with_barrier);
+    tcase_add_test(tc, verify_catches_store_outside_marked_card);
     tcase_add_test(tc, verify_and_poison_workload);
     tcase_add_test(tc, poison_allocations_still_zeroed);
     tcase_add_test(tc, stale_young_pointer_does_not_alias);

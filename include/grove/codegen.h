@@ -29,7 +29,22 @@
  *     young(x) = x - *(uintptr_t *)(h + a.young_start_offset)
  *                    < *(size_t *)(h + a.young_size_offset)   // unsigned compare
  *     if (young(value) && !young(object) && !(header(object) & a.header_logged))
- *         a.remember(h, object)
+ *         a.remember_slot(h, object, slot)   // or a.remember(h, object)
+ *
+ * remember_slot (version 2) remembers a large array by the card of `slot`,
+ * so the next minor collection rescans 256 bytes of it, not all of it;
+ * remember logs the whole object, and is what to call when the slot is not
+ * known. Either is correct for any object. Before calling remember_slot,
+ * code may mark the card of an array in old space itself, as grove_write
+ * does, and skip the call when the block is listed already:
+ *
+ *     if (header(object) & a.header_carded) {
+ *         block = object & ~(a.block_size - 1)
+ *         card  = ((slot - block) >> a.card_shift) & (a.block_size >> a.card_shift) - 1
+ *         *(uint8_t *)(block + a.block_cards_offset + card) = 1
+ *         if (*(uint8_t *)(block + a.block_dirty_offset)) done
+ *     }
+ *     a.remember_slot(h, object, slot)
  *
  * Reload every field at each use: a collection changes the bump pointer and
  * the limit, and may move the young generation (poison mode alternates two
@@ -54,7 +69,7 @@ extern "C" {
  */
 
 /** The version of grove_codegen_abi this header describes. */
-#define GROVE_CODEGEN_ABI_VERSION 1u
+#define GROVE_CODEGEN_ABI_VERSION 2u
 
 /** What generated code needs to allocate and to run the write barrier. */
 typedef struct grove_codegen_abi {
@@ -76,14 +91,25 @@ typedef struct grove_codegen_abi {
     /** Barrier slow path: log @p object, an old object that gained a young
      *  pointer and is not logged yet. */
     void (*remember)(grove_heap *heap, void *object);
+    /** Barrier slow path knowing the slot (version 2 on): as remember, but
+     *  a large array is remembered by the card of @p slot. */
+    void (*remember_slot)(grove_heap *heap, void *object, void **slot);
+    uint64_t header_carded;    /**< header bit: an old-space array marked by card inline */
+    size_t block_size;         /**< old-space blocks: their size and alignment */
+    size_t block_cards_offset; /**< uint8_t[]: a block's card bytes, from its start */
+    size_t block_dirty_offset; /**< uint8_t: set once the block is listed */
+    uint32_t card_shift;       /**< a card covers 1 << card_shift bytes */
 } grove_codegen_abi;
 
 /**
  * Fill @p out with the fast-path description of @p heap, in the layout of
- * @p version.
+ * @p version. Version 1 is version 2 without remember_slot and the card
+ * fields after it: for it only that prefix of @p out is written (its size
+ * field says so), so code built against the version-1 header keeps
+ * working.
  * @param heap    the heap (the base of every offset)
  * @param version the version the caller was written for
- *                (GROVE_CODEGEN_ABI_VERSION)
+ *                (GROVE_CODEGEN_ABI_VERSION, or 1)
  * @param out     filled in on success
  * @return GROVE_OK, or GROVE_E_BAD_CONFIG (recorded, *out untouched) for a
  *         version this library does not provide

@@ -352,7 +352,7 @@ static inline bool grove_is_immediate(const void *value)
  *   bit 4      hashed: its identity hash was taken at its current address
  *   bit 5      hash word: its identity hash is its last word (moved since)
  *   bit 6      ephemeron key: ephemerons wait on it (during a collection only)
- *   bit 7      free (planned together in docs/design.md before use)
+ *   bit 7      carded: an array in old space remembered by card (grove_write)
  *   bits 8-23  type id
  *   bits 24-63 total size in words, header included */
 #define GROVE__HDR_LIVE ((uint64_t)1)
@@ -361,6 +361,7 @@ static inline bool grove_is_immediate(const void *value)
 #define GROVE__HDR_HASHED ((uint64_t)16)
 #define GROVE__HDR_HASH_WORD_SHIFT 5
 #define GROVE__HDR_HASH_WORD ((uint64_t)1 << GROVE__HDR_HASH_WORD_SHIFT)
+#define GROVE__HDR_CARDED ((uint64_t)128)
 #define GROVE__HDR_TYPE_SHIFT 8
 #define GROVE__HDR_SIZE_SHIFT 24
 #define GROVE__MAX_TYPES 0xffffu
@@ -372,6 +373,17 @@ static inline bool grove_is_immediate(const void *value)
  *  payload, its header and, for an object hashed while young, its hash.) */
 #define GROVE_MAX_SMALL_PAYLOAD ((size_t)4096 - 16)
 /** @} */
+
+/* Old-space blocks, as grove_write marks cards in them: a block is
+ * GROVE__BLOCK_SIZE bytes aligned to its size; the byte at offset
+ * GROVE__BLOCK_CARDS + i is card i of the block (GROVE__CARD_SHIFT bits of
+ * address each), set when a slot in it may hold a young pointer; the byte
+ * at GROVE__BLOCK_DIRTY is set once the block is listed for the next minor
+ * collection. (runtime/old_space.h asserts the block header agrees.) */
+#define GROVE__BLOCK_SIZE ((uintptr_t)256 * 1024)
+#define GROVE__CARD_SHIFT 8
+#define GROVE__BLOCK_CARDS 64
+#define GROVE__BLOCK_DIRTY 33
 
 struct grove__heap_fast {
     uintptr_t alloc_ptr;   /* nursery bump pointer */
@@ -412,6 +424,7 @@ static inline size_t grove__object_bytes(size_t size)
 
 GROVE_API void *grove__alloc_slow(grove_heap *heap, grove_type_id type, size_t size);
 GROVE_API void grove__remember(grove_heap *heap, void *object);
+GROVE_API void grove__remember_slot(grove_heap *heap, void *object, void **slot);
 
 /* ------------------------------------------------------------------------ */
 /* Allocation                                                               */
@@ -594,9 +607,41 @@ static inline void grove_barrier(grove_heap *heap, void *object, const void *val
         grove__remember(heap, object);
 }
 
+/* The barrier of a store of `value` into `slot` of `object`: as
+ * grove_barrier, but an old-space carded array marks the slot's card
+ * inline; the call lists the card's block the first time, remembers a large
+ * array by card, and logs any other object. */
+static inline void grove__barrier_slot(grove_heap *heap, void *object, void **slot,
+                                       const void *value)
+{
+    const struct grove__heap_fast *f = grove__fast(heap);
+    if (!grove__is_young(f, value) || grove__is_young(f, object))
+        return;
+    uint64_t hdr = *grove__header(object);
+    if (hdr & GROVE__HDR_LOGGED)
+        return;
+    if (hdr & GROVE__HDR_CARDED) {
+        /* The index is masked: a slot outside the object (misuse) cannot
+         * write outside the block's card bytes. */
+        uint8_t *block = (uint8_t *)((uintptr_t)object & ~(GROVE__BLOCK_SIZE - 1));
+        size_t card = (((uintptr_t)slot - (uintptr_t)block) >> GROVE__CARD_SHIFT) &
+                      ((GROVE__BLOCK_SIZE >> GROVE__CARD_SHIFT) - 1);
+        block[GROVE__BLOCK_CARDS + card] = 1;
+        if (block[GROVE__BLOCK_DIRTY])
+            return;
+    }
+    grove__remember_slot(heap, object, slot);
+}
+
 /**
  * Store @p value into @p slot (a pointer slot inside @p object) with the
- * barrier.
+ * barrier. Knowing the slot, it remembers a large array by card: when an
+ * old ARRAY of 1 KiB or more gains a young pointer, the next minor
+ * collection rescans the 256 bytes around the slot, not the whole array.
+ * (grove_barrier() and GROVE_STORE log such an array whole.) For arrays
+ * of up to 4 KiB the card is marked inline, with a call only for the first
+ * card of a block between two minor collections; for large objects in
+ * the call.
  * @param heap   the heap
  * @param object the object containing @p slot
  * @param slot   the slot
@@ -605,12 +650,12 @@ static inline void grove_barrier(grove_heap *heap, void *object, const void *val
 static inline void grove_write(grove_heap *heap, void *object, void **slot, void *value)
 {
     *slot = value;
-    grove_barrier(heap, object, value);
+    grove__barrier_slot(heap, object, slot, value);
 }
 
 /**
  * Copy n values into consecutive slots of @p object starting at @p dst, with
- * one barrier for the whole range.
+ * the barrier of grove_write() for each slot (the ranges may overlap).
  * @param heap   the heap
  * @param object the object containing the slots
  * @param dst    the first slot written
@@ -753,6 +798,8 @@ typedef struct grove_stats {
     uint64_t roots_scanned;    /**< root slots visited, all collections */
     uint64_t remembered_set_size;     /**< objects logged right now */
     uint64_t remembered_objects_scanned; /**< total over all minor GCs */
+    uint64_t remembered_cards;         /**< cards of large arrays marked right now */
+    uint64_t remembered_cards_scanned; /**< total over all minor GCs */
     grove_pause_stats minor;   /**< minor GC pauses */
     grove_pause_stats major;   /**< major GC pauses */
 } grove_stats;
