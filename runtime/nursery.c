@@ -55,9 +55,25 @@ void grove_nursery_free(grove_nursery *n)
     n->start = n->end = n->zeroed_end = n->spare = 0;
 }
 
+/* The zeroed part starts at the bump pointer: grove_alloc_uninit may have
+ * taken memory past the zeroed end. */
+static uintptr_t zeroed_end(const grove_nursery *n)
+{
+    return n->zeroed_end > n->fast->alloc_ptr ? n->zeroed_end : n->fast->alloc_ptr;
+}
+
+/* Under ASan the memory past the zeroed end is poisoned (it is unpoisoned
+ * as it is zeroed), so grove_alloc_uninit stays within the zeroed part. */
 static void arm(grove_nursery *n)
 {
-    n->fast->alloc_limit = n->slow_only ? n->fast->alloc_ptr : n->zeroed_end;
+    struct grove__heap_fast *f = n->fast;
+    n->zeroed_end = zeroed_end(n);
+    f->alloc_limit = n->slow_only ? f->alloc_ptr : n->zeroed_end;
+#ifdef GROVE_ASAN
+    f->uninit_limit = f->alloc_limit;
+#else
+    f->uninit_limit = n->slow_only ? f->alloc_ptr : n->end;
+#endif
 }
 
 void grove_nursery_set_slow_only(grove_nursery *n, bool slow_only)
@@ -71,6 +87,7 @@ void *grove_nursery_alloc_slow(grove_nursery *n, size_t bytes)
     uintptr_t p = n->fast->alloc_ptr;
     if (n->end - p < bytes)
         return NULL;
+    n->zeroed_end = zeroed_end(n);
     if (n->zeroed_end - p < bytes) {
         /* Zero whole chunks ahead so the fast path can run until the next. */
         uintptr_t want = p + bytes;
@@ -90,7 +107,7 @@ void *grove_nursery_alloc_slow(grove_nursery *n, size_t bytes)
 
 void grove_nursery_reset(grove_nursery *n)
 {
-    size_t used = n->zeroed_end - n->start;
+    size_t used = zeroed_end(n) - n->start;
     if (n->poison)
         grove_poison((void *)n->start, used);
     else

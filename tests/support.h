@@ -24,6 +24,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* TEST_ASAN: the build runs under AddressSanitizer (some behaviour under
+ * test differs there). */
+#if defined(__SANITIZE_ADDRESS__)
+#define TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TEST_ASAN 1
+#endif
+#endif
+
 /* ---- immediates ----------------------------------------------------------- */
 
 /* A tagged fixnum: low bit set, so the collector never traces it. */

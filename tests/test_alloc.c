@@ -3,6 +3,8 @@
 #include "support.h"
 
 #include <grove/codegen.h>
+
+#include <stdlib.h>
 #include <string.h>
 
 START_TEST(zeroed_each_type)
@@ -301,6 +303,28 @@ static void *abi_alloc(grove_heap *h, const grove_codegen_abi *a, grove_type_id 
     return a->alloc_slow(h, type, size);
 }
 
+/* The same without zeroing (version 2). */
+static void *abi_alloc_uninit(grove_heap *h, const grove_codegen_abi *a, grove_type_id type,
+                              size_t size)
+{
+    size_t bytes = (size + 8 + 7) & ~(size_t)7;
+    if (bytes < a->min_object_bytes)
+        bytes = a->min_object_bytes;
+    uintptr_t p = *(uintptr_t *)field(h, a->alloc_ptr_offset);
+    uintptr_t limit = *(uintptr_t *)field(h, a->alloc_limit_offset);
+    uintptr_t uninit = *(uintptr_t *)field(h, a->uninit_limit_offset);
+    if (size <= a->max_small_payload && uninit - p >= bytes &&
+        type < *(uint32_t *)field(h, a->type_count_offset)) {
+        if (limit - p < bytes)
+            *(uintptr_t *)field(h, a->alloc_limit_offset) = p + bytes;
+        *(uintptr_t *)field(h, a->alloc_ptr_offset) = p + bytes;
+        *(uint64_t *)p = a->header_live | (uint64_t)type << a->header_type_shift |
+                         (uint64_t)(bytes / 8) << a->header_size_shift;
+        return (void *)(p + 8);
+    }
+    return a->alloc_slow(h, type, size);
+}
+
 static bool abi_young(grove_heap *h, const grove_codegen_abi *a, const void *x)
 {
     return (uintptr_t)x - *(uintptr_t *)field(h, a->young_start_offset) <
@@ -405,6 +429,23 @@ START_TEST(codegen_alloc_makes_ordinary_objects)
     for (struct pair *c = GROVE_GET(h, list); c; c = c->cdr, expect--)
         REQUIRE(c->car == FIX(expect));
     ck_assert_int_eq(expect, -1);
+    /* Uninitialised ones, filled at once, interleaved with zeroing ones
+     * (which stay zeroed) over several nurseries. */
+    for (long i = 0; i < n; i++) {
+        struct pair *u = abi_alloc_uninit(h, &a, tt.pair, sizeof *u);
+        REQUIRE(u != NULL);
+        u->car = FIX(i);
+        u->cdr = GROVE_GET(h, list);
+        GROVE_SET(h, list, u);
+        if (i % 5 == 0) {
+            struct pair *z = abi_alloc(h, &a, tt.pair, sizeof *z);
+            REQUIRE(z != NULL && z->car == NULL && z->cdr == NULL);
+        }
+    }
+    ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    expect = n - 1;
+    for (struct pair *c = GROVE_GET(h, list); expect >= 0; c = c->cdr, expect--)
+        REQUIRE(c->car == FIX(expect));
     /* Too big for the fast path: the slow path makes a large object. */
     void *big = abi_alloc(h, &a, tt.bytes, a.max_small_payload + 8);
     ck_assert_ptr_nonnull(big);
@@ -490,6 +531,111 @@ START_TEST(codegen_remember_slot_marks_cards)
 }
 END_TEST
 
+/* ---- grove_alloc_uninit --------------------------------------------------- */
+
+/* Uninitialised allocations, each filled at once, interleaved with zeroing
+ * ones over several nursery cycles: grove_alloc still returns zeroed memory
+ * however far grove_alloc_uninit took the nursery past its zeroed part. */
+START_TEST(zeroed_alloc_after_uninit)
+{
+    test_errors rec;
+    grove_config c;
+    grove_config_init(&c);
+    c.nursery_size = (size_t)256 << 10;
+    grove_heap *h = test_heap_config(&c, &rec);
+    size_t total = 0, target = test_size(6 * c.nursery_size, c.nursery_size);
+    uint64_t rng = 7;
+    unsigned n = 0;
+    while (total < target) {
+        size_t size = 8 + (size_t)(test_rand(&rng) % 3000) / 8 * 8;
+        bool uninit = test_rand(&rng) % 4 != 0; /* runs of them cross the zeroed end */
+        void *o = uninit ? grove_alloc_uninit(h, tt.array, size) : grove_alloc(h, tt.array, size);
+        ck_assert_ptr_nonnull(o);
+        ck_assert_uint_eq(grove_object_type(o), tt.array);
+        ck_assert_uint_eq(grove_object_size(o), size);
+        if (!uninit)
+            ck_assert_msg(test_all_bytes(o, size, 0), "grove_alloc object %u not zeroed", n);
+        memset(o, 0xA5, size); /* immediates: every slot written before the next allocation */
+        total += size + 8;
+        n++;
+    }
+    ck_assert_uint_ge(test_stats(h).minor_collections, test_reduced() ? 1 : 5);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+/* Objects made by grove_alloc_uninit, filled at once, are ordinary
+ * objects: a list several nurseries long survives minor and major
+ * collections, its cells adjacent to what the next allocation makes. */
+START_TEST(uninit_objects_are_ordinary)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    grove_scope s = grove_scope_enter(h);
+    const long n = test_reduced() ? 20000 : 200000;
+    GROVE_LOCAL(h, struct pair *, list, NULL);
+    for (long i = 0; i < n; i++) {
+        struct pair *cell = grove_alloc_uninit(h, tt.pair, sizeof *cell);
+        REQUIRE(cell != NULL);
+        cell->car = FIX(i);
+        cell->cdr = GROVE_GET(h, list); /* young, or old in an old-to-old store */
+        GROVE_SET(h, list, cell);
+        if (i == n / 2)
+            ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
+    }
+    struct pair *last = GROVE_GET(h, list);
+    void *next = grove_alloc_uninit(h, tt.bytes, 8);
+    ck_assert_uint_eq(grove_object_size(last), sizeof *last);
+    if (next == (char *)last + sizeof *last + 8)
+        ck_assert_uint_eq(grove_object_type(next), tt.bytes);
+    ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    long expect = n - 1;
+    for (struct pair *c = GROVE_GET(h, list); c; c = c->cdr, expect--)
+        REQUIRE(c->car == FIX(expect));
+    ck_assert_int_eq(expect, -1);
+    grove_scope_exit(h, s);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
+/* What grove_alloc_uninit returns right after a minor collection, where
+ * nothing is zeroed yet: memory as it was. Dirty in a plain heap (the last
+ * cycle's bytes), the poison pattern in poison mode; zeroed where the
+ * uninitialised path is not taken (ASan keeps it within the zeroed part;
+ * zeal sends every allocation through the slow path). */
+START_TEST(uninit_payload_is_memory_as_it_was)
+{
+    test_errors rec;
+    grove_heap *h = test_heap(&rec);
+    for (int i = 0; i < 64; i++) { /* 128 KiB of dirty garbage */
+        void *g = grove_alloc(h, tt.bytes, 2000);
+        ck_assert_ptr_nonnull(g);
+        memset(g, 0xA5, 2000);
+    }
+    ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
+    void *o = grove_alloc_uninit(h, tt.bytes, 2000);
+    ck_assert_ptr_nonnull(o);
+    ck_assert_uint_eq(grove_object_size(o), 2000);
+    const char *debug = getenv("GROVE_DEBUG");
+#ifdef TEST_ASAN
+    ck_assert(test_all_bytes(o, 2000, 0));
+#else
+    if (test_zeal())
+        ck_assert(test_all_bytes(o, 2000, 0));
+    else if (debug && strstr(debug, "poison"))
+        ck_assert(test_all_bytes(o, 2000, 0xdb));
+    else
+        ck_assert_msg(!test_all_bytes(o, 2000, 0), "the uninitialised payload was zeroed");
+#endif
+    void *z = grove_alloc(h, tt.bytes, 2000); /* and the next zeroing one is zero */
+    ck_assert(test_all_bytes(z, 2000, 0));
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
 static Suite *alloc_suite(void)
 {
     Suite *s = suite_create("alloc");
@@ -506,6 +652,10 @@ static Suite *alloc_suite(void)
     tcase_add_test(tc, codegen_alloc_makes_ordinary_objects);
     tcase_add_test(tc, codegen_barrier_logs_old_objects);
     tcase_add_test(tc, codegen_remember_slot_marks_cards);
+    tc = test_tcase(s, "uninit");
+    tcase_add_test(tc, zeroed_alloc_after_uninit);
+    tcase_add_test(tc, uninit_objects_are_ordinary);
+    tcase_add_test(tc, uninit_payload_is_memory_as_it_was);
     return s;
 }
 

@@ -131,13 +131,6 @@ END_TEST
 
 /* ---- the classic mistake: a raw young pointer kept across a collection -- */
 
-#if defined(__SANITIZE_ADDRESS__)
-#define TEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define TEST_ASAN 1
-#endif
-#endif
 
 static grove_heap *verify_poison_heap(void)
 {

@@ -11,13 +11,6 @@
 
 #include "stats.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define TEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define TEST_ASAN 1
-#endif
-#endif
 #ifdef TEST_ASAN
 /* The sanitizers' allocator interface; gcc installs no header for it. */
 size_t __sanitizer_get_current_allocated_bytes(void);

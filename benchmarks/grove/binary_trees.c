@@ -20,11 +20,14 @@ struct tnode {
 
 static grove_type_id T_TNODE;
 
+/* Both words are written before the next allocation: the nursery need not
+ * have zeroed them (grove_alloc_uninit). */
 static struct tnode *new_tnode(grove_heap *h)
 {
-    struct tnode *n = grove_alloc(h, T_TNODE, sizeof(struct tnode));
+    struct tnode *n = grove_alloc_uninit(h, T_TNODE, sizeof(struct tnode));
     if (!n)
         bench_fail("allocation failed: %s", grove_last_error_message(h));
+    n->left = n->right = NULL;
     return n;
 }
 

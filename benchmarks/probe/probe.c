@@ -15,6 +15,12 @@ void *probe_alloc(grove_heap *h)
     return grove_alloc(h, 0, 16);
 }
 
+/* The same without zeroing (grove_alloc_uninit). */
+void *probe_alloc_uninit(grove_heap *h)
+{
+    return grove_alloc_uninit(h, 0, 16);
+}
+
 /* The write barrier alone: `obj` just had `value` stored in it. */
 void probe_barrier(grove_heap *h, void *obj, void *value)
 {

@@ -21,6 +21,7 @@ typedef struct probe_local {
 #endif
 
 void *probe_alloc(grove_heap *h);
+void *probe_alloc_uninit(grove_heap *h);
 void probe_barrier(grove_heap *h, void *obj, void *value);
 void probe_write(grove_heap *h, void **obj, void *value);
 void *probe_root_get(grove_heap *h, PROBE_LOCAL_PARAM local);

@@ -19,6 +19,10 @@ int main(void)
         bench_fail("probe_alloc returned a bad object");
     grove_collect_minor(h); /* `old` is old now */
 
+    void **fresh = probe_alloc_uninit(h);
+    if (!fresh || grove_object_type(fresh) != 0 || grove_object_size(fresh) != 16)
+        bench_fail("probe_alloc_uninit returned a bad object");
+    fresh[0] = fresh[1] = NULL; /* initialised before the next allocation */
     void **young = probe_alloc(h);
     probe_write(h, GROVE_GET(h, old), young);
     probe_barrier(h, GROVE_GET(h, old), young);

@@ -25,6 +25,15 @@
  *         object = p + 8                   // zeroed payload
  *     } else object = a.alloc_slow(h, type, size)   // may collect
  *
+ *     // the same without zeroing (as grove_alloc_uninit; version 2): every
+ *     // word the collector reads is written before the next allocation
+ *     uninit = *(uintptr_t *)(h + a.uninit_limit_offset)
+ *     if (uninit - p >= bytes && type < ...) {
+ *         if (limit - p < bytes)           // past the zeroed part:
+ *             *(uintptr_t *)(h + a.alloc_limit_offset) = p + bytes   // now empty
+ *         ... as above, the payload not zeroed
+ *     } else object = a.alloc_slow(h, type, size)   // zeroed
+ *
  *     // after storing `value` into a slot of `object`
  *     young(x) = x - *(uintptr_t *)(h + a.young_start_offset)
  *                    < *(size_t *)(h + a.young_size_offset)   // unsigned compare
@@ -99,6 +108,7 @@ typedef struct grove_codegen_abi {
     size_t block_cards_offset; /**< uint8_t[]: a block's card bytes, from its start */
     size_t block_dirty_offset; /**< uint8_t: set once the block is listed */
     uint32_t card_shift;       /**< a card covers 1 << card_shift bytes */
+    size_t uninit_limit_offset; /**< uintptr_t: allocate without zeroing below it */
 } grove_codegen_abi;
 
 /**

@@ -392,7 +392,8 @@ struct grove__heap_fast {
     size_t nursery_size;
     uint32_t type_count;
     uint32_t heap_id;
-    void *roots; /* the rooting backend's state */
+    void *roots;            /* the rooting backend's state */
+    uintptr_t uninit_limit; /* grove_alloc_uninit may allocate below it, zeroed or not */
 };
 
 static inline struct grove__heap_fast *grove__fast(grove_heap *heap)
@@ -454,6 +455,44 @@ static inline void *grove_alloc(grove_heap *heap, grove_type_id type, size_t siz
         size_t bytes = grove__object_bytes(size);
         uintptr_t p = f->alloc_ptr;
         if (GROVE_LIKELY(f->alloc_limit - p >= bytes)) {
+            f->alloc_ptr = p + bytes;
+            *(uint64_t *)p = GROVE__HDR_LIVE | ((uint64_t)type << GROVE__HDR_TYPE_SHIFT) |
+                             ((uint64_t)(bytes / 8) << GROVE__HDR_SIZE_SHIFT);
+            return (void *)(p + 8);
+        }
+    }
+    return grove__alloc_slow(heap, type, size);
+}
+
+/**
+ * Allocate as grove_alloc() does, but without zeroing the payload: the
+ * caller writes every word the collector reads — every slot of an ARRAY,
+ * the pointer words of a RECORD, the words of a weak box or ephemeron,
+ * whatever a CUSTOM type's trace callback reads — before its next
+ * allocation or any call that may collect. (BYTES objects have nothing the
+ * collector reads: for them it is always safe.) The payload otherwise holds
+ * whatever the memory held, so an unwritten slot is a dangling pointer to
+ * the collector. What it saves: the nursery zeroes memory ahead of
+ * allocation, so an object its allocator fills at once is written twice;
+ * this form takes memory past the zeroed part when it can. The header is
+ * written as by grove_alloc().
+ *
+ * @param heap the heap
+ * @param type a type registered on @p heap
+ * @param size payload size in bytes
+ * @return the payload, or NULL as for grove_alloc() (the slow path, taken
+ *         at the nursery's end, returns zeroed memory)
+ */
+static inline void *grove_alloc_uninit(grove_heap *heap, grove_type_id type, size_t size)
+{
+    struct grove__heap_fast *f = grove__fast(heap);
+    if (GROVE_LIKELY(size <= GROVE_MAX_SMALL_PAYLOAD && type < f->type_count)) {
+        size_t bytes = grove__object_bytes(size);
+        uintptr_t p = f->alloc_ptr;
+        if (GROVE_LIKELY(f->uninit_limit - p >= bytes)) {
+            /* Past the zeroed part, the zeroed part is now empty. */
+            if (f->alloc_limit - p < bytes)
+                f->alloc_limit = p + bytes;
             f->alloc_ptr = p + bytes;
             *(uint64_t *)p = GROVE__HDR_LIVE | ((uint64_t)type << GROVE__HDR_TYPE_SHIFT) |
                              ((uint64_t)(bytes / 8) << GROVE__HDR_SIZE_SHIFT);

@@ -10,6 +10,7 @@ from .console import BenchError, say
 
 PROBES = [
     ("probe_alloc", "allocation (grove_alloc, constant type and size)"),
+    ("probe_alloc_uninit", "allocation without zeroing (grove_alloc_uninit)"),
     ("probe_barrier", "write barrier (grove_barrier)"),
     ("probe_write", "store + barrier (grove_write)"),
     ("probe_root_get", "root get (GROVE_GET)"),
