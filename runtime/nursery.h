@@ -5,8 +5,10 @@
  * evacuated nursery can stay poisoned until it is reused. The bump pointer
  * and limit live in the heap's fast-path struct (grove.h), which the
  * nursery updates: the inline fast path allocates up to fast->alloc_limit,
- * the slow path zeroes the next chunk. Objects in [start, alloc_ptr) are
- * dense: a heap walk can step from header to header.
+ * the slow path zeroes the next chunk. grove_alloc_uninit allocates up to
+ * fast->uninit_limit (the end) and may pass the zeroed end, which then
+ * counts as the bump pointer. Objects in [start, alloc_ptr) are dense: a
+ * heap walk can step from header to header.
  *
  * In poison mode the nursery alternates between two regions: each minor GC
  * poisons the region it evacuated and moves allocation to the other one, so
@@ -35,7 +37,7 @@ typedef struct grove_nursery {
     uintptr_t start;
     uintptr_t end;        /* start + the size in use */
     size_t capacity;      /* bytes reserved at start (and at spare): the largest size */
-    uintptr_t zeroed_end; /* [alloc_ptr, zeroed_end) is zero and unpoisoned */
+    uintptr_t zeroed_end; /* [alloc_ptr, zeroed_end) is zero and unpoisoned (if not past) */
     uintptr_t spare;      /* poison mode: the other region, poisoned; else 0 */
     bool slow_only;       /* every allocation must take the slow path (zeal, in GC) */
     bool poison;          /* fill evacuated memory with the poison pattern */
