@@ -4,11 +4,12 @@
  * The first bytes choose the heap configuration (nursery size, zeal
  * periods, major threshold, growth factor; verify and poison always on),
  * the rest choose operations until they run out (at most 3000): the same
- * operations as the harness, weak boxes, ephemerons, guardians and cleanup
- * hooks included, checked against the same model replaying every
- * collection. Every divergence from the reference model, every verify
- * violation and every sanitizer report aborts: libFuzzer saves the input,
- * and running the target on that file replays it exactly.
+ * operations as the harness, weak boxes, ephemerons, guardians, cleanup
+ * hooks and card bursts into old arrays of 1 KiB or more included, checked
+ * against the same model replaying every collection. Every divergence
+ * from the reference model, every verify violation and every sanitizer
+ * report aborts: libFuzzer saves the input, and running the target on that
+ * file replays it exactly.
  *
  * GROVE_FUZZ_NO_UNWIND=1 in the environment turns off longjmps out of
  * nested scopes, to tell whether a crash depends on them.

@@ -162,6 +162,11 @@ static const stype type_table[] = {
 
 #define FIXNUM(n) (((uint64_t)(n) << 1) | 1u)
 
+/* Card marking: an old array with at least CARDED_MIN_BYTES of payload is
+ * carded; its slots fall into cards of CARD_BYTES, aligned on addresses. */
+#define CARD_BYTES 256u
+#define CARDED_MIN_BYTES 1024u
+
 /* Custom objects: word 0 = slot count (raw), word 1 = id (raw), then the
  * slots, then raw tail words. */
 static unsigned long custom_trace_bad; /* trace calls that found an impossible slot count */
@@ -200,6 +205,10 @@ typedef struct mobj {
     uint32_t sim;      /* replay epoch in which it was found live */
     uint32_t queued;   /* replay epoch in which a guardian queued it */
     uint32_t hooks;    /* cleanup hooks pending on it */
+    /* Card bursts (section 7): the cycle, c->minors + 1, of the last burst
+     * into it and of the last young value a grove_barrier logged it whole for. */
+    uint64_t card_cycle;
+    uint64_t logged_cycle;
 } mobj;
 
 typedef struct model {
@@ -300,6 +309,9 @@ typedef struct ctx {
     grove_gc_reason gc_reasons[MAXGCS];
     unsigned ngcs;
     uint64_t gc_serial;  /* collections replayed */
+    uint64_t minors;     /* minor collections replayed */
+    bool card_pending;   /* a young value stored since the last collection is recorded by
+                            a card only (its old array not logged whole) */
     uint32_t sim_epoch;
     uint32_t *sim_pend; /* replay: ephemerons whose key is not yet known live */
     size_t nsim_pend, sim_pend_cap;
@@ -1264,6 +1276,11 @@ static void simulate(ctx *c, grove_collection_kind kind)
 {
     bool minor = kind == GROVE_MINOR;
     c->gc_serial++;
+    if (minor) {
+        c->minors++;
+        c->t.card_minors += c->card_pending;
+    }
+    c->card_pending = false; /* a major GC may drain cards too: count only minors that follow */
     if (++c->sim_epoch == 0) { /* wrapped: forget every stamp */
         c->sim_epoch = 1;
         for (uint32_t i = 1; i < c->m.count; i++)
@@ -1366,6 +1383,18 @@ static void check_live_bytes(ctx *c, bool after_major)
     c->t.live_bytes_after_major += after_major;
 }
 
+/* A minor GC rescans every marked card and logged object and leaves none:
+ * nothing the barrier recorded waits for the next one. */
+static void check_remembered_empty(ctx *c)
+{
+    grove_stats st;
+    grove_get_stats(c->h, &st);
+    if (st.remembered_cards != 0 || st.remembered_set_size != 0)
+        fail(c, "after a minor GC %llu card(s) are still marked and %llu object(s) logged",
+             (unsigned long long)st.remembered_cards,
+             (unsigned long long)st.remembered_set_size);
+}
+
 /* After every call that may collect: replay the collections it ran, in
  * order, compare the cleanup hooks, and check the heap (and, when its last
  * collection emptied the nursery, the live bytes). */
@@ -1385,8 +1414,10 @@ static void after_gc(ctx *c)
         c->gc_seen = false;
         check(c, "after a collection");
     }
-    if (emptied)
+    if (emptied) {
         check_live_bytes(c, after_major);
+        check_remembered_empty(c);
+    }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1523,12 +1554,37 @@ static uint64_t pick_raw(ctx *c, void *self)
     }
 }
 
+static bool mv_young(const ctx *c, uint64_t m)
+{
+    return mv_is_ref(m) && c->m.o[mv_idx(m)].young;
+}
+
+static bool is_carded(const mobj *o)
+{
+    return type_table[o->type].kind == K_ARRAY && !o->young && o->nwords * 8 >= CARDED_MIN_BYTES;
+}
+
+/* Young value m was stored into old object idx: through grove_barrier the
+ * heap logged it whole until the next minor GC; through grove_write or
+ * grove_write_n into a carded array not logged whole, a card alone keeps it. */
+static void note_store(ctx *c, uint32_t idx, uint64_t m, bool whole)
+{
+    mobj *o = &c->m.o[idx];
+    if (!mv_young(c, m) || o->young)
+        return;
+    if (whole)
+        o->logged_cycle = c->minors + 1;
+    else if (is_carded(o) && o->logged_cycle != c->minors + 1)
+        c->card_pending = true;
+}
+
 /* Store v into slot i of heap object g (model object idx), through one of
  * the barrier forms. */
 static void store_slot(ctx *c, uint32_t idx, void *g, size_t i, val v)
 {
     void **slots = g;
-    switch (RND(3)) {
+    unsigned form = (unsigned)RND(3);
+    switch (form) {
     case 0:
         grove_write(c->h, g, &slots[i], v.g);
         break;
@@ -1541,6 +1597,7 @@ static void store_slot(ctx *c, uint32_t idx, void *g, size_t i, val v)
         break;
     }
     c->m.o[idx].w[i] = v.m;
+    note_store(c, idx, v.m, form == 1);
     c->t.barrier_stores++;
 }
 
@@ -1630,6 +1687,12 @@ static void pick_shape(ctx *c, bool large, uint32_t *type, size_t *nwords, size_
         case 1:
             bytes = 8 + RND(GROVE_MAX_SMALL_PAYLOAD - 8);
             break;
+        case 2:
+            if (t == T_ARRAY) { /* carded once old (1 KiB or more): see card bursts */
+                bytes = CARDED_MIN_BYTES + RND(GROVE_MAX_SMALL_PAYLOAD - CARDED_MIN_BYTES + 1);
+                break;
+            }
+            /* fall through */
         default:
             bytes = 8 + RND(RND(2) ? 64 : 512);
             break;
@@ -1920,8 +1983,23 @@ static void op_load(ctx *c)
           (unsigned long long)c->m.o[idx].id, i, root_name(a, rn), fmt_mv(c, m, b1));
 }
 
-/* Take the identity hash of a rooted object: the first time it is
- * recorded, afterwards it must be the same. */
+/* The identity hash of object idx at g: the first time it is recorded,
+ * afterwards it must be the same. */
+static uint64_t take_hash(ctx *c, uint32_t idx, void *g)
+{
+    mobj *o = &c->m.o[idx];
+    uint64_t hash = grove_identity_hash(c->h, g);
+    if (o->hashed && hash != o->hash)
+        fail(c, "object #%llu had identity hash %#llx, now %#llx", (unsigned long long)o->id,
+             (unsigned long long)o->hash, (unsigned long long)hash);
+    if (!o->hashed)
+        o->hash_word = o->young;
+    o->hashed = true;
+    o->hash = hash;
+    return hash;
+}
+
+/* Take the identity hash of a rooted object. */
 static void op_hash(ctx *c)
 {
     rref r = pick_root(c);
@@ -1932,17 +2010,9 @@ static void op_hash(ctx *c)
         oplog(c, "hash via %s: no object", root_name(r, rn));
         return;
     }
-    mobj *o = &c->m.o[idx];
-    uint64_t hash = grove_identity_hash(c->h, g);
-    if (o->hashed && hash != o->hash)
-        fail(c, "object #%llu had identity hash %#llx, now %#llx", (unsigned long long)o->id,
-             (unsigned long long)o->hash, (unsigned long long)hash);
-    if (!o->hashed)
-        o->hash_word = o->young;
-    o->hashed = true;
-    o->hash = hash;
-    oplog(c, "hash #%llu (via %s) = %#llx", (unsigned long long)o->id, root_name(r, rn),
-          (unsigned long long)hash);
+    uint64_t hash = take_hash(c, idx, g);
+    oplog(c, "hash #%llu (via %s) = %#llx", (unsigned long long)c->m.o[idx].id,
+          root_name(r, rn), (unsigned long long)hash);
 }
 
 /* Pin a rooted object (pinning a young one collects to move it out). */
@@ -2135,6 +2205,16 @@ static void op_collect(ctx *c, bool major)
 
 /* ---- pinned allocations and cohorts: the old space's lazy sweep --------- */
 
+/* Model object idx was born pinned at g: old, on the pin list. */
+static void adopt_pinned(ctx *c, uint32_t idx, void *g)
+{
+    mobj *o = &c->m.o[idx];
+    o->young = false;
+    o->pins = 1;
+    o->pinned_addr = g;
+    c->pinned[c->npinned++] = idx;
+}
+
 /* An object born pinned (grove_alloc_pinned): a small one takes an old-space
  * cell outside any collection, which may sweep a block the last major GC
  * left waiting. */
@@ -2157,14 +2237,10 @@ static void op_alloc_pinned(ctx *c)
         return;
     }
     uint32_t idx = model_new(c, type, nwords);
-    mobj *o = &c->m.o[idx];
-    o->young = false;
-    o->pins = 1;
-    o->pinned_addr = g;
-    c->pinned[c->npinned++] = idx;
+    adopt_pinned(c, idx, g);
     init_object(c, idx, g, nbytes);
     root_set(c, dst, mv_ref(idx), g);
-    oplog(c, "  = #%llu at %p", (unsigned long long)o->id, g);
+    oplog(c, "  = #%llu at %p", (unsigned long long)c->m.o[idx].id, g);
 }
 
 /* A cohort: a spine array in a root, holding many objects of two or three
@@ -2310,6 +2386,553 @@ static void op_cohort(ctx *c)
     } else {
         oplog(c, "drop the cohort in %s", root_name(r, rn));
         root_set(c, r, 0, NULL);
+    }
+}
+
+/* ---- card bursts: stores into carded arrays ----------------------------- */
+
+/* Old arrays of CARDED_MIN_BYTES or more are carded: a grove_write of a
+ * young value marks only its slot's card (CARD_BYTES, aligned on addresses),
+ * grove_write_n the cards of the young values it writes, grove_barrier and
+ * GROVE_STORE log the whole array. Arrays of 1 to 4 KiB sit in old-space
+ * cells the cards do not align with, so neighbours share a card: one
+ * array's mark must not hide the other's store. A burst writes the same slot
+ * again, slots of one card, of different cards, the first and last slots,
+ * runs across card boundaries, and both sides of a shared card. */
+#define NCARDED 8
+#define RUN_MAX 80 /* slots of one grove_write_n in a burst */
+
+/* An array a burst writes into, rooted: its model index and its address
+ * (old: it stays put through every collection). */
+typedef struct carray {
+    uint32_t idx;
+    void *g;
+    bool restore_id; /* word 0 holds a value the burst stored: FIX(id) goes back */
+} carray;
+
+/* GROVE_STORE takes a field: an array's slots after its id. */
+struct card_array {
+    uint64_t id;
+    void *slot[];
+};
+_Static_assert(offsetof(struct card_array, slot) == 8, "slot[k] is word k + 1");
+
+/* Payloads filling a cell of the old-space classes from 1280 to 4096 bytes
+ * (the cell less the header; 4080 is the largest small payload): the last
+ * slot of one and the first slots of the next (24 bytes on) usually meet in
+ * a card. */
+static const size_t carded_payloads[] = {1272, 1528, 1784, 2040, 2552, 3064, 3576, 4080};
+
+/* Up to cap distinct carded arrays the roots hold, from a random root on. */
+static unsigned find_carded(ctx *c, carray *out, unsigned cap)
+{
+    unsigned n = root_count(c), start = (unsigned)RND(n), k = 0;
+    for (unsigned j = 0; j < n && k < cap; j++) {
+        rref r = root_nth(c, (start + j) % n);
+        uint64_t m = mroot_get(c, r);
+        if (!mv_is_ref(m) || !is_carded(&c->m.o[mv_idx(m)]))
+            continue;
+        bool seen = false;
+        for (unsigned i = 0; i < k; i++)
+            seen |= out[i].idx == mv_idx(m);
+        if (!seen)
+            out[k++] = (carray){mv_idx(m), root_get(c, r), false};
+    }
+    return k;
+}
+
+/* A carded payload: one filling a cell (mostly, for neighbours), any from 1
+ * to 4 KiB, or a large one (mostly under 8 KiB: every check and replay
+ * walks every slot). */
+static size_t carded_bytes(ctx *c, bool large, bool neighbours)
+{
+    if (large) {
+        size_t max = c->p->max_large > 16384 ? c->p->max_large : 16384;
+        size_t span = RND(8) ? 4096 : max - GROVE_MAX_SMALL_PAYLOAD - 8;
+        return (GROVE_MAX_SMALL_PAYLOAD + 8 + (size_t)RND(span)) & ~(size_t)7;
+    }
+    if (RND(neighbours ? 4 : 2))
+        return carded_payloads[RND(sizeof carded_payloads / sizeof *carded_payloads)];
+    return (CARDED_MIN_BYTES + (size_t)RND(GROVE_MAX_SMALL_PAYLOAD - CARDED_MIN_BYTES + 1)) &
+           ~(size_t)7;
+}
+
+/* A root none of used[0..n) is (bounded: a used-up fuzzer input always
+ * picks the same root). */
+static rref fresh_root(ctx *c, const rref *used, unsigned n)
+{
+    rref r = pick_root(c);
+    for (int tries = 0; tries < 16; tries++, r = pick_root(c)) {
+        bool clash = false;
+        for (unsigned i = 0; i < n; i++)
+            clash |= root_code(r) == root_code(used[i]);
+        if (!clash)
+            break;
+    }
+    return r;
+}
+
+/* One to three arrays of one carded size in distinct roots, allocated in a
+ * row so that one minor GC promotes them together, usually into
+ * neighbouring cells; large and pinned ones are old at once. Some are
+ * hashed while young: the hash is then their copy's last word, in their
+ * last card, and no slot. Returns those old now, in out. */
+static unsigned make_carded(ctx *c, carray *out)
+{
+    bool large = RND(4) == 0;
+    bool pinned = RND(6) == 0 && c->npinned + 3 <= NPIN;
+    unsigned n = 1 + (unsigned)RND(3);
+    size_t bytes = carded_bytes(c, large, n > 1);
+    rref used[3];
+    uint32_t made[3];
+    unsigned nmade = 0, nold = 0;
+    bool young = false;
+    char rn[16];
+    oplog(c, "make %u carded array(s) of %zu bytes%s", n, bytes, pinned ? ", pinned" : "");
+    for (unsigned k = 0; k < n; k++) {
+        used[k] = fresh_root(c, used, k);
+        void *g = heap_alloc(c, T_ARRAY, bytes, pinned ? PINNED : BY_SIZE);
+        if (!g) {
+            oplog(c, "  refused: OOM");
+            break;
+        }
+        uint32_t idx = model_new(c, T_ARRAY, bytes / 8);
+        if (pinned)
+            adopt_pinned(c, idx, g);
+        init_object(c, idx, g, bytes);
+        if (c->m.o[idx].young && RND(4) == 0)
+            take_hash(c, idx, g);
+        young |= c->m.o[idx].young;
+        root_set(c, used[k], mv_ref(idx), g);
+        made[nmade++] = idx;
+        oplog(c, "  #%llu at %p -> %s", (unsigned long long)c->m.o[idx].id, g,
+              root_name(used[k], rn));
+    }
+    if (young)
+        op_collect(c, false);
+    for (unsigned k = 0; k < nmade; k++) /* still rooted, unless a later one took the root */
+        if (mroot_get(c, used[k]) == mv_ref(made[k]) && is_carded(&c->m.o[made[k]]))
+            out[nold++] = (carray){made[k], root_get(c, used[k]), false};
+    return nold;
+}
+
+/* A young value: what some root holds, or (may_alloc, mostly) a fresh
+ * small object, unrooted: store it before anything else allocates. Fresh
+ * ones hold immediates only, so that arrays storing hundreds of values do
+ * not keep whole graphs alive for every check and replay to walk. */
+static bool young_value(ctx *c, bool may_alloc, val *out)
+{
+    if (!may_alloc || RND(3) == 0) {
+        for (int k = 0; k < 8; k++) {
+            uint32_t idx;
+            void *g;
+            if (root_object(c, pick_root(c), &idx, &g) && c->m.o[idx].young) {
+                *out = (val){mv_ref(idx), g};
+                return true;
+            }
+        }
+    }
+    if (!may_alloc)
+        return false;
+    uint32_t type = RND(3) ? T_REC2 : T_ARRAY;
+    size_t bytes = type == T_ARRAY ? 8 * (2 + (size_t)RND(7)) : 16;
+    void *g = heap_alloc(c, type, bytes, BY_SIZE);
+    if (!g)
+        return false;
+    uint32_t idx = model_new(c, type, bytes / 8);
+    uint64_t *w = g;
+    mobj *o = &c->m.o[idx];
+    w[0] = o->w[0] = type == T_ARRAY ? FIXNUM(o->id) : o->id;
+    for (size_t i = 1; i < bytes / 8; i++)
+        if (RND(2))
+            w[i] = o->w[i] = pick_immediate(c).m;
+    *out = (val){mv_ref(idx), g};
+    return true;
+}
+
+/* An old value: what some root holds, else array a itself. */
+static val old_value(ctx *c, const carray *a)
+{
+    for (int k = 0; k < 4; k++) {
+        uint32_t idx;
+        void *g;
+        if (root_object(c, pick_root(c), &idx, &g) && !c->m.o[idx].young)
+            return (val){mv_ref(idx), g};
+    }
+    return (val){mv_ref(a->idx), a->g};
+}
+
+/* A value for a burst: mostly young, else old or an immediate. */
+static val card_value(ctx *c, const carray *a, bool may_alloc)
+{
+    unsigned r = (unsigned)RND(10);
+    val v;
+    if (r < 6 && young_value(c, may_alloc, &v))
+        return v;
+    if (r < 8)
+        return old_value(c, a);
+    return pick_immediate(c);
+}
+
+enum card_form { CF_WRITE, CF_BARRIER, CF_STORE };
+
+/* Store v into slot i of array a: grove_write marks the slot's card,
+ * grove_barrier and GROVE_STORE log the array whole. */
+static void card_store(ctx *c, carray *a, size_t i, val v, enum card_form form)
+{
+    void **slots = a->g;
+    if (form == CF_STORE && i == 0)
+        form = CF_BARRIER; /* word 0 is no field of struct card_array */
+    switch (form) {
+    case CF_WRITE:
+        grove_write(c->h, a->g, &slots[i], v.g);
+        break;
+    case CF_BARRIER:
+        slots[i] = v.g;
+        grove_barrier(c->h, a->g, v.g);
+        break;
+    case CF_STORE: {
+        struct card_array *arr = a->g;
+        GROVE_STORE(c->h, arr, slot[i - 1], v.g);
+        break;
+    }
+    }
+    c->m.o[a->idx].w[i] = v.m;
+    note_store(c, a->idx, v.m, form != CF_WRITE);
+    c->t.card_writes++;
+    c->t.barrier_stores++;
+}
+
+/* A slot of a, never word 0 (its id). */
+static size_t any_slot(ctx *c, const carray *a)
+{
+    return 1 + (size_t)RND(c->m.o[a->idx].nwords - 1);
+}
+
+/* The slots of a, word 0 left out, in the card of slot i: lo to hi. */
+static void card_of(ctx *c, const carray *a, size_t i, size_t *lo, size_t *hi)
+{
+    size_t nwords = c->m.o[a->idx].nwords;
+    uintptr_t base = (uintptr_t)a->g;
+    uintptr_t card = (base + 8 * i) & ~(uintptr_t)(CARD_BYTES - 1);
+    size_t first = card > base ? (size_t)(card - base) / 8 : 0;
+    size_t last = (size_t)(card + CARD_BYTES - base) / 8 - 1;
+    *lo = first ? first : 1;
+    *hi = last < nwords - 1 ? last : nwords - 1;
+}
+
+/* A slot of a starting a card, past slot 1 (a carded array has more than
+ * three cards' worth of slots). */
+static size_t card_start_slot(ctx *c, const carray *a)
+{
+    size_t nwords = c->m.o[a->idx].nwords, per = CARD_BYTES / 8;
+    uintptr_t base = (uintptr_t)a->g;
+    size_t first = (size_t)((CARD_BYTES - base % CARD_BYTES) % CARD_BYTES) / 8;
+    if (first < 2)
+        first += per;
+    return first + per * (size_t)RND((nwords - 1 - first) / per + 1);
+}
+
+static unsigned long long card_id(ctx *c, const carray *a)
+{
+    return (unsigned long long)c->m.o[a->idx].id;
+}
+
+/* The same slot again and again. */
+static void burst_same(ctx *c, carray *a)
+{
+    size_t i = RND(4) ? any_slot(c, a) : c->m.o[a->idx].nwords - 1;
+    unsigned n = 2 + (unsigned)RND(4);
+    oplog(c, "  #%llu[%zu] x%u", card_id(c, a), i, n);
+    for (unsigned k = 0; k < n; k++)
+        card_store(c, a, i, card_value(c, a, true), CF_WRITE);
+}
+
+/* Several slots of one card, its first and last among them. */
+static void burst_card(ctx *c, carray *a)
+{
+    size_t lo, hi;
+    card_of(c, a, any_slot(c, a), &lo, &hi);
+    unsigned n = 2 + (unsigned)RND(5);
+    oplog(c, "  #%llu[%zu..%zu] (one card) x%u", card_id(c, a), lo, hi, n);
+    for (unsigned k = 0; k < n; k++) {
+        size_t i = k == 0 ? lo : k == 1 ? hi : lo + (size_t)RND(hi - lo + 1);
+        card_store(c, a, i, card_value(c, a, true), CF_WRITE);
+    }
+}
+
+/* Slots anywhere: mostly in different cards. */
+static void burst_spread(ctx *c, carray *a)
+{
+    unsigned n = 2 + (unsigned)RND(6);
+    oplog(c, "  #%llu: %u slots anywhere", card_id(c, a), n);
+    for (unsigned k = 0; k < n; k++)
+        card_store(c, a, any_slot(c, a), card_value(c, a, true), CF_WRITE);
+}
+
+/* The last slot and slot 1; now and then word 0 too (the id goes back at
+ * the burst's end), maybe with a minor GC while it holds the value. */
+static void burst_edges(ctx *c, carray *a)
+{
+    oplog(c, "  #%llu: last and first slots", card_id(c, a));
+    card_store(c, a, c->m.o[a->idx].nwords - 1, card_value(c, a, true), CF_WRITE);
+    card_store(c, a, 1, card_value(c, a, true), CF_WRITE);
+    if (RND(3))
+        return;
+    val v;
+    if (!young_value(c, true, &v))
+        v = old_value(c, a);
+    oplog(c, "  #%llu[0] (its id) stored into", card_id(c, a));
+    card_store(c, a, 0, v, CF_WRITE);
+    a->restore_id = true;
+    if (RND(2))
+        op_collect(c, false);
+}
+
+/* grove_write_n over a run across a card boundary, from a C array or from
+ * array b's slots. */
+static void burst_run(ctx *c, carray *a, const carray *b)
+{
+    size_t nwords = c->m.o[a->idx].nwords;
+    size_t bnd = card_start_slot(c, a);
+    size_t before = 1 + (size_t)RND(bnd - 1 < RUN_MAX / 2 ? bnd - 1 : RUN_MAX / 2);
+    size_t after = 1 + (size_t)RND(nwords - bnd < RUN_MAX / 2 ? nwords - bnd : RUN_MAX / 2);
+    size_t i = bnd - before, n = before + after;
+    if (b && RND(3) == 0 && c->m.o[b->idx].nwords > n) {
+        size_t j = 1 + (size_t)RND(c->m.o[b->idx].nwords - n);
+        oplog(c, "  #%llu[%zu..+%zu] = #%llu[%zu..] (grove_write_n, card boundary at %zu)",
+              card_id(c, a), i, n, card_id(c, b), j, bnd);
+        grove_write_n(c->h, a->g, (void **)a->g + i, (void *const *)b->g + j, n);
+        memmove(&c->m.o[a->idx].w[i], &c->m.o[b->idx].w[j], n * sizeof(uint64_t));
+    } else {
+        /* A fresh object first (it may collect), then values nothing moves. */
+        val fresh, v;
+        bool have = RND(2) && young_value(c, true, &fresh);
+        size_t at = (size_t)RND(n);
+        void *tmp[RUN_MAX];
+        uint64_t mtmp[RUN_MAX];
+        for (size_t k = 0; k < n; k++) {
+            v = have && k == at ? fresh : card_value(c, a, false);
+            tmp[k] = v.g;
+            mtmp[k] = v.m;
+        }
+        oplog(c, "  #%llu[%zu..+%zu] from a C array (grove_write_n, card boundary at %zu)",
+              card_id(c, a), i, n, bnd);
+        grove_write_n(c->h, a->g, (void **)a->g + i, tmp, n);
+        memcpy(&c->m.o[a->idx].w[i], mtmp, n * sizeof *mtmp);
+    }
+    for (size_t k = 0; k < n; k++)
+        note_store(c, a->idx, c->m.o[a->idx].w[i + k], false);
+    c->t.card_writes += n;
+    c->t.barrier_stores++;
+}
+
+/* A young value through grove_barrier or GROVE_STORE (the array logged
+ * whole), then card writes into the same array. */
+static void burst_whole(ctx *c, carray *a)
+{
+    val v;
+    if (!young_value(c, true, &v))
+        v = old_value(c, a);
+    size_t i = any_slot(c, a);
+    enum card_form form = RND(2) ? CF_BARRIER : CF_STORE;
+    oplog(c, "  #%llu[%zu] logged whole (%s), then card writes", card_id(c, a), i,
+          form == CF_BARRIER ? "grove_barrier" : "GROVE_STORE");
+    card_store(c, a, i, v, form);
+    for (unsigned k = 1 + (unsigned)RND(3); k; k--)
+        card_store(c, a, RND(2) ? i : any_slot(c, a), card_value(c, a, true), CF_WRITE);
+}
+
+/* The card holding the last slot of the lower of a and b: its slots in the
+ * lower one (lo_first..lo_last), and in the upper one (hi_first..hi_last,
+ * just word 0 when only that is in it). False if the upper one begins in a
+ * later card: then the spans are the lower one's last card and slot 1. */
+typedef struct card_meet {
+    carray *lo, *hi;
+    size_t lo_first, lo_last, hi_first, hi_last;
+} card_meet;
+
+static bool meet_of(ctx *c, carray *a, carray *b, card_meet *mt)
+{
+    mt->lo = (uintptr_t)a->g < (uintptr_t)b->g ? a : b;
+    mt->hi = mt->lo == a ? b : a;
+    size_t last = c->m.o[mt->lo->idx].nwords - 1;
+    card_of(c, mt->lo, last, &mt->lo_first, &mt->lo_last);
+    uintptr_t card = ((uintptr_t)mt->lo->g + 8 * last) / CARD_BYTES;
+    uintptr_t hi_base = (uintptr_t)mt->hi->g;
+    mt->hi_first = mt->hi_last = 1;
+    if ((hi_base + 8) / CARD_BYTES == card) {
+        card_of(c, mt->hi, 1, &mt->hi_first, &mt->hi_last);
+        return true;
+    }
+    if (hi_base / CARD_BYTES == card) {
+        mt->hi_first = mt->hi_last = 0; /* the id goes back at the burst's end */
+        return true;
+    }
+    return false;
+}
+
+/* Both sides of the card where the lower array ends, if the upper one
+ * begins in it, in a random order; young values mostly. */
+static void burst_shared(ctx *c, carray *a, carray *b)
+{
+    card_meet mt;
+    bool shared = meet_of(c, a, b, &mt);
+    unsigned n = 2 + (unsigned)RND(4), young[2] = {0, 0};
+    oplog(c, "  #%llu[%zu..%zu] and #%llu[%zu..%zu]%s", card_id(c, mt.lo), mt.lo_first,
+          mt.lo_last, card_id(c, mt.hi), mt.hi_first, mt.hi_last,
+          shared ? " (one card)" : " (no card shared)");
+    for (unsigned k = 0, side = (unsigned)RND(2); k < n; k++, side ^= RND(3) != 0) {
+        carray *x = side ? mt.hi : mt.lo;
+        size_t i = side ? mt.hi_first + (size_t)RND(mt.hi_last - mt.hi_first + 1)
+                        : mt.lo_first + (size_t)RND(mt.lo_last - mt.lo_first + 1);
+        val v;
+        if (RND(4) == 0 || !young_value(c, true, &v))
+            v = card_value(c, x, true);
+        young[side] += mv_young(c, v.m);
+        card_store(c, x, i, v, CF_WRITE);
+        x->restore_id |= i == 0;
+    }
+    c->t.card_shared += shared && young[0] && young[1];
+}
+
+/* Put the id back into word 0 if the burst stored into it. */
+static void restore_id(ctx *c, carray *a)
+{
+    if (!a->restore_id)
+        return;
+    card_store(c, a, 0, imm(FIXNUM(c->m.o[a->idx].id)), CF_WRITE);
+    a->restore_id = false;
+}
+
+/* Another burst into an array a burst wrote before an earlier minor GC. */
+static void note_burst(ctx *c, const carray *a)
+{
+    mobj *o = &c->m.o[a->idx];
+    if (o->card_cycle && o->card_cycle != c->minors + 1)
+        c->t.card_rewrites++;
+    o->card_cycle = c->minors + 1;
+}
+
+/* One round: a few moves into a, or into a and b (into the card they share
+ * more often, if they do). */
+static void card_round(ctx *c, carray *a, carray *b)
+{
+    card_meet mt;
+    unsigned moves = b ? meet_of(c, a, b, &mt) ? 12 : 9 : 7;
+    note_burst(c, a);
+    if (b)
+        note_burst(c, b);
+    for (unsigned m = 1 + (unsigned)RND(c->src->bytes_mode ? 2 : 4); m; m--) {
+        carray *x = b && RND(2) ? b : a, *y = x == a ? b : a;
+        switch (RND(moves)) {
+        case 0:
+            burst_same(c, x);
+            break;
+        case 1:
+        case 2:
+            burst_card(c, x);
+            break;
+        case 3:
+            burst_spread(c, x);
+            break;
+        case 4:
+            burst_edges(c, x);
+            break;
+        case 5:
+            burst_run(c, x, y);
+            break;
+        case 6:
+            burst_whole(c, x);
+            break;
+        default:
+            burst_shared(c, a, b);
+            break;
+        }
+    }
+    restore_id(c, a);
+    if (b)
+        restore_id(c, b);
+}
+
+/* Move the two of arr[0..n) nearest each other in memory (neighbours in
+ * old space, if any are) to arr[0] and arr[1]. */
+static void nearest_pair(carray *arr, unsigned n)
+{
+    unsigned bi = 0, bj = 1;
+    uintptr_t best = UINTPTR_MAX;
+    for (unsigned i = 0; i < n; i++)
+        for (unsigned j = i + 1; j < n; j++) {
+            uintptr_t x = (uintptr_t)arr[i].g, y = (uintptr_t)arr[j].g, d = x > y ? x - y : y - x;
+            if (d < best) {
+                best = d;
+                bi = i;
+                bj = j;
+            }
+        }
+    carray t = arr[0];
+    arr[0] = arr[bi];
+    arr[bi] = t; /* bj > bi: not moved */
+    t = arr[1];
+    arr[1] = arr[bj];
+    arr[bj] = t;
+}
+
+/* Clear every root holding model object idx (pins or other objects may
+ * still keep it). */
+static void unroot_all(ctx *c, uint32_t idx)
+{
+    for (unsigned k = 0, n = root_count(c); k < n; k++) {
+        rref r = root_nth(c, k);
+        if (mroot_get(c, r) == mv_ref(idx))
+            root_set(c, r, 0, NULL);
+    }
+}
+
+/* Card bursts into carded arrays the roots hold, or into new ones (when the
+ * roots hold none, and now and then anyway): one to three rounds, a minor
+ * GC (now and then a major one) between them and maybe after the last; or,
+ * after the last, the arrays unrooted and a major GC: they die with cards
+ * marked, and the minor GC evacuating its nursery must neither scan them
+ * nor keep what only they reach. */
+static void op_card_writes(ctx *c)
+{
+    carray arr[NCARDED];
+    unsigned n = find_carded(c, arr, NCARDED);
+    if (n == 0 || RND(8) == 0) {
+        n = make_carded(c, arr);
+        if (n == 0)
+            n = find_carded(c, arr, NCARDED);
+    }
+    if (n == 0) {
+        oplog(c, "card writes: no carded array");
+        return;
+    }
+    carray *a = &arr[0], *b = NULL;
+    if (n > 1 && RND(4)) {
+        if (RND(4))
+            nearest_pair(arr, n);
+        b = &arr[1];
+    }
+    unsigned rounds = 1 + (unsigned)RND(3);
+    oplog(c, "card writes: %u round(s) into #%llu at %p (%zu slots)%s", rounds, card_id(c, a),
+          a->g, c->m.o[a->idx].nwords, b ? " and another" : "");
+    if (b)
+        oplog(c, "  and #%llu at %p (%zu slots)", card_id(c, b), b->g, c->m.o[b->idx].nwords);
+    for (unsigned k = 0; k < rounds; k++) {
+        card_round(c, a, b);
+        if (k + 1 < rounds)
+            op_collect(c, RND(8) == 0);
+    }
+    unsigned end = (unsigned)RND(6);
+    if (end == 0) {
+        oplog(c, "  unroot them; collect major");
+        unroot_all(c, a->idx);
+        if (b)
+            unroot_all(c, b->idx);
+        op_collect(c, true);
+    } else if (end <= 2) {
+        op_collect(c, RND(8) == 0);
     }
 }
 
@@ -2757,6 +3380,7 @@ enum op {
     OP_GUARD_WEAK,
     OP_ALLOC_PINNED,
     OP_COHORT,
+    OP_CARD_WRITES,
     OP_COUNT
 };
 
@@ -2773,7 +3397,7 @@ static const unsigned op_weight[OP_COUNT] = {
     [OP_ROOTS_IN_VISITOR] = 2, [OP_DOUBLE_INIT] = 3,
     [OP_ALLOC_WEAK] = 45,  [OP_GUARD] = 14,          [OP_TAKE] = 14,
     [OP_RENEW_GUARDIAN] = 1, [OP_CLEANUP] = 10,     [OP_GUARD_WEAK] = 8,
-    [OP_ALLOC_PINNED] = 4, [OP_COHORT] = 1,
+    [OP_ALLOC_PINNED] = 4, [OP_COHORT] = 1,       [OP_CARD_WRITES] = 10,
 };
 
 /* Beyond this many live objects, shed roots more often so checks stay cheap. */
@@ -2931,6 +3555,9 @@ static enum action step(ctx *c)
         break;
     case OP_COHORT:
         op_cohort(c);
+        break;
+    case OP_CARD_WRITES:
+        op_card_writes(c);
         break;
     case OP_COUNT:
         break;
@@ -3211,6 +3838,11 @@ void stress_totals_add(stress_totals *sum, const stress_totals *t)
     sum->cohorts_thinned += t->cohorts_thinned;
     sum->live_bytes_checks += t->live_bytes_checks;
     sum->live_bytes_after_major += t->live_bytes_after_major;
+    sum->card_writes += t->card_writes;
+    sum->card_rewrites += t->card_rewrites;
+    sum->card_shared += t->card_shared;
+    sum->card_minors += t->card_minors;
+    sum->cards_scanned += t->cards_scanned;
     sum->stopped_early |= t->stopped_early;
 }
 
@@ -3351,6 +3983,11 @@ void stress_run(const stress_params *p, stress_source *src, stress_totals *total
              (unsigned long long)st.bytes_freed, (unsigned long long)st.live_bytes);
     c->t.minor_gcs = st.minor_collections;
     c->t.major_gcs = st.major_collections;
+    c->t.cards_scanned = st.remembered_cards_scanned;
+    if (c->t.card_minors && !st.remembered_cards_scanned)
+        fail(c, "%llu minor GC(s) found a young value kept by a card alone, yet no minor GC "
+                "scanned a card",
+             (unsigned long long)c->t.card_minors);
 
     if (grove_remove_root_visitor(c->h, visit_vroots, c) != GROVE_OK)
         fail(c, "grove_remove_root_visitor: %s", grove_last_error_message(c->h));

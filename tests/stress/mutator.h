@@ -30,7 +30,15 @@
  * classes spanning several old-space blocks, thinned at random and
  * refilled) and objects born pinned in old space give the lazy sweep partly
  * dead blocks to queue, promotions and allocations that sweep them, and
- * major GCs that find some still waiting.
+ * major GCs that find some still waiting. Card bursts store young values,
+ * old values and immediates into old arrays of 1 KiB or more (carded: a
+ * grove_write marks only the 256-byte card of its slot): the same slot
+ * again, slots of one card, of different cards, the first and last,
+ * grove_write_n runs across card boundaries, grove_barrier and GROVE_STORE
+ * (the whole object logged) among them, and the cards two arrays promoted
+ * side by side share; minor GCs between bursts. After every minor GC no
+ * card may stay marked and no object logged, and a run whose cards alone
+ * carried a young value into a minor GC must have scanned cards.
  *
  * Written against grove.h and the roots.h facade only, so it builds against
  * either rooting backend. A failure prints what differs, where (the path
@@ -102,6 +110,11 @@ typedef struct stress_totals {
     uint64_t cohorts_thinned; /* cohorts partly killed, interleaved, and partly refilled */
     uint64_t live_bytes_checks;     /* live_bytes compared with the model's objects, exactly */
     uint64_t live_bytes_after_major; /* of those, after a major GC and its nursery's evacuation */
+    uint64_t card_writes;     /* stores card bursts made into carded arrays */
+    uint64_t card_rewrites;   /* bursts into an array a burst wrote before an earlier minor GC */
+    uint64_t card_shared;     /* bursts storing young values on both sides of a shared card */
+    uint64_t card_minors;     /* minor GCs that found a young value recorded by a card only */
+    uint64_t cards_scanned;   /* grove_stats.remembered_cards_scanned at the run's end */
     bool stopped_early;       /* max_seconds reached */
 } stress_totals;
 

@@ -16,7 +16,9 @@
  *   STRESS-TOTALS backend=indexed runs=1 ops=... allocations=... minor=...
  *                 major=... checks=... objects-checked=... weak-boxes=...
  *                 weak-cleared=... guardian-queued=... cleanups=... pinned=... cohorts=...
- *                 live-bytes-checks=... live-bytes-after-major=... stopped-early=0
+ *                 live-bytes-checks=... live-bytes-after-major=... card-writes=...
+ *                 card-rewrites=... card-shared=... card-minors=... cards-scanned=...
+ *                 stopped-early=0
  *
  * On a divergence the harness prints what differs, where, the last
  * operations and the command line that replays it, then aborts.
@@ -263,7 +265,9 @@ int main(int argc, char **argv)
                    "  weak: %llu boxes (%llu slots cleared), %llu ephemerons (%llu broken), "
                    "%llu guarded (%llu queued, %llu taken, %llu resurrected), %llu cleanups\n"
                    "  old space: %llu pinned allocations, %llu cohorts (%llu thinned), "
-                   "%llu live-bytes checks (%llu after a major GC)\n",
+                   "%llu live-bytes checks (%llu after a major GC)\n"
+                   "  cards: %llu writes (%llu rewrites after a minor GC, %llu on shared cards), "
+                   "%llu minor GCs with card-only young values, %llu cards scanned\n",
                    now_s() - s0, t.stopped_early ? " (time limit)" : "",
                    (unsigned long long)t.ops, (unsigned long long)t.allocations,
                    (unsigned long long)t.large_allocations, t.oom ? ", some refused: OOM" : "",
@@ -277,7 +281,9 @@ int main(int argc, char **argv)
                    (unsigned long long)t.resurrected, (unsigned long long)t.cleanups_run,
                    (unsigned long long)t.pinned_allocations, (unsigned long long)t.cohorts,
                    (unsigned long long)t.cohorts_thinned, (unsigned long long)t.live_bytes_checks,
-                   (unsigned long long)t.live_bytes_after_major);
+                   (unsigned long long)t.live_bytes_after_major, (unsigned long long)t.card_writes,
+                   (unsigned long long)t.card_rewrites, (unsigned long long)t.card_shared,
+                   (unsigned long long)t.card_minors, (unsigned long long)t.cards_scanned);
         fflush(stdout);
         stress_totals_add(&sum, &t);
     }
@@ -288,7 +294,8 @@ int main(int argc, char **argv)
            "ephemerons=%llu ephemerons-broken=%llu guarded=%llu guardian-queued=%llu "
            "taken=%llu resurrected=%llu cleanups=%llu pinned=%llu cohorts=%llu "
            "cohorts-thinned=%llu live-bytes-checks=%llu live-bytes-after-major=%llu "
-           "stopped-early=%d seconds=%.2f\n",
+           "card-writes=%llu card-rewrites=%llu card-shared=%llu card-minors=%llu "
+           "cards-scanned=%llu stopped-early=%d seconds=%.2f\n",
            GROVE_ROOTING_NAME, (unsigned long long)sum.runs, (unsigned long long)sum.ops,
            (unsigned long long)sum.allocations, (unsigned long long)sum.large_allocations,
            (unsigned long long)sum.oom, (unsigned long long)sum.barrier_stores,
@@ -303,6 +310,8 @@ int main(int argc, char **argv)
            (unsigned long long)sum.cleanups_run, (unsigned long long)sum.pinned_allocations,
            (unsigned long long)sum.cohorts, (unsigned long long)sum.cohorts_thinned,
            (unsigned long long)sum.live_bytes_checks, (unsigned long long)sum.live_bytes_after_major,
-           sum.stopped_early ? 1 : 0, now_s() - t0);
+           (unsigned long long)sum.card_writes, (unsigned long long)sum.card_rewrites,
+           (unsigned long long)sum.card_shared, (unsigned long long)sum.card_minors,
+           (unsigned long long)sum.cards_scanned, sum.stopped_early ? 1 : 0, now_s() - t0);
     return 0;
 }
