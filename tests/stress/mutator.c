@@ -1602,7 +1602,11 @@ static void store_slot(ctx *c, uint32_t idx, void *g, size_t i, val v)
 }
 
 /* How heap_alloc asks: grove_alloc (a size in bytes), grove_alloc_array
- * (a count of words) or grove_alloc_pinned (bytes; born pinned and old). */
+ * (a count of words) or grove_alloc_pinned (bytes; born pinned and old).
+ * A quarter of the BY_SIZE ones go through grove_alloc_uninit, the payload
+ * zeroed at once as its contract asks (every word written before the next
+ * allocation): the zeroing ones that follow must still get zeroed memory
+ * however far the uninitialised ones took the nursery. */
 enum alloc_form { BY_SIZE, BY_COUNT, PINNED };
 
 static void *alloc_in(ctx *c, uint32_t type, size_t size, enum alloc_form form)
@@ -1613,6 +1617,13 @@ static void *alloc_in(ctx *c, uint32_t type, size_t size, enum alloc_form form)
     case PINNED:
         return grove_alloc_pinned(c->h, c->tids[type], size);
     default:
+        if (RND(4) == 0) {
+            void *g = grove_alloc_uninit(c->h, c->tids[type], size);
+            if (g)
+                memset(g, 0, grove_object_size(g));
+            c->t.uninit_allocations += g != NULL;
+            return g;
+        }
         return grove_alloc(c->h, c->tids[type], size);
     }
 }
@@ -3838,6 +3849,7 @@ void stress_totals_add(stress_totals *sum, const stress_totals *t)
     sum->cohorts_thinned += t->cohorts_thinned;
     sum->live_bytes_checks += t->live_bytes_checks;
     sum->live_bytes_after_major += t->live_bytes_after_major;
+    sum->uninit_allocations += t->uninit_allocations;
     sum->card_writes += t->card_writes;
     sum->card_rewrites += t->card_rewrites;
     sum->card_shared += t->card_shared;

@@ -39,6 +39,8 @@
  * side by side share; minor GCs between bursts. After every minor GC no
  * card may stay marked and no object logged, and a run whose cards alone
  * carried a young value into a minor GC must have scanned cards.
+ * A quarter of the allocations by size go through grove_alloc_uninit (then
+ * filled): the zeroing ones after them must still find zeroed memory.
  *
  * Written against grove.h and the roots.h facade only, so it builds against
  * either rooting backend. A failure prints what differs, where (the path
@@ -110,6 +112,7 @@ typedef struct stress_totals {
     uint64_t cohorts_thinned; /* cohorts partly killed, interleaved, and partly refilled */
     uint64_t live_bytes_checks;     /* live_bytes compared with the model's objects, exactly */
     uint64_t live_bytes_after_major; /* of those, after a major GC and its nursery's evacuation */
+    uint64_t uninit_allocations; /* through grove_alloc_uninit, then filled */
     uint64_t card_writes;     /* stores card bursts made into carded arrays */
     uint64_t card_rewrites;   /* bursts into an array a burst wrote before an earlier minor GC */
     uint64_t card_shared;     /* bursts storing young values on both sides of a shared card */

@@ -18,7 +18,7 @@
  *                 weak-cleared=... guardian-queued=... cleanups=... pinned=... cohorts=...
  *                 live-bytes-checks=... live-bytes-after-major=... card-writes=...
  *                 card-rewrites=... card-shared=... card-minors=... cards-scanned=...
- *                 stopped-early=0
+ *                 uninit-allocations=... stopped-early=0
  *
  * On a divergence the harness prints what differs, where, the last
  * operations and the command line that replays it, then aborts.
@@ -267,7 +267,8 @@ int main(int argc, char **argv)
                    "  old space: %llu pinned allocations, %llu cohorts (%llu thinned), "
                    "%llu live-bytes checks (%llu after a major GC)\n"
                    "  cards: %llu writes (%llu rewrites after a minor GC, %llu on shared cards), "
-                   "%llu minor GCs with card-only young values, %llu cards scanned\n",
+                   "%llu minor GCs with card-only young values, %llu cards scanned; "
+                   "%llu uninitialised allocations\n",
                    now_s() - s0, t.stopped_early ? " (time limit)" : "",
                    (unsigned long long)t.ops, (unsigned long long)t.allocations,
                    (unsigned long long)t.large_allocations, t.oom ? ", some refused: OOM" : "",
@@ -283,7 +284,8 @@ int main(int argc, char **argv)
                    (unsigned long long)t.cohorts_thinned, (unsigned long long)t.live_bytes_checks,
                    (unsigned long long)t.live_bytes_after_major, (unsigned long long)t.card_writes,
                    (unsigned long long)t.card_rewrites, (unsigned long long)t.card_shared,
-                   (unsigned long long)t.card_minors, (unsigned long long)t.cards_scanned);
+                   (unsigned long long)t.card_minors, (unsigned long long)t.cards_scanned,
+                   (unsigned long long)t.uninit_allocations);
         fflush(stdout);
         stress_totals_add(&sum, &t);
     }
@@ -295,7 +297,7 @@ int main(int argc, char **argv)
            "taken=%llu resurrected=%llu cleanups=%llu pinned=%llu cohorts=%llu "
            "cohorts-thinned=%llu live-bytes-checks=%llu live-bytes-after-major=%llu "
            "card-writes=%llu card-rewrites=%llu card-shared=%llu card-minors=%llu "
-           "cards-scanned=%llu stopped-early=%d seconds=%.2f\n",
+           "cards-scanned=%llu uninit-allocations=%llu stopped-early=%d seconds=%.2f\n",
            GROVE_ROOTING_NAME, (unsigned long long)sum.runs, (unsigned long long)sum.ops,
            (unsigned long long)sum.allocations, (unsigned long long)sum.large_allocations,
            (unsigned long long)sum.oom, (unsigned long long)sum.barrier_stores,
@@ -312,6 +314,7 @@ int main(int argc, char **argv)
            (unsigned long long)sum.live_bytes_checks, (unsigned long long)sum.live_bytes_after_major,
            (unsigned long long)sum.card_writes, (unsigned long long)sum.card_rewrites,
            (unsigned long long)sum.card_shared, (unsigned long long)sum.card_minors,
-           (unsigned long long)sum.cards_scanned, sum.stopped_early ? 1 : 0, now_s() - t0);
+           (unsigned long long)sum.cards_scanned, (unsigned long long)sum.uninit_allocations,
+           sum.stopped_early ? 1 : 0, now_s() - t0);
     return 0;
 }
