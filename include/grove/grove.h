@@ -437,6 +437,28 @@ GROVE_API void grove__remember_slot(grove_heap *heap, void *object, void **slot)
  * @{
  */
 
+/* Both allocation fast paths, `uninit` a constant: bump the nursery
+ * pointer up to the end of its zeroed part, or (uninit) up to its end —
+ * past the zeroed part, which is then empty — and write the header. */
+static inline void *grove__alloc_fast(grove_heap *heap, grove_type_id type, size_t size,
+                                      bool uninit)
+{
+    struct grove__heap_fast *f = grove__fast(heap);
+    if (GROVE_LIKELY(size <= GROVE_MAX_SMALL_PAYLOAD && type < f->type_count)) {
+        size_t bytes = grove__object_bytes(size);
+        uintptr_t p = f->alloc_ptr;
+        if (GROVE_LIKELY((uninit ? f->uninit_limit : f->alloc_limit) - p >= bytes)) {
+            if (uninit && f->alloc_limit - p < bytes)
+                f->alloc_limit = p + bytes;
+            f->alloc_ptr = p + bytes;
+            *(uint64_t *)p = GROVE__HDR_LIVE | ((uint64_t)type << GROVE__HDR_TYPE_SHIFT) |
+                             ((uint64_t)(bytes / 8) << GROVE__HDR_SIZE_SHIFT);
+            return (void *)(p + 8);
+        }
+    }
+    return grove__alloc_slow(heap, type, size);
+}
+
 /**
  * Allocate an object of @p type with a payload of @p size bytes (rounded up
  * to a multiple of 8, and at least 8), zeroed. For RECORD types pass the record's size. An unknown type id
@@ -450,18 +472,7 @@ GROVE_API void grove__remember_slot(grove_heap *heap, void *object, void **slot)
  */
 static inline void *grove_alloc(grove_heap *heap, grove_type_id type, size_t size)
 {
-    struct grove__heap_fast *f = grove__fast(heap);
-    if (GROVE_LIKELY(size <= GROVE_MAX_SMALL_PAYLOAD && type < f->type_count)) {
-        size_t bytes = grove__object_bytes(size);
-        uintptr_t p = f->alloc_ptr;
-        if (GROVE_LIKELY(f->alloc_limit - p >= bytes)) {
-            f->alloc_ptr = p + bytes;
-            *(uint64_t *)p = GROVE__HDR_LIVE | ((uint64_t)type << GROVE__HDR_TYPE_SHIFT) |
-                             ((uint64_t)(bytes / 8) << GROVE__HDR_SIZE_SHIFT);
-            return (void *)(p + 8);
-        }
-    }
-    return grove__alloc_slow(heap, type, size);
+    return grove__alloc_fast(heap, type, size, false);
 }
 
 /**
@@ -485,21 +496,7 @@ static inline void *grove_alloc(grove_heap *heap, grove_type_id type, size_t siz
  */
 static inline void *grove_alloc_uninit(grove_heap *heap, grove_type_id type, size_t size)
 {
-    struct grove__heap_fast *f = grove__fast(heap);
-    if (GROVE_LIKELY(size <= GROVE_MAX_SMALL_PAYLOAD && type < f->type_count)) {
-        size_t bytes = grove__object_bytes(size);
-        uintptr_t p = f->alloc_ptr;
-        if (GROVE_LIKELY(f->uninit_limit - p >= bytes)) {
-            /* Past the zeroed part, the zeroed part is now empty. */
-            if (f->alloc_limit - p < bytes)
-                f->alloc_limit = p + bytes;
-            f->alloc_ptr = p + bytes;
-            *(uint64_t *)p = GROVE__HDR_LIVE | ((uint64_t)type << GROVE__HDR_TYPE_SHIFT) |
-                             ((uint64_t)(bytes / 8) << GROVE__HDR_SIZE_SHIFT);
-            return (void *)(p + 8);
-        }
-    }
-    return grove__alloc_slow(heap, type, size);
+    return grove__alloc_fast(heap, type, size, true);
 }
 
 /**
