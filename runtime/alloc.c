@@ -44,6 +44,7 @@ static void *alloc_large(grove_heap *heap, grove_type_id type, size_t bytes)
         grove_fail(heap, GROVE_E_OOM, "out of memory: the system refused %zu bytes", bytes);
         return NULL;
     }
+    *grove__header(object) = grove_carded_header(heap->types.info, *grove__header(object));
     heap->stats.counters.bytes_large += bytes;
     heap->stats.counters.bytes_allocated += bytes;
     grove_stats_note_heap_size(heap);

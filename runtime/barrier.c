@@ -13,16 +13,16 @@ void grove__remember(grove_heap *heap, void *object)
 
 void grove__remember_slot(grove_heap *heap, void *object, void **slot)
 {
-    /* A store into a large array's card already marked (a loop filling
-     * it) changes nothing: answered without claiming the heap, which costs
-     * two atomic operations. (An old-space card is marked inline before
-     * this call, which lists its block.) */
-    if (!(*grove__header(object) & GROVE__HDR_CARDED) &&
-        grove_remembered_card_marked(heap->types.info, object, slot))
+    /* A store into a large array's card already marked changes nothing:
+     * answered without claiming the heap, which costs two atomic
+     * operations (grove__barrier_slot asks the same inline; generated code
+     * may not). An old-space card is marked before this call, which lists
+     * its block. */
+    if (!grove_old_holds(*grove__header(object)) && grove_remembered_card_marked(object, slot))
         return;
     if (!grove_heap_claim(heap))
         return;
-    grove_remembered_add_slot(&heap->remembered, heap->types.info, object, slot);
+    grove_remembered_add_slot(&heap->remembered, object, slot);
     grove_heap_release(heap);
 }
 

@@ -11,13 +11,14 @@
  *
  * Cards are aligned on addresses. Two kinds of marks:
  * - In old space (arrays of 1-4 KiB, header bit GROVE__HDR_CARDED, set as
- *   they enter old space), a byte per card in the block's header, set by
+ *   they enter it), a byte per card in the block's header, set by
  *   grove_write inline; the block is listed in the remembered set (its
  *   `dirty` byte set) by a call at the first mark since the last minor GC.
  *   Cells are not card-aligned, so arrays may share a card: scanning a card
  *   covers every carded object overlapping it.
- * - A large array has a bit per card after its payload, set in the
- *   barrier's call, and each marked card is listed once.
+ * - A large array (bit GROVE__HDR_CARDED too, set at its allocation) has
+ *   a bit per card after its payload; grove_write tests it inline, and the
+ *   barrier's call sets it and lists the card, once.
  *
  * Invariants (verify checks them):
  * - a block is listed iff its `dirty` byte is set, once; a card byte is
@@ -26,7 +27,7 @@
  * - every old-to-young pointer is in a logged object or in a marked card of
  *   a carded object;
  * - after a minor GC nothing is listed and no card is marked;
- * - GROVE__HDR_CARDED is set exactly on carded objects in old space. */
+ * - GROVE__HDR_CARDED is set exactly on the carded objects. */
 #ifndef GROVE_CARDS_H
 #define GROVE_CARDS_H
 

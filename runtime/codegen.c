@@ -48,6 +48,7 @@ grove_error grove_codegen_abi_get(grove_heap *heap, uint32_t version, grove_code
         .block_dirty_offset = GROVE__BLOCK_DIRTY,
         .card_shift = GROVE__CARD_SHIFT,
         .uninit_limit_offset = offsetof(struct grove__heap_fast, uninit_limit),
+        .block_object_max_words = GROVE__BLOCK_OBJECT_MAX_WORDS,
     };
     memcpy(out, &abi, size);
     return GROVE_OK;

@@ -62,6 +62,10 @@ _Static_assert(GROVE_BLOCK_SIZE == GROVE__BLOCK_SIZE && GROVE_CARD_SHIFT == GROV
                    offsetof(grove_block, cards) == GROVE__BLOCK_CARDS &&
                    offsetof(grove_block, dirty) == GROVE__BLOCK_DIRTY,
                "grove_write's inline card marking (grove.h) sees the block header as it is");
+_Static_assert(GROVE__BLOCK_OBJECT_MAX_WORDS + 1 == GROVE_MAX_CELL / 8 &&
+                   GROVE__BLOCK_OBJECT_MAX_WORDS == GROVE_MAX_SMALL_PAYLOAD / 8 + 1,
+               "an object of at most GROVE__BLOCK_OBJECT_MAX_WORDS is in a block (whatever its "
+               "hash word), one of two more is large");
 _Static_assert(GROVE_BLOCK_HEADER % 16 == 0, "cells after the block header stay 16-byte aligned");
 _Static_assert((GROVE_BLOCK_SIZE & (GROVE_BLOCK_SIZE - 1)) == 0,
                "blocks are a power of two, so a cell's block is its address masked");

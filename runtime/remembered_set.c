@@ -19,20 +19,26 @@ static size_t large_card_index(const void *object, const void *p)
     return (size_t)(grove_card_of(p) - grove_card_of(object));
 }
 
-static bool is_large_carded(const grove_type_info *types, uint64_t hdr)
+/* Carded objects of old space mark bytes in their block; large ones bits
+ * after their payload. */
+static bool in_block_carded(uint64_t hdr)
 {
-    return !grove_old_holds(hdr) && grove_carded(types, hdr);
+    return (hdr & GROVE__HDR_CARDED) && grove_old_holds(hdr);
 }
 
-void grove_remembered_add_slot(grove_remembered_set *rs, const grove_type_info *types,
-                               void *object, void **slot)
+static bool large_carded(uint64_t hdr)
+{
+    return (hdr & GROVE__HDR_CARDED) && !grove_old_holds(hdr);
+}
+
+void grove_remembered_add_slot(grove_remembered_set *rs, void *object, void **slot)
 {
     uint64_t hdr = *grove__header(object);
     if (!own_slot(object, hdr, slot)) {
         grove_remembered_add(rs, object); /* misuse, remembered safely */
         return;
     }
-    if (hdr & GROVE__HDR_CARDED) {
+    if (in_block_carded(hdr)) {
         grove_block *b = grove_block_of(object);
         b->cards[grove_block_card_index(slot)] = 1;
         if (!b->dirty) {
@@ -41,7 +47,7 @@ void grove_remembered_add_slot(grove_remembered_set *rs, const grove_type_info *
         }
         return;
     }
-    if (!is_large_carded(types, hdr)) {
+    if (!large_carded(hdr)) {
         grove_remembered_add(rs, object);
         return;
     }
@@ -51,15 +57,14 @@ void grove_remembered_add_slot(grove_remembered_set *rs, const grove_type_info *
     grove_vec_push(&rs->cards, (void *)(grove_card_of(slot) << GROVE_CARD_SHIFT));
 }
 
-bool grove_remembered_card_marked(const grove_type_info *types, const void *object,
-                                  void *const *slot)
+bool grove_remembered_card_marked(const void *object, void *const *slot)
 {
     uint64_t hdr = *grove__header(object);
     if (!own_slot(object, hdr, slot))
         return false;
-    if (hdr & GROVE__HDR_CARDED)
+    if (in_block_carded(hdr))
         return grove_block_of(object)->cards[grove_block_card_index(slot)] != 0;
-    return is_large_carded(types, hdr) &&
+    return large_carded(hdr) &&
            grove_card_is_set(grove_large_cards(object), large_card_index(object, slot));
 }
 
@@ -132,13 +137,13 @@ typedef struct card_census {
     size_t large_bits;
 } card_census;
 
-/* GROVE__HDR_CARDED is on an old-space object iff it is carded. */
+/* GROVE__HDR_CARDED is on an old or large object iff it is carded. */
 static void check_carded_flag(void *object, void *data)
 {
     const card_census *c = data;
     uint64_t hdr = *grove__header(object);
     if (((hdr & GROVE__HDR_CARDED) != 0) != grove_carded(c->types, hdr))
-        grove_fatal("verify (%s): old object %p of %zu bytes has the carded flag %s", c->when,
+        grove_fatal("verify (%s): object %p of %zu bytes has the carded flag %s", c->when,
                     object, grove_hdr_payload_words(hdr) * 8,
                     (hdr & GROVE__HDR_CARDED) ? "set, but is not a carded array"
                                               : "clear, but is a carded array");
@@ -147,10 +152,8 @@ static void check_carded_flag(void *object, void *data)
 static void count_large_bits(void *object, void *data)
 {
     card_census *c = data;
+    check_carded_flag(object, data);
     uint64_t hdr = *grove__header(object);
-    if (hdr & GROVE__HDR_CARDED)
-        grove_fatal("verify (%s): large object %p has the carded flag (old space's only)",
-                    c->when, object);
     const uint64_t *bits = grove_large_cards(object);
     for (size_t w = 0; w < grove_card_bitmap_words(grove_hdr_payload_words(hdr) * 8); w++)
         c->large_bits += (size_t)__builtin_popcountll(bits[w]);

@@ -36,8 +36,7 @@ static inline void grove_remembered_add(grove_remembered_set *rs, void *object)
 /* Remember that `slot` of old object `object` gained a young pointer: by
  * its card if the object is carded and the slot one of its own, else by
  * logging the object. */
-void grove_remembered_add_slot(grove_remembered_set *rs, const grove_type_info *types,
-                               void *object, void **slot);
+void grove_remembered_add_slot(grove_remembered_set *rs, void *object, void **slot);
 
 static inline size_t grove_remembered_count(const grove_remembered_set *rs)
 {
@@ -55,16 +54,16 @@ static inline bool grove_carded(const grove_type_info *types, uint64_t hdr)
            grove_hdr_payload_words(hdr) * 8 >= GROVE_CARDED_MIN_PAYLOAD;
 }
 
-/* The header of an object entering old space (promoted, or born there):
- * `hdr`, with GROVE__HDR_CARDED if it is carded. */
+/* The header of an object entering old space or the large-object space
+ * (promoted, or born there): `hdr`, with GROVE__HDR_CARDED if it is
+ * carded. */
 static inline uint64_t grove_carded_header(const grove_type_info *types, uint64_t hdr)
 {
     return grove_carded(types, hdr) ? hdr | GROVE__HDR_CARDED : hdr;
 }
 
 /* Is `slot` of old object `object` in a marked card of it? */
-bool grove_remembered_card_marked(const grove_type_info *types, const void *object,
-                                  void *const *slot);
+bool grove_remembered_card_marked(const void *object, void *const *slot);
 
 /* Visit the slots of `object` (carded, header `hdr`) within [lo, hi) that
  * the filter wants. */

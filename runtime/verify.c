@@ -61,7 +61,7 @@ static void check_young(grove_tracer *t, void **slot)
     if (!grove_vec_find_sorted(&v->nursery, *slot))
         violation(t, slot, "points into the nursery but not at an object");
     if (v->holder && !(*grove__header(v->holder) & GROVE__HDR_LOGGED) &&
-        !grove_remembered_card_marked(t->types, v->holder, slot))
+        !grove_remembered_card_marked(v->holder, slot))
         violation(t, slot, "old-to-young pointer missing from the remembered set "
                            "(a store without grove_write or grove_barrier)");
 }

@@ -349,7 +349,8 @@ static void abi_store_slot(grove_heap *h, const grove_codegen_abi *a, void *obje
     uint64_t hdr = ((uint64_t *)object)[-1];
     if (!abi_young(h, a, value) || abi_young(h, a, object) || (hdr & a->header_logged))
         return;
-    if (inline_cards && (hdr & a->header_carded)) {
+    if (inline_cards && (hdr & a->header_carded) &&
+        hdr >> a->header_size_shift <= a->block_object_max_words) {
         uintptr_t block = (uintptr_t)object & ~(uintptr_t)(a->block_size - 1);
         size_t card = (((uintptr_t)slot - block) >> a->card_shift) &
                       ((a->block_size >> a->card_shift) - 1);

@@ -44,10 +44,12 @@
  * so the next minor collection rescans 256 bytes of it, not all of it;
  * remember logs the whole object, and is what to call when the slot is not
  * known. Either is correct for any object. Before calling remember_slot,
- * code may mark the card of an array in old space itself, as grove_write
- * does, and skip the call when the block is listed already:
+ * code may mark the card of an array in an old-space block itself, as
+ * grove_write does, and skip the call when the block is listed already
+ * (for a large carded array, the call):
  *
- *     if (header(object) & a.header_carded) {
+ *     if ((header(object) & a.header_carded) &&
+ *         header(object) >> a.header_size_shift <= a.block_object_max_words) {
  *         block = object & ~(a.block_size - 1)
  *         card  = ((slot - block) >> a.card_shift) & (a.block_size >> a.card_shift) - 1
  *         *(uint8_t *)(block + a.block_cards_offset + card) = 1
@@ -109,6 +111,8 @@ typedef struct grove_codegen_abi {
     size_t block_dirty_offset; /**< uint8_t: set once the block is listed */
     uint32_t card_shift;       /**< a card covers 1 << card_shift bytes */
     size_t uninit_limit_offset; /**< uintptr_t: allocate without zeroing below it */
+    uint64_t block_object_max_words; /**< carded objects of at most this many words
+                                          (header included) have their cards in a block */
 } grove_codegen_abi;
 
 /**

@@ -352,7 +352,7 @@ static inline bool grove_is_immediate(const void *value)
  *   bit 4      hashed: its identity hash was taken at its current address
  *   bit 5      hash word: its identity hash is its last word (moved since)
  *   bit 6      ephemeron key: ephemerons wait on it (during a collection only)
- *   bit 7      carded: an array in old space remembered by card (grove_write)
+ *   bit 7      carded: an old array remembered by card (grove_write)
  *   bits 8-23  type id
  *   bits 24-63 total size in words, header included */
 #define GROVE__HDR_LIVE ((uint64_t)1)
@@ -384,6 +384,10 @@ static inline bool grove_is_immediate(const void *value)
 #define GROVE__CARD_SHIFT 8
 #define GROVE__BLOCK_CARDS 64
 #define GROVE__BLOCK_DIRTY 33
+/* Objects of at most this many words, header included, are in old-space
+ * blocks; of more than one word more, large. (Exactly one more: a large
+ * object, or a hashed old-space one; the barrier asks the runtime.) */
+#define GROVE__BLOCK_OBJECT_MAX_WORDS ((uint64_t)511)
 
 struct grove__heap_fast {
     uintptr_t alloc_ptr;   /* nursery bump pointer */
@@ -645,8 +649,9 @@ static inline void grove_barrier(grove_heap *heap, void *object, const void *val
 
 /* The barrier of a store of `value` into `slot` of `object`: as
  * grove_barrier, but an old-space carded array marks the slot's card
- * inline; the call lists the card's block the first time, remembers a large
- * array by card, and logs any other object. */
+ * inline, and a large one returns at once if the card is marked; the call
+ * lists the card's block the first time, marks a large array's card, and
+ * logs any other object. */
 static inline void grove__barrier_slot(grove_heap *heap, void *object, void **slot,
                                        const void *value)
 {
@@ -656,7 +661,8 @@ static inline void grove__barrier_slot(grove_heap *heap, void *object, void **sl
     uint64_t hdr = *grove__header(object);
     if (hdr & GROVE__HDR_LOGGED)
         return;
-    if (hdr & GROVE__HDR_CARDED) {
+    uint64_t words = hdr >> GROVE__HDR_SIZE_SHIFT;
+    if ((hdr & GROVE__HDR_CARDED) && words <= GROVE__BLOCK_OBJECT_MAX_WORDS) {
         /* The index is masked: a slot outside the object (misuse) cannot
          * write outside the block's card bytes. */
         uint8_t *block = (uint8_t *)((uintptr_t)object & ~(GROVE__BLOCK_SIZE - 1));
@@ -664,6 +670,14 @@ static inline void grove__barrier_slot(grove_heap *heap, void *object, void **sl
                       ((GROVE__BLOCK_SIZE >> GROVE__CARD_SHIFT) - 1);
         block[GROVE__BLOCK_CARDS + card] = 1;
         if (block[GROVE__BLOCK_DIRTY])
+            return;
+    } else if ((hdr & GROVE__HDR_CARDED) && words > GROVE__BLOCK_OBJECT_MAX_WORDS + 1 &&
+               (uintptr_t)slot - (uintptr_t)object < (words - 1) * 8) {
+        /* A large array: its card bits follow its payload. A store into a
+         * marked card (a loop filling the array) needs no call. */
+        const uint64_t *bits = (const uint64_t *)object + (words - 1);
+        size_t card = ((uintptr_t)slot >> GROVE__CARD_SHIFT) - ((uintptr_t)object >> GROVE__CARD_SHIFT);
+        if ((bits[card / 64] >> (card % 64)) & 1)
             return;
     }
     grove__remember_slot(heap, object, slot);
