@@ -170,7 +170,6 @@ def root_scan(rows):
 def fast_paths(probes):
     out = []
     for func, limit, name in (("probe_alloc", 8, "allocation fast path"),
-                              ("probe_alloc_uninit", 16, "uninitialised allocation fast path"),
                               ("probe_barrier", 10, "write barrier fast path")):
         for b in GROVE:
             p = probes.get(b, {}).get(func)
