@@ -46,10 +46,14 @@ extern "C" {
 /** Marks a variable that may legitimately go unread (silences
  *  `-Wunused-variable`). */
 #define GROVE_MAYBE_UNUSED __attribute__((unused))
+/* Fast-path helpers that must fold into their callers, whatever the
+ * inliner's size estimate (not API). */
+#define GROVE__ALWAYS_INLINE __attribute__((always_inline))
 #else
 #define GROVE_LIKELY(x) (x)
 #define GROVE_UNLIKELY(x) (x)
 #define GROVE_MAYBE_UNUSED
+#define GROVE__ALWAYS_INLINE
 #endif
 
 #ifndef GROVE_API
@@ -444,8 +448,8 @@ GROVE_API void grove__remember_slot(grove_heap *heap, void *object, void **slot)
 /* Both allocation fast paths, `uninit` a constant: bump the nursery
  * pointer up to the end of its zeroed part, or (uninit) up to its end —
  * past the zeroed part, which is then empty — and write the header. */
-static inline void *grove__alloc_fast(grove_heap *heap, grove_type_id type, size_t size,
-                                      bool uninit)
+static inline GROVE__ALWAYS_INLINE void *grove__alloc_fast(grove_heap *heap, grove_type_id type,
+                                                           size_t size, bool uninit)
 {
     struct grove__heap_fast *f = grove__fast(heap);
     if (GROVE_LIKELY(size <= GROVE_MAX_SMALL_PAYLOAD && type < f->type_count)) {
@@ -652,8 +656,8 @@ static inline void grove_barrier(grove_heap *heap, void *object, const void *val
  * inline, and a large one returns at once if the card is marked; the call
  * lists the card's block the first time, marks a large array's card, and
  * logs any other object. */
-static inline void grove__barrier_slot(grove_heap *heap, void *object, void **slot,
-                                       const void *value)
+static inline GROVE__ALWAYS_INLINE void grove__barrier_slot(grove_heap *heap, void *object,
+                                                            void **slot, const void *value)
 {
     const struct grove__heap_fast *f = grove__fast(heap);
     if (!grove__is_young(f, value) || grove__is_young(f, object))
