@@ -286,34 +286,19 @@ static void *field(grove_heap *h, size_t offset)
     return (char *)h + offset;
 }
 
-static void *abi_alloc(grove_heap *h, const grove_codegen_abi *a, grove_type_id type, size_t size)
+/* Allocation as codegen.h spells it: up to the zeroed part's limit, or
+ * (uninit, version 2) up to the uninitialised limit, emptying the zeroed
+ * part when it passes it. */
+static void *abi_alloc_as(grove_heap *h, const grove_codegen_abi *a, grove_type_id type,
+                          size_t size, bool uninit)
 {
     size_t bytes = (size + 8 + 7) & ~(size_t)7;
     if (bytes < a->min_object_bytes)
         bytes = a->min_object_bytes;
     uintptr_t p = *(uintptr_t *)field(h, a->alloc_ptr_offset);
     uintptr_t limit = *(uintptr_t *)field(h, a->alloc_limit_offset);
-    if (size <= a->max_small_payload && limit - p >= bytes &&
-        type < *(uint32_t *)field(h, a->type_count_offset)) {
-        *(uintptr_t *)field(h, a->alloc_ptr_offset) = p + bytes;
-        *(uint64_t *)p = a->header_live | (uint64_t)type << a->header_type_shift |
-                         (uint64_t)(bytes / 8) << a->header_size_shift;
-        return (void *)(p + 8);
-    }
-    return a->alloc_slow(h, type, size);
-}
-
-/* The same without zeroing (version 2). */
-static void *abi_alloc_uninit(grove_heap *h, const grove_codegen_abi *a, grove_type_id type,
-                              size_t size)
-{
-    size_t bytes = (size + 8 + 7) & ~(size_t)7;
-    if (bytes < a->min_object_bytes)
-        bytes = a->min_object_bytes;
-    uintptr_t p = *(uintptr_t *)field(h, a->alloc_ptr_offset);
-    uintptr_t limit = *(uintptr_t *)field(h, a->alloc_limit_offset);
-    uintptr_t uninit = *(uintptr_t *)field(h, a->uninit_limit_offset);
-    if (size <= a->max_small_payload && uninit - p >= bytes &&
+    uintptr_t up_to = uninit ? *(uintptr_t *)field(h, a->uninit_limit_offset) : limit;
+    if (size <= a->max_small_payload && up_to - p >= bytes &&
         type < *(uint32_t *)field(h, a->type_count_offset)) {
         if (limit - p < bytes)
             *(uintptr_t *)field(h, a->alloc_limit_offset) = p + bytes;
@@ -323,6 +308,17 @@ static void *abi_alloc_uninit(grove_heap *h, const grove_codegen_abi *a, grove_t
         return (void *)(p + 8);
     }
     return a->alloc_slow(h, type, size);
+}
+
+static void *abi_alloc(grove_heap *h, const grove_codegen_abi *a, grove_type_id type, size_t size)
+{
+    return abi_alloc_as(h, a, type, size, false);
+}
+
+static void *abi_alloc_uninit(grove_heap *h, const grove_codegen_abi *a, grove_type_id type,
+                              size_t size)
+{
+    return abi_alloc_as(h, a, type, size, true);
 }
 
 static bool abi_young(grove_heap *h, const grove_codegen_abi *a, const void *x)
