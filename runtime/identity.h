@@ -14,6 +14,8 @@
 
 #include <grove/grove.h>
 
+#include "object.h"
+
 /* A well-mixed 64-bit hash of an address. */
 static inline uint64_t grove_hash_address(uintptr_t address)
 {
@@ -31,7 +33,7 @@ static inline uint64_t grove_hash_of(const void *object)
 {
     uint64_t hdr = *grove__header(object);
     if (hdr & GROVE__HDR_HASH_WORD)
-        return ((const uint64_t *)grove__header(object))[(hdr >> GROVE__HDR_SIZE_SHIFT) - 1];
+        return ((const uint64_t *)grove__header(object))[grove_hdr_words(hdr) - 1];
     return grove_hash_address((uintptr_t)object);
 }
 

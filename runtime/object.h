@@ -12,9 +12,11 @@
  * (weak.h). */
 #define GROVE__HDR_EPH_KEY ((uint64_t)64)
 
-/* Total words, header included, that any object may span: the size field's
- * 40 bits. */
-#define GROVE_MAX_OBJECT_WORDS (((uint64_t)1 << 40) - 1)
+/* Total words, header included, that any object may span: the size
+ * field's 36 bits (512 GiB). */
+#define GROVE_MAX_OBJECT_WORDS (((uint64_t)1 << GROVE__HDR_SIZE_BITS) - 1)
+#define GROVE__HDR_AGE_MASK ((uint64_t)GROVE__HDR_AGE_MAX << GROVE__HDR_AGE_SHIFT)
+#define GROVE__HDR_AGE_ONE ((uint64_t)1 << GROVE__HDR_AGE_SHIFT)
 
 /* The flag bits, the type field and the size field must not overlap, and
  * the size field must reach the header's top bit. */
@@ -31,7 +33,10 @@ _Static_assert(GROVE__HDR_FLAGS < ((uint64_t)1 << GROVE__HDR_TYPE_SHIFT),
                "header flags lie below the type field");
 _Static_assert(((uint64_t)GROVE__MAX_TYPES << GROVE__HDR_TYPE_SHIFT) < ((uint64_t)1 << GROVE__HDR_SIZE_SHIFT),
                "the type field lies below the size field");
-_Static_assert(GROVE__HDR_SIZE_SHIFT + 40 == 64, "the size field is the header's top 40 bits");
+_Static_assert(GROVE__HDR_SIZE_SHIFT + GROVE__HDR_SIZE_BITS == GROVE__HDR_AGE_SHIFT,
+               "the age field lies just above the size field");
+_Static_assert(GROVE__HDR_AGE_SHIFT + 4 == 64 && GROVE__HDR_AGE_MAX == 15,
+               "the age field is the header's top four bits");
 
 static inline bool grove_hdr_is_forward(uint64_t hdr)
 {
@@ -40,7 +45,13 @@ static inline bool grove_hdr_is_forward(uint64_t hdr)
 
 static inline size_t grove_hdr_words(uint64_t hdr)
 {
-    return (size_t)(hdr >> GROVE__HDR_SIZE_SHIFT);
+    return (size_t)((hdr >> GROVE__HDR_SIZE_SHIFT) & GROVE_MAX_OBJECT_WORDS);
+}
+
+/* Minor GCs a young object has survived (always 0 for an old one). */
+static inline unsigned grove_hdr_age(uint64_t hdr)
+{
+    return (unsigned)(hdr >> GROVE__HDR_AGE_SHIFT);
 }
 
 /* Payload words: less the header and, for a hashed object that moved, its

@@ -227,7 +227,7 @@ START_TEST(oom_beyond_physical_memory)
     ck_assert_int_gt(pages, 0);
     size_t ram = (size_t)pages * (size_t)page;
     grove_stats before = test_stats(h);
-    const size_t requests[] = {ram + ((size_t)1 << 20), 2 * ram, (size_t)4 << 40, (size_t)7 << 40};
+    const size_t requests[] = {ram + ((size_t)1 << 20), 2 * ram, (size_t)256 << 30, (size_t)511 << 30};
     for (size_t i = 0; i < sizeof requests / sizeof requests[0]; i++) {
         grove_clear_error(h);
         ck_assert_ptr_null(grove_alloc(h, tt.bytes, requests[i]));
