@@ -79,6 +79,7 @@ static void record(grove_collection *c, uint64_t end_ns)
     grove_stats *s = &heap->stats.counters;
     uint64_t pause = end_ns - c->start_ns;
     s->bytes_promoted += c->bytes_promoted;
+    s->bytes_kept_young += c->bytes_kept_young;
     s->bytes_freed += c->bytes_freed;
     if (c->plan->kind == GROVE_MINOR) {
         s->minor_collections++;
@@ -111,6 +112,8 @@ void grove_collection_run(grove_heap *heap, const grove_plan *plan, grove_gc_rea
         grove_events_emit(heap, &e);
     }
 
+    if (plan->begin)
+        plan->begin(c);
     if (plan->finish_sweep)
         run_phase(c, GROVE_PHASE_FINISH_SWEEP, plan->finish_sweep);
     run_phase(c, GROVE_PHASE_ROOTS, phase_roots);

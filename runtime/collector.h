@@ -1,6 +1,7 @@
 /* collector.h — the pipeline of phases both collectors run.
  *
  *   minor:                 roots(young) → remembered set → drain → weak → reset nursery
+ *                          (and remember the slots that point at survivors kept young)
  *   major: finish sweep →  roots(all)   →                  drain → weak → sweep → reset census
  *
  * A collector is a plan: its kind, the visitor and filter its tracer uses,
@@ -25,7 +26,9 @@ typedef struct grove_plan {
     grove_trace_filter filter; /* which slots the tracer hands to visit */
     grove_visit_fn visit;      /* evacuate (minor) or mark (major) */
     /* Phases particular to the plan; NULL where the plan has none. The
-     * drain is the plan's own so that it is specialised for its visitor. */
+     * drain is the plan's own so that it is specialised for its visitor.
+     * `begin` sets up the collection's own state before the first phase. */
+    grove_phase_fn begin;
     grove_phase_fn finish_sweep;
     grove_phase_fn remembered;
     grove_phase_fn drain;
@@ -44,7 +47,10 @@ struct grove_collection {
     uint64_t start_ns;
     size_t heap_bytes_before; /* held when the collection started */
     uint64_t bytes_promoted;
+    uint64_t bytes_kept_young; /* minor: copied to the next nursery region (aging) */
     uint64_t bytes_freed;
+    unsigned max_age;     /* minor: survivors younger than this stay young */
+    uintptr_t kept_limit; /* minor: the end of the room for survivors kept young */
     bool events; /* a listener is registered: emit phase events */
 };
 

@@ -255,7 +255,7 @@ static void drop_registration(grove_finalizers *f, grove_guardian *g)
 }
 
 /* Keep the registrations of `l` whose object survived (updated; in a minor
- * GC moved to `old`), and pass the others to `dead`. */
+ * GC moved to `old` unless it stays young), and pass the others to `dead`. */
 static void judge(grove_tracer *t, grove_watch_list *l, grove_watch_list *old,
                   void (*dead)(grove_heap *heap, grove_watch w))
 {
@@ -271,7 +271,7 @@ static void judge(grove_tracer *t, grove_watch_list *l, grove_watch_list *old,
         if (!w.object) {
             w.object = l->items[i].object;
             dead(t->heap, w);
-        } else if (kind == GROVE_MINOR && old) {
+        } else if (kind == GROVE_MINOR && old && !grove_tracer_kept_young(t, w.object)) {
             append(old, w);
         } else {
             l->items[kept++] = w;

@@ -144,7 +144,7 @@ grove_heap *grove_heap_create(const grove_config *config, grove_error_info *erro
     grove_large_space_init(&heap->large, &heap->arena);
     size_t capacity = c.nursery_max_size ? c.nursery_max_size : c.nursery_size;
     if (!grove_nursery_init(&heap->nursery, &heap->fast, &heap->arena, c.nursery_size, capacity,
-                            poison))
+                            c.survivor_age > 0, poison))
         return create_failed(heap, error, "out of memory allocating the nursery");
     grove_nursery_set_slow_only(&heap->nursery, zeal(&c));
     if (!grove_roots_init(heap))
@@ -180,7 +180,7 @@ void grove_heap_destroy(grove_heap *heap)
 
 size_t grove_heap_bytes(const grove_heap *heap)
 {
-    return heap->fast.nursery_size + grove_old_space_bytes(&heap->old) + heap->large.bytes;
+    return grove_nursery_held(&heap->nursery) + grove_old_space_bytes(&heap->old) + heap->large.bytes;
 }
 
 bool grove_heap_over_limit(const grove_heap *heap, size_t extra)

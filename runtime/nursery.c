@@ -9,14 +9,15 @@
 #include "poison.h"
 
 bool grove_nursery_init(grove_nursery *n, struct grove__heap_fast *fast,
-                        const grove_arena *arena, size_t size, size_t capacity, bool poison)
+                        const grove_arena *arena, size_t size, size_t capacity, bool aging,
+                        bool poison)
 {
     GROVE_ASSERT(size <= capacity, "a nursery starts within its reservation");
     void *mem = grove_arena_alloc(arena, capacity, 4096, false);
     if (!mem)
         return false;
     void *spare = NULL;
-    if (poison && !(spare = grove_arena_alloc(arena, capacity, 4096, false))) {
+    if ((aging || poison) && !(spare = grove_arena_alloc(arena, capacity, 4096, false))) {
         grove_arena_free(arena, mem);
         return false;
     }
@@ -27,7 +28,9 @@ bool grove_nursery_init(grove_nursery *n, struct grove__heap_fast *fast,
         .end = (uintptr_t)mem + size,
         .capacity = capacity,
         .zeroed_end = (uintptr_t)mem,
+        .kept_end = (uintptr_t)mem,
         .spare = (uintptr_t)spare,
+        .aging = aging,
         .poison = poison,
     };
     fast->nursery_start = n->start;
@@ -36,8 +39,10 @@ bool grove_nursery_init(grove_nursery *n, struct grove__heap_fast *fast,
     /* Untouched nursery memory is treated like evacuated memory: ASan must
      * see no access before the slow path zeroes it. */
     GROVE_ASAN_POISON(mem, capacity);
-    if (spare)
+    if (spare && poison)
         grove_poison(spare, capacity);
+    else if (spare)
+        GROVE_ASAN_POISON(spare, capacity);
     grove_nursery_set_slow_only(n, false);
     return true;
 }
@@ -52,7 +57,7 @@ void grove_nursery_free(grove_nursery *n)
         GROVE_ASAN_UNPOISON((void *)n->spare, n->capacity);
         grove_arena_free(n->arena, (void *)n->spare);
     }
-    n->start = n->end = n->zeroed_end = n->spare = 0;
+    n->start = n->end = n->zeroed_end = n->kept_end = n->spare = 0;
 }
 
 /* The zeroed part starts at the bump pointer: grove_alloc_uninit may have
@@ -105,8 +110,15 @@ void *grove_nursery_alloc_slow(grove_nursery *n, size_t bytes)
     return (void *)p;
 }
 
-void grove_nursery_reset(grove_nursery *n)
+void grove_nursery_survivor_space(const grove_nursery *n, uintptr_t *start, uintptr_t *limit)
 {
+    *start = n->spare;
+    *limit = n->aging ? n->spare + grove_nursery_size(n) / 2 : n->spare;
+}
+
+void grove_nursery_reset(grove_nursery *n, size_t kept)
+{
+    GROVE_ASSERT(n->aging || kept == 0, "only an aging nursery keeps survivors");
     size_t used = zeroed_end(n) - n->start;
     if (n->poison)
         grove_poison((void *)n->start, used);
@@ -119,24 +131,27 @@ void grove_nursery_reset(grove_nursery *n)
         n->spare = evacuated;
         n->fast->nursery_start = n->start;
     }
-    n->fast->alloc_ptr = n->start;
-    n->zeroed_end = n->start;
+    n->fast->alloc_ptr = n->kept_end = n->zeroed_end = n->start + kept;
     arm(n);
 }
 
 void grove_nursery_resize(grove_nursery *n, size_t size)
 {
-    GROVE_ASSERT(grove_nursery_used(n) == 0 && n->zeroed_end == n->start,
-                 "only an empty nursery is resized");
-    GROVE_ASSERT(size <= n->capacity, "a nursery stays within its reservation");
+    GROVE_ASSERT(grove_nursery_allocated(n) == 0 && zeroed_end(n) == n->kept_end,
+                 "only a nursery with nothing allocated since its reset is resized");
+    GROVE_ASSERT(size <= n->capacity && grove_nursery_used(n) <= size / 2,
+                 "a nursery stays within its reservation and keeps room to allocate");
     size_t old = grove_nursery_size(n);
     n->end = n->start + size;
     n->fast->nursery_size = size;
-    /* The tail's pages go back to the system (they read as zero if used
+    /* The tails' pages go back to the system (they read as zero if used
      * again). Not in poison mode: its regions must keep their poison. */
     uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-    uintptr_t from = (n->end + page - 1) & ~(page - 1), to = n->start + old;
-    if (size < old && !n->poison && from < to)
-        madvise((void *)from, to - from, MADV_DONTNEED);
+    uintptr_t regions[2] = {n->start, n->aging ? n->spare : 0};
+    for (size_t i = 0; i < 2 && regions[i] && size < old && !n->poison; i++) {
+        uintptr_t from = (regions[i] + size + page - 1) & ~(page - 1), to = regions[i] + old;
+        if (from < to)
+            madvise((void *)from, to - from, MADV_DONTNEED);
+    }
     arm(n);
 }

@@ -10,12 +10,18 @@
  * counts as the bump pointer. Objects in [start, alloc_ptr) are dense: a
  * heap walk can step from header to header.
  *
- * In poison mode the nursery alternates between two regions: each minor GC
+ * Survivor aging (grove_config::survivor_age) alternates two regions: a
+ * minor GC copies the survivors that stay young to the start of the other
+ * region (at most half of it, grove_nursery_survivor_limit) and allocation
+ * resumes there after them. The young range is the region in use, so the
+ * copies made during a minor GC are not young to it until the reset.
+ *
+ * In poison mode the nursery alternates between two regions too: each minor GC
  * poisons the region it evacuated and moves allocation to the other one, so
  * a young pointer kept across a collection (the classic unrooted-pointer
  * bug) lands on poison — and, under ASan, on poisoned memory — instead of
- * silently aliasing the next object allocated at the same address. The
- * spare region is debug-only memory and does not count against
+ * silently aliasing the next object allocated at the same address. Without
+ * aging the spare region is debug-only memory and does not count against
  * max_heap_size.
  *
  * An adaptive nursery (grove_config::nursery_max_size) reserves its largest
@@ -38,24 +44,35 @@ typedef struct grove_nursery {
     uintptr_t end;        /* start + the size in use */
     size_t capacity;      /* bytes reserved at start (and at spare): the largest size */
     uintptr_t zeroed_end; /* [alloc_ptr, zeroed_end) is zero and unpoisoned (if not past) */
-    uintptr_t spare;      /* poison mode: the other region, poisoned; else 0 */
+    uintptr_t kept_end;   /* [start, kept_end): the survivors the last minor GC kept young */
+    uintptr_t spare;      /* aging or poison mode: the other region; else 0 */
+    bool aging;           /* survivors may be kept young in the spare region */
     bool slow_only;       /* every allocation must take the slow path (zeal, in GC) */
     bool poison;          /* fill evacuated memory with the poison pattern */
 } grove_nursery;
 
-/* A nursery of `size` bytes that may later grow up to `capacity`. */
+/* A nursery of `size` bytes that may later grow up to `capacity`; with
+ * `aging`, two regions. */
 bool grove_nursery_init(grove_nursery *n, struct grove__heap_fast *fast,
-                        const grove_arena *arena, size_t size, size_t capacity, bool poison);
+                        const grove_arena *arena, size_t size, size_t capacity, bool aging,
+                        bool poison);
 void grove_nursery_free(grove_nursery *n);
 
 /* Zeroed memory for `bytes` bytes, or NULL when the nursery is full. */
 void *grove_nursery_alloc_slow(grove_nursery *n, size_t bytes);
 
-/* Start again from empty after an evacuation; poisons the old contents in
- * poison mode. */
-void grove_nursery_reset(grove_nursery *n);
+/* Where a minor GC may copy the survivors it keeps young: [start, limit)
+ * of the spare region (empty without aging). The destination is
+ * ASan-poisoned: the copier unpoisons what it writes. */
+void grove_nursery_survivor_space(const grove_nursery *n, uintptr_t *start, uintptr_t *limit);
 
-/* Use `size` bytes (<= capacity) from now on; the nursery is empty. */
+/* Start again after an evacuation that kept `kept` bytes of survivors at
+ * the start of the survivor space: allocation moves there, after them.
+ * Poisons the evacuated contents in poison mode. */
+void grove_nursery_reset(grove_nursery *n, size_t kept);
+
+/* Use `size` bytes (<= capacity) from now on; nothing was allocated since
+ * the last reset, and what it kept takes at most half of `size`. */
 void grove_nursery_resize(grove_nursery *n, size_t size);
 
 static inline size_t grove_nursery_size(const grove_nursery *n)
@@ -63,10 +80,23 @@ static inline size_t grove_nursery_size(const grove_nursery *n)
     return n->end - n->start;
 }
 
-/* Bytes allocated in the nursery since the last reset. */
+/* Bytes of young objects: those the last minor GC kept and those
+ * allocated since. */
 static inline size_t grove_nursery_used(const grove_nursery *n)
 {
     return n->fast->alloc_ptr - n->start;
+}
+
+/* Bytes allocated in the nursery since the last reset. */
+static inline size_t grove_nursery_allocated(const grove_nursery *n)
+{
+    return n->fast->alloc_ptr - n->kept_end;
+}
+
+/* Bytes the nursery holds against max_heap_size: both regions when aging. */
+static inline size_t grove_nursery_held(const grove_nursery *n)
+{
+    return grove_nursery_size(n) * (n->aging ? 2 : 1);
 }
 
 /* Route every allocation through the slow path (true) or let the inline

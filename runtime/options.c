@@ -116,6 +116,7 @@ enum option_id {
     OPT_NURSERY,
     OPT_NURSERY_MAX,
     OPT_PAUSE_TARGET,
+    OPT_SURVIVOR_AGE,
     OPT_MAX_HEAP,
     OPT_GROWTH,
     OPT_MAJOR_MIN,
@@ -130,6 +131,7 @@ static const option options[OPTION_COUNT] = {
     [OPT_NURSERY] = {"nursery-size", BYTES, "bytes, e.g. 4M"},
     [OPT_NURSERY_MAX] = {"nursery-max-size", BYTES, "bytes, e.g. 32M, or 0 for a fixed size"},
     [OPT_PAUSE_TARGET] = {"minor-pause-target-us", WHOLE, "a whole number of microseconds"},
+    [OPT_SURVIVOR_AGE] = {"survivor-age", WHOLE, "a whole number of minor GCs, 0 to 15"},
     [OPT_MAX_HEAP] = {"max-heap-size", BYTES_OR_NONE, "bytes, e.g. 1G, or none"},
     [OPT_GROWTH] = {"growth-factor", DECIMAL, "a decimal number, e.g. 1.5"},
     [OPT_MAJOR_MIN] = {"major-min-bytes", BYTES, "bytes, e.g. 16M"},
@@ -186,6 +188,7 @@ static bool apply(grove_config *c, const option *o, const setting *st)
     case OPT_NURSERY: c->nursery_size = bytes; break;
     case OPT_NURSERY_MAX: c->nursery_max_size = bytes; break;
     case OPT_PAUSE_TARGET: c->minor_pause_target_ns = whole * 1000; break;
+    case OPT_SURVIVOR_AGE: c->survivor_age = (unsigned)whole; break;
     case OPT_MAX_HEAP: c->max_heap_size = bytes; break;
     case OPT_GROWTH: c->growth_factor = decimal; break;
     case OPT_MAJOR_MIN: c->major_min_bytes = bytes; break;
@@ -284,10 +287,17 @@ bool grove_config_check(const grove_config *c, grove_error_info *error)
                              "minor_pause_target_ns must be above 0 for an adaptive nursery");
         return false;
     }
-    if (c->max_heap_size < c->nursery_size) {
+    if (c->survivor_age > GROVE__HDR_AGE_MAX) {
+        grove_error_info_set(error, GROVE_E_BAD_CONFIG, "survivor_age %u is above %u",
+                             c->survivor_age, GROVE__HDR_AGE_MAX);
+        return false;
+    }
+    /* An aging nursery holds two regions. */
+    size_t regions = c->survivor_age ? 2 : 1;
+    if (c->max_heap_size / regions < c->nursery_size) {
         grove_error_info_set(error, GROVE_E_BAD_CONFIG,
-                             "max_heap_size %zu is smaller than nursery_size %zu",
-                             c->max_heap_size, c->nursery_size);
+                             "max_heap_size %zu is smaller than the nursery's %zu x %zu bytes",
+                             c->max_heap_size, regions, c->nursery_size);
         return false;
     }
     if (!(c->growth_factor > 1.0 && c->growth_factor <= MAX_GROWTH_FACTOR)) {

@@ -136,8 +136,9 @@ static void return_memory(grove_heap *heap, const grove_collection *c)
  * nursery takes under max_heap_size must never be what old space needs. */
 static bool nursery_affordable(const grove_heap *heap, size_t size)
 {
-    size_t now = grove_nursery_size(&heap->nursery);
-    size_t extra = size > now ? size - now : 0;
+    const grove_nursery *n = &heap->nursery;
+    size_t now = grove_nursery_size(n);
+    size_t extra = size > now ? (size - now) * (grove_nursery_held(n) / now) : 0;
     return !grove_heap_over_limit(heap, extra + grove_old_growth_bound(size));
 }
 
@@ -147,7 +148,8 @@ static size_t halved(const grove_config *cfg, size_t size)
 }
 
 /* Adaptive nursery (grove_config::nursery_max_size), after a minor GC
- * (the nursery is empty): first, under the heap limit, it halves until
+ * (the nursery holds only what it kept young, at most half of it; a size
+ * that would leave less than half free is not taken): first, under the heap limit, it halves until
  * what a full nursery could promote fits, so a grown nursery never takes
  * old space's room. Then the pause of a minor GC that found the nursery
  * full decides: under half the target it doubles if that is affordable,
@@ -173,7 +175,7 @@ static void adapt_nursery(grove_heap *heap, const grove_collection *c)
                 next = doubled;
         }
     }
-    if (next != size)
+    if (next != size && grove_nursery_used(&heap->nursery) <= next / 2)
         grove_nursery_resize(&heap->nursery, next);
 }
 

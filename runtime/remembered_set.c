@@ -57,6 +57,17 @@ void grove_remembered_add_slot(grove_remembered_set *rs, void *object, void **sl
     grove_vec_push(&rs->cards, (void *)(grove_card_of(slot) << GROVE_CARD_SHIFT));
 }
 
+void grove_remembered_add_pending(grove_remembered_set *rs, const struct grove__heap_fast *fast)
+{
+    grove_vec *p = &rs->pending;
+    for (size_t i = 0; i < p->len; i += 2) {
+        void *object = p->items[i], **slot = p->items[i + 1];
+        if (grove__is_young(fast, *slot) && !(*grove__header(object) & GROVE__HDR_LOGGED))
+            grove_remembered_add_slot(rs, object, slot);
+    }
+    p->len = 0;
+}
+
 bool grove_remembered_card_marked(const void *object, void *const *slot)
 {
     uint64_t hdr = *grove__header(object);
@@ -220,4 +231,5 @@ void grove_remembered_free(grove_remembered_set *rs)
     grove_vec_free(&rs->objects);
     grove_vec_free(&rs->blocks);
     grove_vec_free(&rs->cards);
+    grove_vec_free(&rs->pending);
 }

@@ -6,8 +6,10 @@
  * Card marking (cards.h): a store into a carded array whose slot is known
  * marks the slot's card instead, listed here once. A minor GC traces the
  * young slots of every marked card and every logged object as roots, then
- * clears both: after a minor GC no old object points into the (empty)
- * nursery. */
+ * clears both. Without survivor aging no old object points into the
+ * (empty) nursery after it; with aging, the slots it found pointing at a
+ * survivor it keeps young are listed as pending while it runs and
+ * remembered again once the nursery is reset (grove_remembered_add_pending). */
 #ifndef GROVE_REMEMBERED_SET_H
 #define GROVE_REMEMBERED_SET_H
 
@@ -25,6 +27,9 @@ typedef struct grove_remembered_set {
     /* Marked cards of large arrays, two items each: the object, and the
      * card's first address. */
     grove_vec cards;
+    /* During a minor GC: (object, slot) pairs whose slot was made to point
+     * at a survivor kept young. */
+    grove_vec pending;
 } grove_remembered_set;
 
 static inline void grove_remembered_add(grove_remembered_set *rs, void *object)
@@ -37,6 +42,24 @@ static inline void grove_remembered_add(grove_remembered_set *rs, void *object)
  * its card if the object is carded and the slot one of its own, else by
  * logging the object. */
 void grove_remembered_add_slot(grove_remembered_set *rs, void *object, void **slot);
+
+/* A minor GC made `slot` of `holder` point at *slot: if that is a copy it
+ * keeps young and `holder` is not one, remember the slot after the
+ * collection. */
+static GROVE_ALWAYS_INLINE void grove_remembered_note_kept(grove_remembered_set *rs,
+                                                           const grove_tracer *t, void *holder,
+                                                           void **slot)
+{
+    if (GROVE_UNLIKELY(grove_tracer_kept_young(t, *slot)) && holder &&
+        !grove_tracer_kept_young(t, holder)) {
+        grove_vec_push(&rs->pending, holder);
+        grove_vec_push(&rs->pending, slot);
+    }
+}
+
+/* After a minor GC's reset: remember every pending slot that holds a young
+ * pointer (by card or by logging its object once), and empty the list. */
+void grove_remembered_add_pending(grove_remembered_set *rs, const struct grove__heap_fast *fast);
 
 static inline size_t grove_remembered_count(const grove_remembered_set *rs)
 {
@@ -72,6 +95,7 @@ static GROVE_ALWAYS_INLINE void grove_trace_carded_range(grove_tracer *t, void *
                                                          grove_visit_fn visit)
 {
     void **from = object, **to = from + grove_hdr_payload_words(hdr);
+    t->holder = object;
     if ((uintptr_t)from < lo)
         from = (void **)lo;
     if ((uintptr_t)to > hi)

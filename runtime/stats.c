@@ -106,7 +106,7 @@ size_t grove_pause_recent(const grove_pause_log *log, uint64_t *out, size_t cap)
 void grove_get_stats(grove_heap *heap, grove_stats *out)
 {
     *out = heap->stats.counters;
-    out->bytes_allocated += grove_nursery_used(&heap->nursery);
+    out->bytes_allocated += grove_nursery_allocated(&heap->nursery);
     out->live_bytes = out->bytes_promoted + out->bytes_large - out->bytes_freed;
     out->heap_bytes = grove_heap_bytes(heap);
     out->remembered_set_size = grove_remembered_count(&heap->remembered);

@@ -36,7 +36,21 @@ struct grove_tracer {
     grove_worklist *worklist;            /* where visit queues objects to scan */
     uint64_t slots_visited;              /* through grove_trace_slot: roots and custom types */
     void *data;                          /* the visitor's own state */
+    /* A minor GC with survivor aging: the copies it keeps young are
+     * [kept_start, kept_end), the bump allocated start of the next nursery
+     * region (empty otherwise). `holder` is the object outside it whose
+     * slots are being visited (NULL: a root, or a copy kept young): a slot
+     * of it that comes to point at a copy kept young is an old-to-young
+     * pointer to remember after the collection. */
+    uintptr_t kept_start, kept_end;
+    void *holder;
 };
+
+/* Is `p` a copy the current minor GC keeps young? */
+static inline bool grove_tracer_kept_young(const grove_tracer *t, const void *p)
+{
+    return (uintptr_t)p - t->kept_start < t->kept_end - t->kept_start;
+}
 
 #if defined(__GNUC__)
 #define GROVE_ALWAYS_INLINE inline __attribute__((always_inline))
@@ -135,8 +149,12 @@ static GROVE_ALWAYS_INLINE bool grove_drain(grove_tracer *t, grove_visit_fn visi
                                             grove_trace_filter filter, size_t budget)
 {
     grove_worklist *w = t->worklist;
-    for (size_t n = 0; n < budget && !grove_worklist_empty(w); n++)
-        grove_trace_object(t, grove_worklist_pop(w), visit, filter);
+    for (size_t n = 0; n < budget && !grove_worklist_empty(w); n++) {
+        void *object = grove_worklist_pop(w);
+        t->holder = grove_tracer_kept_young(t, object) ? NULL : object;
+        grove_trace_object(t, object, visit, filter);
+    }
+    t->holder = NULL;
     return grove_worklist_empty(w);
 }
 

@@ -102,6 +102,9 @@ static enum { IN_NURSERY, IN_LARGE, IN_OLD } locate(grove_tracer *t, void **slot
             violation(t, slot, "points into the nursery but not at an object");
         return IN_NURSERY;
     }
+    const grove_nursery *n = &t->heap->nursery;
+    if (n->spare && (uintptr_t)p - n->spare < grove_nursery_size(n))
+        violation(t, slot, "points into the evacuated nursery (a stale pointer)");
     if (grove_vec_find_sorted(&v->large, p))
         return IN_LARGE;
     if (grove_old_contains_object(&v->blocks, p))

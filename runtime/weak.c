@@ -119,6 +119,7 @@ static void scan_ephemeron(grove_tracer *t, void **slots, size_t words)
             return;
         }
         slots[0] = now;
+        grove_remembered_note_kept(&t->heap->remembered, t, slots, &slots[0]);
     }
     visit_strong(t, slots, 1, words);
 }
@@ -153,6 +154,7 @@ static void clear_dead_boxes(grove_tracer *t, grove_weak_state *w)
         if (grove_is_immediate(*slot))
             continue; /* recorded twice, cleared the first time */
         *slot = was_queued(w, *slot) ? NULL : grove_survivor(t->fast, *slot, grove_tracer_kind(t));
+        grove_remembered_note_kept(&t->heap->remembered, t, slot, slot); /* a box's target is its slot 0 */
     }
     w->boxes.len = 0;
 }

@@ -40,6 +40,11 @@
  *     if (young(value) && !young(object) && !(header(object) & a.header_logged))
  *         a.remember_slot(h, object, slot)   // or a.remember(h, object)
  *
+ * The size field (`header >> a.header_size_shift`) is exact for old
+ * objects, the only ones the barrier reads it from; a young object's
+ * header keeps its age in the top four bits (survivor aging), so code that
+ * reads a young object's size masks the field to 36 bits.
+ *
  * remember_slot (version 2) remembers a large array by the card of `slot`,
  * so the next minor collection rescans 256 bytes of it, not all of it;
  * remember logs the whole object, and is what to call when the slot is not
@@ -58,8 +63,8 @@
  *     a.remember_slot(h, object, slot)
  *
  * Reload every field at each use: a collection changes the bump pointer and
- * the limit, and may move the young generation (poison mode alternates two
- * regions); the limit is also forced low whenever every allocation must
+ * the limit, and may move the young generation (survivor aging and poison
+ * mode alternate two regions); the limit is also forced low whenever every allocation must
  * take the slow path (zeal mode, during a collection). As in grove_barrier,
  * the young test need not exclude immediates: one that happens to fall in
  * the range only logs the object once more than needed.

@@ -199,6 +199,13 @@ typedef struct grove_config {
                                fewer are promoted, at the price of longer minor pauses. */
     uint64_t minor_pause_target_ns; /**< the adaptive nursery's target minor pause
                                        (default 1 ms; > 0) */
+    unsigned survivor_age;  /**< minor GCs an object survives in the young generation
+                               before it is promoted (0: promoted at its first survival;
+                               at most 15). With aging, the nursery is two regions of
+                               nursery_size that alternate: a minor GC copies survivors
+                               younger than this to the start of the other region (at most
+                               half of it; the rest are promoted) and allocation resumes
+                               after them. Both regions count against max_heap_size. */
     size_t max_heap_size;   /**< nursery + old-space blocks + large objects, never
                                exceeded (default: no limit, but one object larger
                                than the machine's physical memory is refused) */
@@ -230,6 +237,7 @@ GROVE_API void grove_config_init(grove_config *config);
  * | `nursery-size`    | bytes, with an optional K, M, G or T | grove_config::nursery_size    |
  * | `nursery-max-size`| bytes as above, 0 = fixed size      | grove_config::nursery_max_size |
  * | `minor-pause-target-us` | a whole number of microseconds | grove_config::minor_pause_target_ns |
+ * | `survivor-age`    | a whole number of minor GCs, 0-15   | grove_config::survivor_age    |
  * | `max-heap-size`   | bytes as above, or `none`           | grove_config::max_heap_size   |
  * | `growth-factor`   | a decimal number                    | grove_config::growth_factor   |
  * | `major-min-bytes` | bytes as above                      | grove_config::major_min_bytes |
@@ -358,7 +366,9 @@ static inline bool grove_is_immediate(const void *value)
  *   bit 6      ephemeron key: ephemerons wait on it (during a collection only)
  *   bit 7      carded: an old array remembered by card (grove_write)
  *   bits 8-23  type id
- *   bits 24-63 total size in words, header included */
+ *   bits 24-59 total size in words, header included
+ *   bits 60-63 age: minor GCs survived in the young generation (young
+ *              objects only; 0 as allocated and in old objects) */
 #define GROVE__HDR_LIVE ((uint64_t)1)
 #define GROVE__HDR_MARK ((uint64_t)2)
 #define GROVE__HDR_LOGGED ((uint64_t)4)
@@ -368,6 +378,9 @@ static inline bool grove_is_immediate(const void *value)
 #define GROVE__HDR_CARDED ((uint64_t)128)
 #define GROVE__HDR_TYPE_SHIFT 8
 #define GROVE__HDR_SIZE_SHIFT 24
+#define GROVE__HDR_SIZE_BITS 36
+#define GROVE__HDR_AGE_SHIFT 60
+#define GROVE__HDR_AGE_MAX 15u
 #define GROVE__MAX_TYPES 0xffffu
 
 /** @addtogroup grove_alloc
@@ -539,7 +552,8 @@ static inline size_t grove_object_size(const void *object)
 {
     uint64_t hdr = *grove__header(object);
     /* Less the header and, once a hashed object has moved, its hash word. */
-    return (size_t)((hdr >> GROVE__HDR_SIZE_SHIFT) - 1 - ((hdr >> GROVE__HDR_HASH_WORD_SHIFT) & 1)) * 8;
+    size_t words = (size_t)((hdr >> GROVE__HDR_SIZE_SHIFT) & (((uint64_t)1 << GROVE__HDR_SIZE_BITS) - 1));
+    return (words - 1 - ((hdr >> GROVE__HDR_HASH_WORD_SHIFT) & 1)) * 8;
 }
 
 /** @} */
@@ -843,11 +857,14 @@ typedef struct grove_stats {
     uint64_t bytes_allocated;  /**< all objects ever allocated, headers included */
     uint64_t bytes_promoted;   /**< copied from the nursery to old space, or allocated
                                   there directly (grove_alloc_pinned()) */
+    uint64_t bytes_kept_young; /**< survivor aging: copied by minor GCs from the nursery
+                                  to the nursery's next region, counted at each copy */
     uint64_t bytes_large;      /**< allocated directly in the large-object space */
     uint64_t bytes_freed;      /**< old and large objects reclaimed by major GCs */
     uint64_t live_bytes;       /**< old + large objects not yet reclaimed:
                                   promoted + large - freed */
-    uint64_t heap_bytes;       /**< memory held: nursery + old blocks + large objects */
+    uint64_t heap_bytes;       /**< memory held: nursery (both regions when aging) + old
+                                  blocks + large objects */
     uint64_t peak_heap_bytes;  /**< highest heap_bytes seen */
     uint64_t roots_scanned;    /**< root slots visited, all collections */
     uint64_t remembered_set_size;     /**< objects logged right now */
