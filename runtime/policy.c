@@ -120,7 +120,7 @@ static void return_memory(grove_heap *heap, const grove_collection *c)
     grove_policy *p = &heap->policy;
     p->released_since_purge += c->heap_bytes_before - held;
     /* Old and large bytes: the nursery, as big as before, would mask it. */
-    size_t nursery = grove_nursery_size(&heap->nursery);
+    size_t nursery = grove_nursery_held(&heap->nursery);
     bool collapsed = (double)(c->heap_bytes_before - nursery) >
                      2 * heap->config.growth_factor * (double)(held - nursery);
     if (collapsed && p->released_since_purge > held) {
