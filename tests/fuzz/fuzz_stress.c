@@ -2,7 +2,8 @@
  * (tests/stress/mutator.c) driven by the fuzzer's bytes instead of a seed.
  *
  * The first bytes choose the heap configuration (nursery size, zeal
- * periods, major threshold, growth factor; verify and poison always on),
+ * periods, major threshold, growth factor, survivor age, adaptive nursery;
+ * verify and poison always on),
  * the rest choose operations until they run out (at most 3000): the same
  * operations as the harness, weak boxes, ephemerons, guardians, cleanup
  * hooks and card bursts into old arrays of 1 KiB or more included, checked

@@ -33,8 +33,11 @@
  * GC judges young objects only: every old one, garbage included, counts as
  * live), which weak slots and ephemerons it breaks, which guarded objects
  * it queues, which objects die and whose cleanup hooks are due. Objects are
- * young from allocation (small ones) until a minor GC they survive. The
- * check then compares the heap with the model's prediction.
+ * young from allocation (small ones) until a minor GC promotes them: the
+ * first they survive, or with survivor aging one that finds them old
+ * enough, has no room left for them, or must empty the nursery; which
+ * stayed young the model learns from the nursery as each minor GC ends
+ * (sim_age). The check then compares the heap with the model's prediction.
  */
 #include "mutator.h"
 
@@ -201,7 +204,10 @@ typedef struct mobj {
     uint64_t hash;
     uint32_t pins;     /* grove_pin count: > 0 keeps it alive, at pinned_addr */
     void *pinned_addr;
-    bool young;        /* in the nursery: allocated small, no minor GC survived yet */
+    bool young;        /* in the nursery: allocated small, not yet promoted */
+    uint8_t age;       /* young: minor GCs survived (kept young by survivor aging); old: 0 */
+    const void *young_at; /* a byte object too small for an id, while young: where it is,
+                             followed through each minor GC's forwarding (section 6b) */
     uint32_t sim;      /* replay epoch in which it was found live */
     uint32_t queued;   /* replay epoch in which a guardian queued it */
     uint32_t hooks;    /* cleanup hooks pending on it */
@@ -307,9 +313,34 @@ typedef struct ctx {
     bool gc_seen; /* set by the root visitor: a collection ran */
     grove_collection_kind gcs[MAXGCS]; /* collections started, not yet replayed */
     grove_gc_reason gc_reasons[MAXGCS];
+    size_t gc_nursery[MAXGCS]; /* the nursery's size when each started */
+    /* Survivor aging: what each minor GC kept young, read from the nursery
+     * as it ended (section 6b, "aging"): entries [kept_from[i], kept_from[i + 1]). */
+    struct kept_obj {
+        uint64_t id;    /* heap_id() */
+        uint32_t idx;   /* a byte object too small for an id: its model index, else 0 */
+        const void *at; /* where it is */
+        uint64_t words; /* header included (and a hash word) */
+        unsigned age;
+    } *kept;
+    struct copied {
+        const void *at; /* where an id-less young object was copied, in address order */
+        uint32_t idx;
+    } *copied;
+    size_t ncopied, copied_cap;
+    size_t nkept, kept_cap, kept_from[MAXGCS + 1];
+    uint64_t kept_bytes;  /* walked so far in the run: grove_stats.bytes_kept_young */
+    struct aging_cand {
+        uint64_t id;
+        uint32_t idx;
+        bool kept;
+    } *cand;            /* replay scratch: a minor GC's young survivors that may stay young */
+    size_t ncand, cand_cap;
+    unsigned survivor_age; /* in effect (the environment's options applied) */
     unsigned ngcs;
     uint64_t gc_serial;  /* collections replayed */
     uint64_t minors;     /* minor collections replayed */
+    uint64_t last_kept;  /* bytes the last minor GC replayed kept young */
     bool card_pending;   /* a young value stored since the last collection is recorded by
                             a card only (its old array not logged whole) */
     uint32_t sim_epoch;
@@ -406,9 +437,12 @@ static void print_context(FILE *f, ctx *c)
     fprintf(f, "  backend %s, seed %llu, step %llu of %llu, %llu checks passed before\n",
             GROVE_ROOTING_NAME, (unsigned long long)c->p->seed, (unsigned long long)c->step,
             (unsigned long long)c->p->steps, (unsigned long long)c->t.checks);
-    fprintf(f, "  heap: nursery %zu, zeal minor %u major %u, major-min %zu, growth %g",
+    fprintf(f, "  heap: nursery %zu, zeal minor %u major %u, major-min %zu, growth %g, survivor age %u",
             cfg->nursery_size, cfg->zeal_minor, cfg->zeal_major, cfg->major_min_bytes,
-            cfg->growth_factor);
+            cfg->growth_factor, c->survivor_age);
+    if (cfg->nursery_max_size)
+        fprintf(f, ", adaptive nursery up to %zu (target %llu ns)", cfg->nursery_max_size,
+                (unsigned long long)cfg->minor_pause_target_ns);
     if (c->p->allow_oom)
         fprintf(f, ", heap limit %zu", cfg->max_heap_size);
     fprintf(f, "%s%s\n", cfg->debug & GROVE_DEBUG_VERIFY ? ", verify" : "",
@@ -891,6 +925,27 @@ static void bind(ctx *c, uint64_t m, void *g, uint32_t via, uint32_t via_word)
     push_work(c, idx);
 }
 
+/* A header's size field: its object's words, header (and hash word) included. */
+static uint64_t hdr_words(uint64_t hdr)
+{
+    return (hdr >> GROVE__HDR_SIZE_SHIFT) & (((uint64_t)1 << GROVE__HDR_SIZE_BITS) - 1);
+}
+
+static unsigned hdr_age(uint64_t hdr)
+{
+    return (unsigned)(hdr >> GROVE__HDR_AGE_SHIFT);
+}
+
+static bool mv_young(const ctx *c, uint64_t m)
+{
+    return mv_is_ref(m) && c->m.o[mv_idx(m)].young;
+}
+
+static bool is_carded(const mobj *o)
+{
+    return type_table[o->type].kind == K_ARRAY && !o->young && o->nwords * 8 >= CARDED_MIN_BYTES;
+}
+
 static void compare_object(ctx *c, uint32_t idx)
 {
     mobj *o = &c->m.o[idx];
@@ -914,6 +969,10 @@ static void compare_object(ctx *c, uint32_t idx)
     if (grove__is_young(grove__fast(c->h), g) != o->young)
         fail(c, "object #%llu (%s) should be %s, it is at %p (%s)", (unsigned long long)o->id,
              ty->name, o->young ? "young" : "old", (const void *)g, path_to(c, idx, p, sizeof p));
+    if (hdr_age(*grove__header(g)) != o->age)
+        fail(c, "object #%llu (%s, %s) should have age %u, its header says %u (%s)",
+             (unsigned long long)o->id, ty->name, o->young ? "young" : "old", o->age,
+             hdr_age(*grove__header(g)), path_to(c, idx, p, sizeof p));
     size_t got_size = grove_object_size(g);
     if (got_size != o->nwords * 8)
         fail(c, "object #%llu (%s) should have %zu payload bytes, the heap says %zu (%s)",
@@ -943,6 +1002,66 @@ static void compare_object(ctx *c, uint32_t idx)
             bind(c, o->w[i], (void *)(uintptr_t)g[i], idx, (uint32_t)i);
 }
 
+static uint64_t heap_id(ctx *c, const void *g);
+
+static int copied_by_address(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)((const struct copied *)a)->at;
+    uintptr_t y = (uintptr_t)((const struct copied *)b)->at;
+    return (x > y) - (x < y);
+}
+
+/* As a minor GC ends, the nursery holds exactly the survivors it kept
+ * young, dense from its start: note each (the replay, which runs after the
+ * call, cannot tell which fitted the room and no later check can find them
+ * all: some are reachable only from old garbage). */
+static void note_kept_young(ctx *c, grove_heap *heap)
+{
+    const struct grove__heap_fast *f = grove__fast(heap);
+    for (uintptr_t p = f->nursery_start; p < f->alloc_ptr;) {
+        uint64_t hdr = *(const uint64_t *)p, words = hdr_words(hdr);
+        if (words == 0 || p + words * 8 > f->alloc_ptr)
+            fail(c, "the nursery after a minor GC is not dense: header %#llx at %p",
+                 (unsigned long long)hdr, (void *)p);
+        const uint64_t *g = (const uint64_t *)p + 1;
+        c->kept = grow(c, c->kept, &c->kept_cap, c->nkept + 1, sizeof *c->kept);
+        struct copied key = {g, 0}, *id_less =
+            c->ncopied ? bsearch(&key, c->copied, c->ncopied, sizeof *c->copied, copied_by_address)
+                       : NULL;
+        c->kept[c->nkept++] = (struct kept_obj){heap_id(c, g), id_less ? id_less->idx : 0, g,
+                                                words, hdr_age(hdr)};
+        c->kept_bytes += words * 8;
+        p += words * 8;
+    }
+}
+
+/* As a minor GC's copying is done, before its reset: where each young
+ * id-less object went (its nursery header forwards to the copy), or NULL
+ * if it died or was promoted before (it is not in the nursery). Where they
+ * went tells them apart as the GC ends (note_kept_young). */
+static void follow_id_less(ctx *c)
+{
+    const struct grove__heap_fast *f = grove__fast(c->h);
+    c->ncopied = 0;
+    for (uint32_t i = 1; i < c->m.count; i++) {
+        mobj *o = &c->m.o[i];
+        if (!o->id || !o->young_at)
+            continue;
+        if (!grove__is_young(f, o->young_at)) {
+            o->young_at = NULL;
+            continue;
+        }
+        uint64_t hdr = *grove__header(o->young_at);
+        o->young_at = hdr & GROVE__HDR_LIVE ? NULL : (const void *)(uintptr_t)hdr;
+        if (o->young_at) {
+            c->copied = grow(c, c->copied, &c->copied_cap, c->ncopied + 1, sizeof *c->copied);
+            c->copied[c->ncopied++] = (struct copied){o->young_at, i};
+        }
+    }
+    if (c->ncopied) /* (qsort and bsearch want an array, even an empty one) */
+        qsort(c->copied, c->ncopied, sizeof *c->copied, copied_by_address);
+}
+
 /* The collection-event protocol: collections numbered from 1 without gaps,
  * never nested; inside one, phases start and end in pairs, in pipeline
  * order (the enum's order), each at most once. */
@@ -950,7 +1069,6 @@ static void on_event(grove_heap *heap, const grove_event *e, void *data)
 {
     ctx *c = data;
     struct event_state *ev = &c->ev;
-    (void)heap;
     switch (e->type) {
     case GROVE_EVENT_COLLECTION_START:
         if (ev->in_collection)
@@ -965,6 +1083,8 @@ static void on_event(grove_heap *heap, const grove_event *e, void *data)
         if (c->ngcs == MAXGCS)
             fail(c, "more than %d collections in one call", MAXGCS);
         c->gcs[c->ngcs] = e->kind;
+        c->gc_nursery[c->ngcs] = grove__fast(heap)->nursery_size;
+        c->kept_from[c->ngcs] = c->nkept;
         c->gc_reasons[c->ngcs++] = e->reason;
         return;
     case GROVE_EVENT_PHASE_START:
@@ -973,6 +1093,8 @@ static void on_event(grove_heap *heap, const grove_event *e, void *data)
                  grove_phase_name(ev->phase), ev->in_phase ? ", still open" : "");
         ev->in_phase = true;
         ev->phase = e->phase;
+        if (e->kind == GROVE_MINOR && e->phase == GROVE_PHASE_RESET && c->survivor_age)
+            follow_id_less(c);
         break;
     case GROVE_EVENT_PHASE_END:
         if (!ev->in_phase || e->phase != ev->phase)
@@ -985,6 +1107,8 @@ static void on_event(grove_heap *heap, const grove_event *e, void *data)
             fail(c, "event: collection %llu ended in phase %s", (unsigned long long)e->collection,
                  grove_phase_name(ev->phase));
         ev->in_collection = false;
+        if (e->kind == GROVE_MINOR)
+            note_kept_young(c, heap);
         ev->ends[e->kind == GROVE_MAJOR]++;
         ev->pause_ns[e->kind == GROVE_MAJOR] += e->duration_ns;
         break;
@@ -1268,13 +1392,113 @@ static void sim_free(ctx *c, uint32_t idx)
     model_free_entry(c, idx);
 }
 
-/* Replay one collection: strong reachability first (weak slots and
- * ephemerons judged on it), then guardians resurrect, then what only the
- * resurrected reach is judged (the queued objects still dead to it), then
- * the rest dies. A minor GC's survivors are old. */
-static void simulate(ctx *c, grove_collection_kind kind)
+/* The bytes an object of nwords payload words counts in live_bytes once
+ * old or large: its header and payload (grove__object_bytes), and the hash
+ * word of a copy hashed while young. Large objects count the same: their
+ * space's own prefix and rounding are not object bytes. A copy kept young
+ * takes as many. */
+static uint64_t object_bytes(size_t nwords, bool hash_word)
 {
-    bool minor = kind == GROVE_MINOR;
+    return 8 + (uint64_t)nwords * 8 + (hash_word ? 8 : 0);
+}
+
+static int cand_by_id(const void *a, const void *b)
+{
+    uint64_t x = ((const struct aging_cand *)a)->id, y = ((const struct aging_cand *)b)->id;
+    return (x > y) - (x < y);
+}
+
+/* The candidate a kept entry is: by its id, or the id-less byte object
+ * copied there. */
+static struct aging_cand *find_cand(ctx *c, const struct kept_obj *k)
+{
+    struct aging_cand key = {.id = k->idx ? c->m.o[k->idx].id : k->id}, *a;
+    if (c->ncand && (a = bsearch(&key, c->cand, c->ncand, sizeof *c->cand, cand_by_id)) &&
+        (k->idx ? a->idx == k->idx : has_id(&c->m.o[a->idx])))
+        return a;
+    return NULL;
+}
+
+/* Survivor aging, after replaying minor GC number `gi` of the call: its
+ * young survivors younger than survivor_age (none after a major GC or for
+ * a pin: those promote all) are the candidates to stay young. Which did
+ * depends on the order the collector found them in, so the model takes
+ * what the nursery held as the GC ended and checks it: only candidates,
+ * one minor GC older, each as big as the model says, within the room (half
+ * the nursery), and a candidate promoted only if it could not fit in what
+ * was left of it. Every other survivor is old, age 0. */
+static void sim_age(ctx *c, unsigned gi)
+{
+    grove_gc_reason why = c->gc_reasons[gi];
+    unsigned max_age = why == GROVE_REASON_AFTER_MAJOR || why == GROVE_REASON_PIN ? 0
+                                                                                   : c->survivor_age;
+    uint64_t room = max_age ? c->gc_nursery[gi] / 2 : 0, kept = 0;
+    bool full = false;
+    c->ncand = 0;
+    for (uint32_t i = 1; i < c->m.count; i++) {
+        mobj *o = &c->m.o[i];
+        if (!o->id || !o->young)
+            continue;
+        if (o->age < max_age) {
+            c->cand = grow(c, c->cand, &c->cand_cap, c->ncand + 1, sizeof *c->cand);
+            c->cand[c->ncand++] = (struct aging_cand){o->id, i, false};
+        } else {
+            o->young = false;
+            o->age = 0;
+        }
+    }
+    if (c->ncand)
+        qsort(c->cand, c->ncand, sizeof *c->cand, cand_by_id);
+    size_t to = gi + 1 < c->ngcs ? c->kept_from[gi + 1] : c->nkept;
+    for (size_t k = c->kept_from[gi]; k < to; k++) {
+        const struct kept_obj *e = &c->kept[k];
+        struct aging_cand *a = find_cand(c, e);
+        if (!a || a->kept)
+            fail(c, "minor GC (%s, survivor age %u) kept young an object with id %llu, age %u, "
+                    "%llu words, that the model %s",
+                 grove_gc_reason_name(why), max_age, (unsigned long long)e->id, e->age,
+                 (unsigned long long)e->words,
+                 a ? "saw kept twice" : "does not have as a young survivor younger than that");
+        mobj *o = &c->m.o[a->idx];
+        a->kept = true;
+        o->age++;
+        if (e->age != o->age || e->words * 8 != object_bytes(o->nwords, o->hash_word))
+            fail(c, "#%llu (%s), kept young, has age %u and %llu words; the model says age %u "
+                    "and %llu words",
+                 (unsigned long long)o->id, type_name(o), e->age, (unsigned long long)e->words,
+                 o->age, (unsigned long long)(object_bytes(o->nwords, o->hash_word) / 8));
+        kept += e->words * 8;
+    }
+    if (kept > room)
+        fail(c, "minor GC kept %llu bytes young, more than its room of %llu",
+             (unsigned long long)kept, (unsigned long long)room);
+    for (size_t i = 0; i < c->ncand; i++) {
+        if (c->cand[i].kept)
+            continue;
+        mobj *o = &c->m.o[c->cand[i].idx];
+        uint64_t bytes = object_bytes(o->nwords, o->hash_word);
+        if (bytes <= room - kept)
+            fail(c, "#%llu (%s, %llu bytes, age %u) was promoted, though the room for survivors "
+                    "kept young (%llu bytes) still has %llu free",
+                 (unsigned long long)o->id, type_name(o), (unsigned long long)bytes, o->age,
+                 (unsigned long long)room, (unsigned long long)(room - kept));
+        o->young = false;
+        o->age = 0;
+        full = true;
+    }
+    c->last_kept = kept;
+    c->t.kept_young_gcs += kept != 0;
+    c->t.kept_young_full += full;
+}
+
+/* Replay collection number `gi` of the call: strong reachability first
+ * (weak slots and ephemerons judged on it), then guardians resurrect, then
+ * what only the resurrected reach is judged (the queued objects still dead
+ * to it), then the rest dies. A minor GC's survivors are old unless
+ * survivor aging keeps them young. */
+static void simulate(ctx *c, unsigned gi)
+{
+    bool minor = c->gcs[gi] == GROVE_MINOR;
     c->gc_serial++;
     if (minor) {
         c->minors++;
@@ -1299,9 +1523,9 @@ static void simulate(ctx *c, grove_collection_kind kind)
             continue;
         if (o->sim != c->sim_epoch)
             sim_free(c, i);
-        else if (minor)
-            o->young = false;
     }
+    if (minor)
+        sim_age(c, gi);
 }
 
 /* The hooks that ran since the last comparison are exactly the due ones,
@@ -1336,37 +1560,33 @@ static void check_cleanups(ctx *c)
                      s + 1, (unsigned long long)c->hooks[s].obj_id, c->hooks_due);
 }
 
-/* The bytes an object of nwords payload words counts in live_bytes once
- * old or large: its header and payload (grove__object_bytes), and the hash
- * word of a copy hashed while young. Large objects count the same: their
- * space's own prefix and rounding are not object bytes. */
-static uint64_t object_bytes(size_t nwords, bool hash_word)
-{
-    return 8 + (uint64_t)nwords * 8 + (hash_word ? 8 : 0);
-}
-
-/* After a minor GC that ends a call the nursery is empty: every object the
- * model still has is old or large, and live_bytes (promoted + large -
- * freed) counts exactly those, the garbage no major GC has found yet
- * included, and nothing else. After a major GC and the minor GC evacuating
- * its nursery, that is exactly what the major GC found live: bytes_freed,
- * which the lazy sweep takes from the mark's counts, is checked whole. */
+/* After a minor GC that ends a call the nursery holds only what it kept
+ * young: every other object the model still has is old or large, and
+ * live_bytes (promoted + large - freed) counts exactly those, the garbage
+ * no major GC has found yet included, and nothing else. After a major GC
+ * and the minor GC evacuating its nursery (which keeps nothing young),
+ * that is exactly what the major GC found live: bytes_freed, which the
+ * lazy sweep takes from the mark's counts, is checked whole. */
 static void check_live_bytes(ctx *c, bool after_major)
 {
-    uint64_t old = 0, large = 0, objects = 0;
+    uint64_t old = 0, large = 0, young = 0, objects = 0;
     for (uint32_t i = 1; i < c->m.count; i++) {
         const mobj *o = &c->m.o[i];
         if (!o->id)
             continue;
-        if (o->young)
-            fail(c, "internal: #%llu is young after a minor GC", (unsigned long long)o->id);
         uint64_t bytes = object_bytes(o->nwords, o->hash_word);
-        if (o->nwords * 8 > GROVE_MAX_SMALL_PAYLOAD)
+        if (o->young)
+            young += bytes;
+        else if (o->nwords * 8 > GROVE_MAX_SMALL_PAYLOAD)
             large += bytes;
         else
             old += bytes;
-        objects++;
+        objects += !o->young;
     }
+    if (young != c->last_kept)
+        fail(c, "internal: the model's young objects take %llu bytes after a minor GC that kept "
+                "%llu",
+             (unsigned long long)young, (unsigned long long)c->last_kept);
     grove_stats st;
     grove_get_stats(c->h, &st);
     if (st.live_bytes != old + large + c->pending_old_bytes)
@@ -1383,16 +1603,36 @@ static void check_live_bytes(ctx *c, bool after_major)
     c->t.live_bytes_after_major += after_major;
 }
 
-/* A minor GC rescans every marked card and logged object and leaves none:
- * nothing the barrier recorded waits for the next one. */
-static void check_remembered_empty(ctx *c)
+/* Does a slot of old object o, weak ones included, hold a young object? */
+static bool holds_young(const ctx *c, const mobj *o)
 {
+    for (size_t i = 0; i < o->nwords; i++)
+        if (is_slot(o, i) && mv_young(c, o->w[i]))
+            return true;
+    return false;
+}
+
+/* A minor GC rescans every marked card and logged object and leaves only
+ * what points at the survivors it kept young: each old object holding one
+ * logged (once), or for a carded array its card marked. Nothing else the
+ * barrier recorded waits for the next one. */
+static void check_remembered(ctx *c)
+{
+    uint64_t logged = 0, carded = 0;
+    if (c->last_kept)
+        for (uint32_t i = 1; i < c->m.count; i++) {
+            const mobj *o = &c->m.o[i];
+            if (o->id && !o->young && holds_young(c, o))
+                *(is_carded(o) ? &carded : &logged) += 1;
+        }
     grove_stats st;
     grove_get_stats(c->h, &st);
-    if (st.remembered_cards != 0 || st.remembered_set_size != 0)
-        fail(c, "after a minor GC %llu card(s) are still marked and %llu object(s) logged",
-             (unsigned long long)st.remembered_cards,
-             (unsigned long long)st.remembered_set_size);
+    if ((st.remembered_cards != 0) != (carded != 0) || st.remembered_set_size != logged)
+        fail(c, "after a minor GC %llu card(s) are marked and %llu object(s) logged; the model "
+                "has %llu carded array(s) and %llu other old object(s) pointing at survivors "
+                "kept young",
+             (unsigned long long)st.remembered_cards, (unsigned long long)st.remembered_set_size,
+             (unsigned long long)carded, (unsigned long long)logged);
 }
 
 /* After every call that may collect: replay the collections it ran, in
@@ -1403,12 +1643,20 @@ static void after_gc(ctx *c)
     bool collected = c->ngcs != 0;
     bool emptied = collected && c->gcs[c->ngcs - 1] == GROVE_MINOR;
     bool after_major = emptied && c->gc_reasons[c->ngcs - 1] == GROVE_REASON_AFTER_MAJOR;
+    if (collected) {
+        grove_stats st;
+        grove_get_stats(c->h, &st);
+        if (st.bytes_kept_young != c->kept_bytes)
+            fail(c, "bytes_kept_young is %llu; the nursery held %llu bytes of survivors as the "
+                    "minor GCs so far ended",
+                 (unsigned long long)st.bytes_kept_young, (unsigned long long)c->kept_bytes);
+    }
     for (unsigned i = 0; i < c->ngcs; i++) {
         oplog(c, "  replay %s collection (%s)", c->gcs[i] == GROVE_MINOR ? "minor" : "major",
               grove_gc_reason_name(c->gc_reasons[i]));
-        simulate(c, c->gcs[i]);
+        simulate(c, i);
     }
-    c->ngcs = 0;
+    c->ngcs = c->nkept = 0;
     check_cleanups(c);
     if (c->gc_seen || collected) {
         c->gc_seen = false;
@@ -1416,7 +1664,7 @@ static void after_gc(ctx *c)
     }
     if (emptied) {
         check_live_bytes(c, after_major);
-        check_remembered_empty(c);
+        check_remembered(c);
     }
 }
 
@@ -1552,16 +1800,6 @@ static uint64_t pick_raw(ctx *c, void *self)
         return fill_rand(c) & ~(uint64_t)7;
     }
     }
-}
-
-static bool mv_young(const ctx *c, uint64_t m)
-{
-    return mv_is_ref(m) && c->m.o[mv_idx(m)].young;
-}
-
-static bool is_carded(const mobj *o)
-{
-    return type_table[o->type].kind == K_ARRAY && !o->young && o->nwords * 8 >= CARDED_MIN_BYTES;
 }
 
 /* Young value m was stored into old object idx: through grove_barrier the
@@ -1757,6 +1995,8 @@ static void init_object(ctx *c, uint32_t idx, void *g, size_t nbytes)
         if (nbytes >= 8) {
             w[0] = o->id;
             start = 8;
+        } else {
+            o->young_at = g;
         }
         size_t limit = RND(4) ? nbytes : start; /* some stay zero */
         for (size_t i = start; i < limit; i++)
@@ -2026,10 +2266,10 @@ static void op_hash(ctx *c)
           root_name(r, rn), (unsigned long long)hash);
 }
 
-/* Pin a rooted object (pinning a young one collects to move it out). */
-static void op_pin(ctx *c)
+/* Pin the object root r holds (pinning a young one collects to move it
+ * out, promoting every survivor). */
+static void pin_root(ctx *c, rref r)
 {
-    rref r = pick_root(c);
     uint32_t idx;
     void *g;
     char rn[16];
@@ -2064,6 +2304,11 @@ static void op_pin(ctx *c)
     oplog(c, "pin #%llu (via %s) at %p, %u pins", (unsigned long long)o->id, root_name(r, rn),
           pinned, o->pins);
     after_gc(c);
+}
+
+static void op_pin(ctx *c)
+{
+    pin_root(c, pick_root(c));
 }
 
 static void op_unpin(ctx *c)
@@ -2484,7 +2729,8 @@ static rref fresh_root(ctx *c, const rref *used, unsigned n)
 }
 
 /* One to three arrays of one carded size in distinct roots, allocated in a
- * row so that one minor GC promotes them together, usually into
+ * row so that one minor GC promotes them together (with survivor aging,
+ * the one that finds them old enough), usually into
  * neighbouring cells; large and pinned ones are old at once. Some are
  * hashed while young: the hash is then their copy's last word, in their
  * last card, and no slot. Returns those old now, in out. */
@@ -2519,8 +2765,13 @@ static unsigned make_carded(ctx *c, carray *out)
         oplog(c, "  #%llu at %p -> %s", (unsigned long long)c->m.o[idx].id, g,
               root_name(used[k], rn));
     }
-    if (young)
+    /* Survivor aging keeps them young for a few minor GCs. */
+    for (unsigned gcs = 0; young && gcs <= c->survivor_age; gcs++) {
         op_collect(c, false);
+        young = false;
+        for (unsigned k = 0; k < nmade; k++)
+            young |= c->m.o[made[k]].id && c->m.o[made[k]].young;
+    }
     for (unsigned k = 0; k < nmade; k++) /* still rooted, unless a later one took the root */
         if (mroot_get(c, used[k]) == mv_ref(made[k]) && is_carded(&c->m.o[made[k]]))
             out[nold++] = (carray){made[k], root_get(c, used[k]), false};
@@ -3271,6 +3522,102 @@ static void op_cleanup(ctx *c)
         add_cleanup(c, idx, g);
 }
 
+/* ---- survivor aging: old holders of objects kept young ------------------ */
+
+/* A rooted old object with a slot, or a fresh one old from birth: a large
+ * array (carded), weak box or ephemeron. */
+static bool old_holder(ctx *c, rref *r, uint32_t *idx, void **g)
+{
+    size_t i;
+    for (int k = 0; k < 8; k++) {
+        *r = pick_root(c);
+        if (root_object(c, *r, idx, g) && !c->m.o[*idx].young && pick_slot(c, &c->m.o[*idx], &i))
+            return true;
+    }
+    static const uint32_t types[] = {T_ARRAY, T_WEAK, T_EPHEMERON};
+    uint32_t type = types[RND(3)];
+    size_t nwords = GROVE_MAX_SMALL_PAYLOAD / 8 + 1 + (size_t)RND(64);
+    if (!(*g = heap_alloc(c, type, nwords * 8, BY_SIZE)))
+        return false;
+    *idx = model_new(c, type, nwords);
+    init_object(c, *idx, *g, nwords * 8);
+    root_set(c, *r, mv_ref(*idx), *g);
+    return true;
+}
+
+/* An old object points at a young one across several minor GCs, which
+ * (with survivor aging) keep it young while the old one stays remembered;
+ * the young one is maybe rooted too, hashed, guarded or given a cleanup
+ * hook (their registrations stay young with it). Between the collections
+ * the slot is overwritten or cleared, the young one unrooted, hashed again
+ * (the hash survives each move and the promotion), and at last maybe
+ * pinned while aged. */
+static void op_aging(ctx *c)
+{
+    rref r[2];
+    uint32_t h;
+    void *hg;
+    size_t slot;
+    val v;
+    char rn[2][16];
+    if (!old_holder(c, &r[0], &h, &hg) || !pick_slot(c, &c->m.o[h], &slot))
+        return;
+    r[1] = fresh_root(c, r, 1);
+    if (root_code(r[1]) == root_code(r[0]) || !young_value(c, true, &v))
+        return;
+    uint32_t y = mv_idx(v.m);
+    if (mroot_get(c, r[0]) != mv_ref(h)) /* young_value may have collected */
+        return;
+    hg = root_get(c, r[0]);
+    unsigned rounds = 1 + (unsigned)RND(c->survivor_age + 2);
+    bool keep = RND(2);
+    oplog(c, "aging: #%llu (%s, via %s) slot %zu -> young #%llu%s, %u minor GCs",
+          (unsigned long long)c->m.o[h].id, type_name(&c->m.o[h]), root_name(r[0], rn[0]), slot,
+          (unsigned long long)c->m.o[y].id, keep ? " (rooted too)" : "", rounds);
+    if (keep)
+        root_set(c, r[1], v.m, v.g);
+    store_slot(c, h, hg, slot, v);
+    if (RND(3) == 0)
+        take_hash(c, y, v.g);
+    if (RND(6) == 0)
+        guard_register(c, (unsigned)RND(NGUARD), y, v.g);
+    if (RND(8) == 0)
+        add_cleanup(c, y, v.g);
+    c->t.aging_rounds++;
+    for (unsigned n = 0; n < rounds; n++) {
+        op_collect(c, false);
+        if (mroot_get(c, r[0]) != mv_ref(h))
+            return;
+        hg = root_get(c, r[0]);
+        bool rooted = mroot_get(c, r[1]) == v.m;
+        switch (RND(8)) {
+        case 0: /* another young value in its place */
+            if (young_value(c, true, &v) && mroot_get(c, r[0]) == mv_ref(h)) {
+                oplog(c, "  slot %zu of #%llu -> #%llu", slot, (unsigned long long)c->m.o[h].id,
+                      (unsigned long long)c->m.o[mv_idx(v.m)].id);
+                store_slot(c, h, root_get(c, r[0]), slot, v);
+            }
+            return;
+        case 1:
+            oplog(c, "  slot %zu of #%llu cleared", slot, (unsigned long long)c->m.o[h].id);
+            store_slot(c, h, hg, slot, pick_immediate(c));
+            break;
+        case 2:
+            if (rooted) {
+                oplog(c, "  %s unrooted", root_name(r[1], rn[1]));
+                root_set(c, r[1], 0, NULL);
+            }
+            break;
+        case 3:
+            if (rooted)
+                take_hash(c, y, root_get(c, r[1]));
+            break;
+        }
+    }
+    if (mroot_get(c, r[1]) == v.m && c->m.o[y].young && RND(2))
+        pin_root(c, r[1]);
+}
+
 /* ---- misuse, on purpose ------------------------------------------------- */
 
 /* A scope exited already, exited again: refused, nothing unlinked (the
@@ -3392,6 +3739,7 @@ enum op {
     OP_ALLOC_PINNED,
     OP_COHORT,
     OP_CARD_WRITES,
+    OP_AGING,
     OP_COUNT
 };
 
@@ -3409,6 +3757,7 @@ static const unsigned op_weight[OP_COUNT] = {
     [OP_ALLOC_WEAK] = 45,  [OP_GUARD] = 14,          [OP_TAKE] = 14,
     [OP_RENEW_GUARDIAN] = 1, [OP_CLEANUP] = 10,     [OP_GUARD_WEAK] = 8,
     [OP_ALLOC_PINNED] = 4, [OP_COHORT] = 1,       [OP_CARD_WRITES] = 10,
+    [OP_AGING] = 4,
 };
 
 /* Beyond this many live objects, shed roots more often so checks stay cheap. */
@@ -3569,6 +3918,9 @@ static enum action step(ctx *c)
         break;
     case OP_CARD_WRITES:
         op_card_writes(c);
+        break;
+    case OP_AGING:
+        op_aging(c);
         break;
     case OP_COUNT:
         break;
@@ -3731,7 +4083,7 @@ static void put_bytes(char *buf, size_t cap, size_t v, stress_source *s)
  * parser. */
 static void config_through_options(grove_config *want, stress_source *s)
 {
-    char parts[8][64], text[512] = "";
+    char parts[9][64], text[576] = "";
     char b[32];
     unsigned n = 0;
     put_bytes(b, sizeof b, want->nursery_size, s);
@@ -3747,6 +4099,7 @@ static void config_through_options(grove_config *want, stress_source *s)
     snprintf(parts[n++], sizeof parts[0], "growth-factor=%.17g", want->growth_factor);
     snprintf(parts[n++], sizeof parts[0], "zeal-minor=%u", want->zeal_minor);
     snprintf(parts[n++], sizeof parts[0], "zeal-major=%u", want->zeal_major);
+    snprintf(parts[n++], sizeof parts[0], "survivor-age=%u", want->survivor_age);
     snprintf(parts[n++], sizeof parts[0], "verify%s",
              (want->debug & GROVE_DEBUG_VERIFY) ? (stress_rnd(s, 2) ? "=on" : "") : "=off");
     snprintf(parts[n++], sizeof parts[0], "poison=%s",
@@ -3773,7 +4126,7 @@ static void config_through_options(grove_config *want, stress_source *s)
     if (got.nursery_size != want->nursery_size || got.major_min_bytes != want->major_min_bytes ||
         got.max_heap_size != want->max_heap_size || got.growth_factor != want->growth_factor ||
         got.zeal_minor != want->zeal_minor || got.zeal_major != want->zeal_major ||
-        got.debug != want->debug) {
+        got.survivor_age != want->survivor_age || got.debug != want->debug) {
         fprintf(stderr, "stress: options '%s' did not give the configuration they name\n", text);
         abort();
     }
@@ -3791,6 +4144,10 @@ void stress_params_randomize(stress_params *p, stress_source *src, bool fuzzing)
     p->config.zeal_major = stress_rnd(s, 3) == 0 ? 0 : 5 + (unsigned)stress_rnd(s, 400);
     p->config.major_min_bytes = major_mins[stress_rnd(s, 5)];
     p->config.growth_factor = 1.1 + (double)stress_rnd(s, 30) / 10.0;
+    /* Survivor aging half the time, mostly for a few minor GCs. */
+    p->config.survivor_age = stress_rnd(s, 2) == 0   ? 0
+                             : stress_rnd(s, 4) != 0 ? 1 + (unsigned)stress_rnd(s, 3)
+                                                     : 4 + (unsigned)stress_rnd(s, 12);
     p->config.debug = GROVE_DEBUG_VERIFY | GROVE_DEBUG_POISON;
     p->allow_oom = false;
     p->config.max_heap_size = SIZE_MAX;
@@ -3798,7 +4155,8 @@ void stress_params_randomize(stress_params *p, stress_source *src, bool fuzzing)
         p->allow_oom = true;
         /* Old space alone can hold a 256 KiB block per size class in use:
          * a few MiB over the nursery is tight enough to be reached. */
-        p->config.max_heap_size = p->config.nursery_size + ((1 + stress_rnd(s, 12)) << 20);
+        p->config.max_heap_size = p->config.nursery_size * (p->config.survivor_age ? 2 : 1) +
+                                  ((1 + stress_rnd(s, 12)) << 20);
     }
     /* An adaptive nursery, with targets low enough to shrink it too (it
      * adapts only at minor GCs that find it full: zeal off). */
@@ -3849,6 +4207,9 @@ void stress_totals_add(stress_totals *sum, const stress_totals *t)
     sum->cohorts_thinned += t->cohorts_thinned;
     sum->live_bytes_checks += t->live_bytes_checks;
     sum->live_bytes_after_major += t->live_bytes_after_major;
+    sum->kept_young_gcs += t->kept_young_gcs;
+    sum->kept_young_full += t->kept_young_full;
+    sum->aging_rounds += t->aging_rounds;
     sum->uninit_allocations += t->uninit_allocations;
     sum->card_writes += t->card_writes;
     sum->card_rewrites += t->card_rewrites;
@@ -3873,6 +4234,9 @@ static void free_ctx(ctx *c)
     free(c->sim_pend);
     free(c->sim_weak);
     free(c->thinned);
+    free(c->kept);
+    free(c->copied);
+    free(c->cand);
     free(c->work);
     free(c->amap_key);
     free(c->amap_val);
@@ -3902,6 +4266,18 @@ static void destroy_with_hooks(ctx *c)
     hook_ctx = NULL;
 }
 
+/* The survivor age the heap uses: the environment's options apply over the
+ * configuration as in grove_heap_create (which accepted them). */
+static unsigned effective_survivor_age(const grove_config *cfg)
+{
+    grove_config eff = *cfg;
+    const char *env[] = {getenv("GROVE_OPTIONS"), getenv("GROVE_DEBUG")};
+    for (unsigned i = 0; i < 2; i++)
+        if (env[i] && grove_config_parse(&eff, env[i], NULL) != GROVE_OK)
+            abort();
+    return eff.survivor_age;
+}
+
 void stress_run(const stress_params *p, stress_source *src, stress_totals *totals)
 {
     ctx *c = calloc(1, sizeof *c);
@@ -3924,6 +4300,7 @@ void stress_run(const stress_params *p, stress_source *src, stress_totals *total
     c->h = grove_heap_create(&cfg, &err);
     if (!c->h)
         fail(c, "grove_heap_create failed: %s: %s", grove_error_name(err.code), err.message);
+    c->survivor_age = effective_survivor_age(&cfg);
     register_types(c);
     if (grove_add_root_visitor(c->h, visit_vroots, c) != GROVE_OK)
         fail(c, "grove_add_root_visitor: %s", grove_last_error_message(c->h));

@@ -24,9 +24,17 @@
  * cleared, which ephemerons broken, what each guardian queues and which
  * cleanup hooks run; the check and the guardian and hook operations compare
  * those predictions with the heap. After a call whose last collection was a
- * minor GC (the nursery then empty; after a major GC, the one evacuating
- * its nursery), grove_stats.live_bytes must equal, exactly, the bytes of
- * the objects the model still has. Cohorts (objects of a few large size
+ * minor GC (the nursery then holding only what survivor aging kept young;
+ * after a major GC, the one evacuating its nursery), grove_stats.live_bytes
+ * must equal, exactly, the bytes of the old and large objects the model
+ * still has. With survivor aging the model knows each young object's age:
+ * what a minor GC kept young (read from the nursery as it ends) must be a
+ * survivor younger than survivor_age, one GC older in its header, within
+ * half the nursery, and a candidate it promoted must not have fitted; old
+ * objects have age 0, and the remembered set after a minor GC is exactly
+ * the old objects pointing at survivors kept young. Aging rounds keep old
+ * holders (carded arrays, weak boxes, ephemerons) pointing at young
+ * objects through several minor GCs, hashing, guarding and pinning them. Cohorts (objects of a few large size
  * classes spanning several old-space blocks, thinned at random and
  * refilled) and objects born pinned in old space give the lazy sweep partly
  * dead blocks to queue, promotions and allocations that sweep them, and
@@ -118,6 +126,9 @@ typedef struct stress_totals {
     uint64_t card_shared;     /* bursts storing young values on both sides of a shared card */
     uint64_t card_minors;     /* minor GCs that found a young value recorded by a card only */
     uint64_t cards_scanned;   /* grove_stats.remembered_cards_scanned at the run's end */
+    uint64_t kept_young_gcs;  /* survivor aging: minor GCs that kept survivors young */
+    uint64_t kept_young_full; /* of those, minor GCs whose room was too full for a candidate */
+    uint64_t aging_rounds;    /* aging rounds: old holders of young objects over minor GCs */
     bool stopped_early;       /* max_seconds reached */
 } stress_totals;
 
@@ -127,8 +138,9 @@ void stress_params_default(stress_params *p);
 
 /* Randomise the heap configuration and step count from `src` (seeded by the
  * run's seed for the soak, or the first bytes of a fuzzer input): nursery
- * size, zeal periods, major threshold, growth factor, sometimes a heap
- * limit. Verify and poison stay on. */
+ * size, zeal periods, major threshold, growth factor, survivor age (0 half
+ * the time), sometimes a heap limit or an adaptive nursery. Verify and
+ * poison stay on. */
 void stress_params_randomize(stress_params *p, stress_source *src, bool fuzzing);
 
 /* Run one heap from creation to destruction. Returns normally only if every

@@ -3,7 +3,7 @@
  *   grove_stress_<backend> [--seed N | --seeds A,B,...] [--steps N]
  *                          [--random-config] [--nursery BYTES] [--zeal-minor N]
  *                          [--zeal-major N] [--major-min BYTES] [--growth F]
- *                          [--max-heap BYTES] [--max-large BYTES] [--no-verify]
+ *                          [--survivor-age N] [--max-heap BYTES] [--max-large BYTES] [--no-verify]
  *                          [--no-poison] [--no-unwind] [--max-seconds S] [--trace]
  *                          [--quiet]
  *
@@ -18,7 +18,8 @@
  *                 weak-cleared=... guardian-queued=... cleanups=... pinned=... cohorts=...
  *                 live-bytes-checks=... live-bytes-after-major=... card-writes=...
  *                 card-rewrites=... card-shared=... card-minors=... cards-scanned=...
- *                 uninit-allocations=... stopped-early=0
+ *                 uninit-allocations=... kept-young-gcs=... kept-young-full=...
+ *                 aging-rounds=... stopped-early=0
  *
  * On a divergence the harness prints what differs, where, the last
  * operations and the command line that replays it, then aborts.
@@ -45,6 +46,7 @@ static void usage(FILE *f, const char *argv0)
             "  --zeal-major N      a major GC every N allocations (default 0: off)\n"
             "  --major-min BYTES   major GC threshold floor (default 1048576)\n"
             "  --growth F          growth factor (default 2.0)\n"
+            "  --survivor-age N    minor GCs survived young before promotion, 0-15 (default 0)\n"
             "  --max-heap BYTES    heap limit; GROVE_E_OOM becomes a valid outcome\n"
             "  --max-large BYTES   largest large object (default 131072)\n"
             "  --no-verify         turn the heap's verify mode off (on by default)\n"
@@ -94,10 +96,10 @@ static void replay_line(char *buf, size_t cap, const char *argv0, const stress_p
     }
     n += (size_t)snprintf(buf + n, cap - n,
                           " --steps %llu --nursery %zu --zeal-minor %u --zeal-major %u "
-                          "--major-min %zu --growth %g --max-large %zu",
+                          "--major-min %zu --growth %g --survivor-age %u --max-large %zu",
                           (unsigned long long)p->steps, p->config.nursery_size,
                           p->config.zeal_minor, p->config.zeal_major, p->config.major_min_bytes,
-                          p->config.growth_factor, p->max_large);
+                          p->config.growth_factor, p->config.survivor_age, p->max_large);
     if (p->allow_oom)
         n += (size_t)snprintf(buf + n, cap - n, " --max-heap %zu", p->config.max_heap_size);
     if (p->no_unwind)
@@ -116,7 +118,8 @@ int main(int argc, char **argv)
     const char *seeds = "1";
     /* Options given explicitly override --random-config's choices. */
     bool set_steps = false, set_nursery = false, set_zmin = false, set_zmaj = false,
-         set_major_min = false, set_growth = false, set_max_heap = false, set_max_large = false;
+         set_major_min = false, set_growth = false, set_max_heap = false, set_max_large = false,
+         set_age = false;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -158,6 +161,10 @@ int main(int argc, char **argv)
             NEED_VALUE();
             base.config.growth_factor = strtod(v, NULL);
             set_growth = true;
+        } else if (!strcmp(a, "--survivor-age")) {
+            NEED_VALUE();
+            base.config.survivor_age = (unsigned)parse_u64(v, a);
+            set_age = true;
         } else if (!strcmp(a, "--max-heap")) {
             NEED_VALUE();
             base.config.max_heap_size = (size_t)parse_u64(v, a);
@@ -231,11 +238,18 @@ int main(int argc, char **argv)
             }
             if (!set_max_large)
                 p.max_large = r.max_large;
+            if (!set_age)
+                p.config.survivor_age = r.config.survivor_age;
+            /* A limit chosen for another nursery still leaves its regions room. */
+            size_t nursery = p.config.nursery_size * (p.config.survivor_age ? 2 : 1);
+            if (!set_max_heap && p.allow_oom && p.config.max_heap_size < nursery + ((size_t)1 << 20))
+                p.config.max_heap_size = nursery + ((size_t)1 << 20);
         }
         p.config.debug = (verify ? GROVE_DEBUG_VERIFY : 0u) | (poison ? GROVE_DEBUG_POISON : 0u);
         char replay[512];
         bool exact = randomized && !(set_steps || set_nursery || set_zmin || set_zmaj ||
-                                     set_major_min || set_growth || set_max_heap || set_max_large);
+                                     set_major_min || set_growth || set_max_heap || set_max_large ||
+                                     set_age);
         replay_line(replay, sizeof replay, argv[0], &p, exact);
         p.replay = replay;
 
@@ -245,10 +259,10 @@ int main(int argc, char **argv)
             if (p.allow_oom)
                 snprintf(limit, sizeof limit, ", heap limit %zu", p.config.max_heap_size);
             printf("stress[%s] seed %llu: %llu steps, nursery %zu, zeal minor %u major %u, "
-                   "major-min %zu, growth %g%s%s%s%s\n",
+                   "major-min %zu, growth %g, survivor age %u%s%s%s%s\n",
                    GROVE_ROOTING_NAME, (unsigned long long)p.seed, (unsigned long long)p.steps,
                    p.config.nursery_size, p.config.zeal_minor, p.config.zeal_major,
-                   p.config.major_min_bytes, p.config.growth_factor, limit,
+                   p.config.major_min_bytes, p.config.growth_factor, p.config.survivor_age, limit,
                    verify ? ", verify" : "", poison ? ", poison" : "",
                    p.no_unwind ? ", no unwinds" : "");
         }
@@ -268,7 +282,9 @@ int main(int argc, char **argv)
                    "%llu live-bytes checks (%llu after a major GC)\n"
                    "  cards: %llu writes (%llu rewrites after a minor GC, %llu on shared cards), "
                    "%llu minor GCs with card-only young values, %llu cards scanned; "
-                   "%llu uninitialised allocations\n",
+                   "%llu uninitialised allocations\n"
+                   "  aging: %llu minor GCs kept survivors young (%llu with the room full), "
+                   "%llu aging rounds\n",
                    now_s() - s0, t.stopped_early ? " (time limit)" : "",
                    (unsigned long long)t.ops, (unsigned long long)t.allocations,
                    (unsigned long long)t.large_allocations, t.oom ? ", some refused: OOM" : "",
@@ -285,7 +301,8 @@ int main(int argc, char **argv)
                    (unsigned long long)t.live_bytes_after_major, (unsigned long long)t.card_writes,
                    (unsigned long long)t.card_rewrites, (unsigned long long)t.card_shared,
                    (unsigned long long)t.card_minors, (unsigned long long)t.cards_scanned,
-                   (unsigned long long)t.uninit_allocations);
+                   (unsigned long long)t.uninit_allocations, (unsigned long long)t.kept_young_gcs,
+                   (unsigned long long)t.kept_young_full, (unsigned long long)t.aging_rounds);
         fflush(stdout);
         stress_totals_add(&sum, &t);
     }
@@ -297,7 +314,8 @@ int main(int argc, char **argv)
            "taken=%llu resurrected=%llu cleanups=%llu pinned=%llu cohorts=%llu "
            "cohorts-thinned=%llu live-bytes-checks=%llu live-bytes-after-major=%llu "
            "card-writes=%llu card-rewrites=%llu card-shared=%llu card-minors=%llu "
-           "cards-scanned=%llu uninit-allocations=%llu stopped-early=%d seconds=%.2f\n",
+           "cards-scanned=%llu uninit-allocations=%llu kept-young-gcs=%llu kept-young-full=%llu "
+           "aging-rounds=%llu stopped-early=%d seconds=%.2f\n",
            GROVE_ROOTING_NAME, (unsigned long long)sum.runs, (unsigned long long)sum.ops,
            (unsigned long long)sum.allocations, (unsigned long long)sum.large_allocations,
            (unsigned long long)sum.oom, (unsigned long long)sum.barrier_stores,
@@ -315,6 +333,7 @@ int main(int argc, char **argv)
            (unsigned long long)sum.card_writes, (unsigned long long)sum.card_rewrites,
            (unsigned long long)sum.card_shared, (unsigned long long)sum.card_minors,
            (unsigned long long)sum.cards_scanned, (unsigned long long)sum.uninit_allocations,
-           sum.stopped_early ? 1 : 0, now_s() - t0);
+           (unsigned long long)sum.kept_young_gcs, (unsigned long long)sum.kept_young_full,
+           (unsigned long long)sum.aging_rounds, sum.stopped_early ? 1 : 0, now_s() - t0);
     return 0;
 }
