@@ -129,7 +129,7 @@ static GROVE_NOINLINE void evacuate_flagged(grove_tracer *t, void **slot, uint64
     void *copy = cell + 1;
     *hdr = (uint64_t)(uintptr_t)copy;
     forwarded(t, slot, copy);
-    grove_worklist_push(t->worklist, copy);
+    grove_worklist_push_reserved(t->worklist, copy);
     if (word & GROVE__HDR_EPH_KEY)
         grove_weak_key_live(t, hdr + 1); /* waiters know it by its nursery address */
 }
@@ -159,7 +159,7 @@ static void evacuate(grove_tracer *t, void **slot)
     forwarded(t, slot, copy);
     /* From the original, in cache; the copy's lines may still be coming. */
     prefetch_young_targets(t, (void *const *)(hdr + 1), word, 16);
-    grove_worklist_push(t->worklist, copy);
+    grove_worklist_push_reserved(t->worklist, copy);
 }
 
 /* Remembered set: the young slots of every marked card, then of every
@@ -197,10 +197,14 @@ static void drain(grove_collection *c)
 
 /* Begin: where survivors kept young go, and up to which age. Collections
  * that must empty the nursery (after a major GC, to pin an object) promote
- * every survivor. */
+ * every survivor. The worklist reserves a slot per object the nursery can
+ * hold (each takes grove__object_bytes(0) at least), so evacuate pushes
+ * each copy unchecked. */
 static void begin(grove_collection *c)
 {
     grove_heap *heap = c->heap;
+    grove_worklist_reserve(&heap->worklist,
+                           grove_nursery_used(&heap->nursery) / grove__object_bytes(0));
     bool promote_all = c->reason == GROVE_REASON_AFTER_MAJOR || c->reason == GROVE_REASON_PIN;
     c->max_age = promote_all ? 0 : heap->config.survivor_age;
     grove_nursery_survivor_space(&heap->nursery, &c->tracer.kept_start, &c->kept_limit);
@@ -215,6 +219,7 @@ static void reset_nursery(grove_collection *c)
 {
     grove_heap *heap = c->heap;
     size_t kept = c->tracer.kept_end - c->tracer.kept_start;
+    grove_worklist_reserve(&heap->worklist, 0);
     heap->stats.counters.bytes_allocated += grove_nursery_allocated(&heap->nursery);
     grove_nursery_reset(&heap->nursery, kept);
     heap->hashed_young = 0;

@@ -3,15 +3,28 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "errors.h"
 
-void grove_vec_grow(grove_vec *v)
+void grove_vec_reserve(grove_vec *v, size_t count)
 {
-    size_t cap = v->cap ? v->cap * 2 : 256;
-    void **items = realloc(v->items, cap * sizeof *items);
+    if (v->cap - v->len >= count)
+        return;
+    size_t cap = v->cap ? v->cap : 256;
+    while (cap - v->len < count) {
+        if (cap > SIZE_MAX / 2 / sizeof(void *))
+            grove_fatal("a collector work list cannot grow past %zu entries", cap);
+        cap *= 2;
+    }
+    /* Not realloc: it would copy the whole old capacity, faulting in the
+     * pages of a reservation never used; only the items count. */
+    void **items = malloc(cap * sizeof *items);
     if (!items)
         grove_fatal("out of memory growing a collector work list to %zu entries", cap);
+    if (v->len)
+        memcpy(items, v->items, v->len * sizeof *items);
+    free(v->items);
     v->items = items;
     v->cap = cap;
 }

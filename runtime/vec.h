@@ -13,7 +13,8 @@ typedef struct grove_vec {
     size_t cap;
 } grove_vec;
 
-void grove_vec_grow(grove_vec *v);
+/* Make room for at least `count` more items (growth by doubling). */
+void grove_vec_reserve(grove_vec *v, size_t count);
 void grove_vec_free(grove_vec *v);
 
 /* Sort by address, then look an item up by address (NULL if absent). */
@@ -23,7 +24,7 @@ void *grove_vec_find_sorted(const grove_vec *v, const void *item);
 static inline void grove_vec_push(grove_vec *v, void *item)
 {
     if (__builtin_expect(v->len == v->cap, 0))
-        grove_vec_grow(v);
+        grove_vec_reserve(v, 1);
     v->items[v->len++] = item;
 }
 
