@@ -2,6 +2,8 @@
 #define _POSIX_C_SOURCE 200809L /* fork, pipe, waitpid */
 #include "support.h"
 
+#include <grove/codegen.h>
+
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -155,6 +157,22 @@ grove_stats test_stats(grove_heap *heap)
     memset(&s, 0xee, sizeof s);
     grove_get_stats(heap, &s);
     return s;
+}
+
+void test_young_range(grove_heap *heap, uintptr_t *start, size_t *size)
+{
+    grove_codegen_abi abi;
+    ck_assert_int_eq(grove_codegen_abi_get(heap, GROVE_CODEGEN_ABI_VERSION, &abi), GROVE_OK);
+    memcpy(start, (const char *)heap + abi.young_start_offset, sizeof *start);
+    memcpy(size, (const char *)heap + abi.young_size_offset, sizeof *size);
+}
+
+bool test_is_young(grove_heap *heap, const void *p)
+{
+    uintptr_t start;
+    size_t size;
+    test_young_range(heap, &start, &size);
+    return (uintptr_t)p - start < size;
 }
 
 bool test_all_bytes(const void *p, size_t n, unsigned char byte)

@@ -184,6 +184,11 @@ size_t test_list_check(const struct pair *list, size_t n, uintptr_t first);
 
 grove_stats test_stats(grove_heap *heap);
 
+/* The young range generated code tests (grove/codegen.h): a pointer p is
+ * young iff p - *start < *size. */
+void test_young_range(grove_heap *heap, uintptr_t *start, size_t *size);
+bool test_is_young(grove_heap *heap, const void *p);
+
 bool test_all_bytes(const void *p, size_t n, unsigned char byte);
 /* A deterministic byte pattern depending on (seed, index). */
 unsigned char test_pattern(uint32_t seed, size_t i);

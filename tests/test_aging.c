@@ -9,29 +9,7 @@
  * watches. */
 #include "support.h"
 
-#include <grove/codegen.h>
-
-#include <string.h>
-
 #define AGE 3
-
-static grove_codegen_abi abi_of(grove_heap *h)
-{
-    grove_codegen_abi abi;
-    ck_assert_int_eq(grove_codegen_abi_get(h, GROVE_CODEGEN_ABI_VERSION, &abi), GROVE_OK);
-    return abi;
-}
-
-/* Young by the test generated code applies. */
-static bool young(grove_heap *h, const void *p)
-{
-    grove_codegen_abi abi = abi_of(h);
-    uintptr_t start;
-    size_t size;
-    memcpy(&start, (const char *)h + abi.young_start_offset, sizeof start);
-    memcpy(&size, (const char *)h + abi.young_size_offset, sizeof size);
-    return (uintptr_t)p - start < size;
-}
 
 /* Header bits 60-63 (grove.h). */
 static unsigned age_of(const void *object)
@@ -56,14 +34,14 @@ START_TEST(survivor_ages_then_promotes)
     grove_heap *h = aging_heap(&rec, AGE);
     grove_scope s = grove_scope_enter(h);
     GROVE_LOCAL(h, struct pair *, p, test_cons(h, FIX(1), FIX(2)));
-    ck_assert(young(h, GROVE_GET(h, p)));
+    ck_assert(test_is_young(h, GROVE_GET(h, p)));
     ck_assert_uint_eq(age_of(GROVE_GET(h, p)), 0);
     grove_stats before = test_stats(h);
     for (unsigned i = 1; i <= AGE; i++) {
         void *was = GROVE_GET(h, p);
         ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
         ck_assert_ptr_ne(GROVE_GET(h, p), was);
-        ck_assert(young(h, GROVE_GET(h, p)));
+        ck_assert(test_is_young(h, GROVE_GET(h, p)));
         ck_assert_uint_eq(age_of(GROVE_GET(h, p)), i);
         ck_assert_ptr_eq(GROVE_GET(h, p)->car, FIX(1));
     }
@@ -71,7 +49,7 @@ START_TEST(survivor_ages_then_promotes)
     ck_assert_uint_ge(kept.bytes_kept_young - before.bytes_kept_young, AGE * 24);
     ck_assert_uint_eq(kept.bytes_promoted, before.bytes_promoted);
     ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
-    ck_assert(!young(h, GROVE_GET(h, p)));
+    ck_assert(!test_is_young(h, GROVE_GET(h, p)));
     ck_assert_uint_eq(age_of(GROVE_GET(h, p)), 0);
     ck_assert_ptr_eq(GROVE_GET(h, p)->cdr, FIX(2));
     ck_assert_uint_eq(test_stats(h).bytes_promoted - kept.bytes_promoted, 24);
@@ -90,7 +68,7 @@ START_TEST(age_zero_promotes_at_once)
     grove_scope s = grove_scope_enter(h);
     GROVE_LOCAL(h, struct pair *, p, test_cons(h, FIX(1), NULL));
     ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
-    ck_assert(!young(h, GROVE_GET(h, p)));
+    ck_assert(!test_is_young(h, GROVE_GET(h, p)));
     ck_assert_uint_eq(test_stats(h).bytes_kept_young, 0);
     grove_scope_exit(h, s);
     grove_heap_destroy(h);
@@ -121,20 +99,20 @@ START_TEST(old_holder_stays_remembered)
     grove_scope s = grove_scope_enter(h);
     GROVE_LOCAL(h, struct pair *, holder, test_cons(h, NULL, NULL));
     ck_assert_int_eq(grove_collect_major(h), GROVE_OK); /* promotes every survivor */
-    ck_assert(!young(h, GROVE_GET(h, holder)));
+    ck_assert(!test_is_young(h, GROVE_GET(h, holder)));
     struct pair *target = test_cons(h, FIX(5), FIX(6));
     ck_assert_ptr_nonnull(target);
     grove_write(h, GROVE_GET(h, holder), &GROVE_GET(h, holder)->car, target);
     for (unsigned i = 1; i <= AGE; i++) {
         ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
         struct pair *now = GROVE_GET(h, holder)->car;
-        ck_assert(young(h, now));
+        ck_assert(test_is_young(h, now));
         ck_assert_uint_eq(age_of(now), i);
         ck_assert_ptr_eq(now->car, FIX(5));
         ck_assert_uint_eq(test_stats(h).remembered_set_size, 1);
     }
     ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
-    ck_assert(!young(h, GROVE_GET(h, holder)->car));
+    ck_assert(!test_is_young(h, GROVE_GET(h, holder)->car));
     ck_assert_ptr_eq(((struct pair *)GROVE_GET(h, holder)->car)->cdr, FIX(6));
     ck_assert_uint_eq(test_stats(h).remembered_set_size, 0);
     grove_scope_exit(h, s);
@@ -162,12 +140,12 @@ START_TEST(promoted_parent_of_young_child_is_remembered)
     grove_write(h, GROVE_GET(h, parent), &GROVE_GET(h, parent)->cdr, child); /* young to young */
     ck_assert_uint_eq(test_stats(h).remembered_set_size, 0);
     ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
-    ck_assert(!young(h, GROVE_GET(h, parent)));
-    ck_assert(young(h, GROVE_GET(h, parent)->cdr));
+    ck_assert(!test_is_young(h, GROVE_GET(h, parent)));
+    ck_assert(test_is_young(h, GROVE_GET(h, parent)->cdr));
     ck_assert_uint_eq(test_stats(h).remembered_set_size, 1);
     ck_assert_int_eq(grove_collect_minor(h), GROVE_OK); /* the child is promoted */
     struct pair *now = GROVE_GET(h, parent)->cdr;
-    ck_assert(!young(h, now));
+    ck_assert(!test_is_young(h, now));
     ck_assert_ptr_eq(now->car, FIX(2));
     ck_assert_uint_eq(test_stats(h).remembered_set_size, 0);
     grove_scope_exit(h, s);
@@ -186,20 +164,20 @@ START_TEST(carded_array_keeps_its_card)
     const size_t n = 2000;
     GROVE_LOCAL(h, void **, array, grove_alloc_array(h, tt.array, n));
     ck_assert_ptr_nonnull(GROVE_GET(h, array));
-    ck_assert(!young(h, GROVE_GET(h, array))); /* large: born old */
+    ck_assert(!test_is_young(h, GROVE_GET(h, array))); /* large: born old */
     struct pair *target = test_cons(h, FIX(9), NULL);
     ck_assert_ptr_nonnull(target);
     grove_write(h, GROVE_GET(h, array), &GROVE_GET(h, array)[1500], target);
     ck_assert_uint_eq(test_stats(h).remembered_cards, 1);
     for (int i = 0; i < 2; i++) {
         ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
-        ck_assert(young(h, GROVE_GET(h, array)[1500]));
+        ck_assert(test_is_young(h, GROVE_GET(h, array)[1500]));
         ck_assert_uint_eq(test_stats(h).remembered_cards, 1);
         ck_assert_uint_eq(test_stats(h).remembered_set_size, 0);
     }
     ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
     struct pair *now = GROVE_GET(h, array)[1500];
-    ck_assert(!young(h, now));
+    ck_assert(!test_is_young(h, now));
     ck_assert_ptr_eq(now->car, FIX(9));
     ck_assert_uint_eq(test_stats(h).remembered_cards, 0);
     grove_scope_exit(h, s);
@@ -235,7 +213,7 @@ START_TEST(old_weak_box_follows_young_target)
     grove_write(h, GROVE_GET(h, box), &GROVE_GET(h, box)[0], GROVE_GET(h, target));
     for (int i = 0; i < 2; i++) {
         ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
-        ck_assert(young(h, GROVE_GET(h, target)));
+        ck_assert(test_is_young(h, GROVE_GET(h, target)));
         ck_assert_ptr_eq(grove_weak_box_get(GROVE_GET(h, box)), GROVE_GET(h, target));
         ck_assert_uint_eq(test_stats(h).remembered_set_size, 1);
     }
@@ -269,12 +247,12 @@ START_TEST(hash_and_guardian_follow_aging)
         ck_assert_uint_eq(grove_object_size(GROVE_GET(h, p)), sizeof(struct pair));
         ck_assert_ptr_eq(GROVE_GET(h, p)->car, FIX(4));
         if (i == 2) {
-            ck_assert(young(h, GROVE_GET(h, dies)));
+            ck_assert(test_is_young(h, GROVE_GET(h, dies)));
             GROVE_SET(h, dies, NULL);
         }
         ck_assert_uint_eq(grove_guardian_queued(g), i >= 3 ? 1 : 0);
     }
-    ck_assert(!young(h, GROVE_GET(h, p)));
+    ck_assert(!test_is_young(h, GROVE_GET(h, p)));
     struct pair *back = grove_guardian_take(h, g);
     ck_assert_ptr_nonnull(back);
     ck_assert_ptr_eq(back->car, FIX(8));
@@ -295,18 +273,18 @@ START_TEST(pin_and_major_promote_every_age)
     GROVE_LOCAL(h, struct pair *, a, test_cons(h, FIX(1), NULL));
     GROVE_LOCAL(h, struct pair *, b, test_cons(h, FIX(2), NULL));
     ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
-    ck_assert(young(h, GROVE_GET(h, a)));
+    ck_assert(test_is_young(h, GROVE_GET(h, a)));
     struct pair *pinned = grove_pin(h, GROVE_GET(h, a));
     ck_assert_ptr_nonnull(pinned);
-    ck_assert(!young(h, pinned));
+    ck_assert(!test_is_young(h, pinned));
     ck_assert_ptr_eq(pinned, GROVE_GET(h, a));
     ck_assert_ptr_eq(pinned->car, FIX(1));
-    ck_assert(!young(h, GROVE_GET(h, b))); /* the pin's minor GC promoted everything */
+    ck_assert(!test_is_young(h, GROVE_GET(h, b))); /* the pin's minor GC promoted everything */
     GROVE_LOCAL(h, struct pair *, c, test_cons(h, FIX(3), NULL));
     ck_assert_int_eq(grove_collect_minor(h), GROVE_OK);
-    ck_assert(young(h, GROVE_GET(h, c)));
+    ck_assert(test_is_young(h, GROVE_GET(h, c)));
     ck_assert_int_eq(grove_collect_major(h), GROVE_OK);
-    ck_assert(!young(h, GROVE_GET(h, c)));
+    ck_assert(!test_is_young(h, GROVE_GET(h, c)));
     ck_assert_uint_eq(age_of(GROVE_GET(h, c)), 0);
     ck_assert_ptr_eq(GROVE_GET(h, c)->car, FIX(3));
     ck_assert_int_eq(grove_unpin(h, pinned), GROVE_OK);

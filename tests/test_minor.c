@@ -2,8 +2,6 @@
  * preserved through roots, immediates are left alone, promotion is counted. */
 #include "support.h"
 
-#include <grove/codegen.h>
-
 #include <string.h>
 
 START_TEST(rooted_object_moves)
@@ -396,11 +394,10 @@ static grove_heap *adaptive_heap(test_errors *rec, size_t max, uint64_t target_n
  * reload it: the range changes with the nursery). */
 static size_t nursery_now(grove_heap *h)
 {
-    grove_codegen_abi abi;
-    ck_assert_int_eq(grove_codegen_abi_get(h, GROVE_CODEGEN_ABI_VERSION, &abi), GROVE_OK);
-    size_t young;
-    memcpy(&young, (const char *)h + abi.young_size_offset, sizeof young);
-    return young;
+    uintptr_t start;
+    size_t size;
+    test_young_range(h, &start, &size);
+    return size;
 }
 
 static void count_full_nursery(grove_heap *heap, const grove_event *e, void *data)
