@@ -9,6 +9,8 @@
  * object of a registered type (or a nursery object, if a major GC could not
  * evacuate the nursery); nothing points into an evacuated nursery, whose
  * remembered set is then empty.
+ * Both: the nursery's ages (kept survivors 1 to survivor_age, the rest 0),
+ * and after a GC that no reachable old or large object has an age.
  * A violation aborts with a message naming the object and the slot. */
 #include "errors.h"
 #include "heap.h"
@@ -42,13 +44,25 @@ _Noreturn static void violation(grove_tracer *t, void **slot, const char *what)
     grove_fatal("verify (%s): root slot %p holds %p: %s", v->when, (void *)slot, *slot, what);
 }
 
-static void collect_nursery_objects(grove_heap *heap, grove_vec *out)
+/* Lists the nursery's objects and checks their ages: the survivors the
+ * last minor GC kept young, at the start, have survived 1 to survivor_age
+ * minor GCs; the objects allocated since, none. */
+static void collect_nursery_objects(grove_heap *heap, grove_vec *out, const char *when)
 {
-    for (uintptr_t p = heap->nursery.start; p < heap->fast.alloc_ptr;) {
+    const grove_nursery *n = &heap->nursery;
+    for (uintptr_t p = n->start; p < heap->fast.alloc_ptr;) {
+        uint64_t hdr = *(uint64_t *)p;
         grove_vec_push(out, (uint64_t *)p + 1);
-        size_t words = grove_hdr_words(*(uint64_t *)p);
+        size_t words = grove_hdr_words(hdr);
         if (words == 0)
-            grove_fatal("verify: nursery object at %p has size 0", (void *)p);
+            grove_fatal("verify (%s): nursery object at %p has size 0", when, (void *)p);
+        unsigned age = grove_hdr_age(hdr);
+        bool kept = p < n->kept_end;
+        if (kept ? age == 0 || age > heap->config.survivor_age : age != 0)
+            grove_fatal("verify (%s): nursery object %p of type '%s' has age %u, %s", when,
+                        (void *)((uint64_t *)p + 1), type_name(heap, (uint64_t *)p + 1), age,
+                        kept ? "kept young by the last minor GC (1 to survivor_age expected)"
+                             : "allocated since the last minor GC (0 expected)");
         p += words * 8;
     }
 }
@@ -77,7 +91,7 @@ void grove_verify_remembered(grove_heap *heap)
 {
     GROVE_ASSERT(heap->in_gc, "verify runs visitors: the caller holds in_gc");
     verify_state v = {.when = "before minor GC"};
-    collect_nursery_objects(heap, &v.nursery);
+    collect_nursery_objects(heap, &v.nursery, v.when);
     grove_tracer t;
     grove_tracer_init(&t, heap, check_young, GROVE_TRACE_YOUNG, &v);
     grove_visit_roots(heap, &t);
@@ -91,7 +105,9 @@ void grove_verify_remembered(grove_heap *heap)
 /* ---- after a GC ------------------------------------------------------------ */
 
 /* Where a reachable object is: young, large, or old; aborts if nowhere. */
-static enum { IN_NURSERY, IN_LARGE, IN_OLD } locate(grove_tracer *t, void **slot)
+typedef enum { IN_NURSERY, IN_LARGE, IN_OLD } object_place;
+
+static object_place locate(grove_tracer *t, void **slot)
 {
     verify_state *v = t->data;
     void *p = *slot;
@@ -120,10 +136,13 @@ static void check_reachable(grove_tracer *t, void **slot)
 {
     verify_state *v = t->data;
     void *p = *slot;
-    bool waits_for_sweep = locate(t, slot) == IN_OLD && grove_block_of(p)->unswept;
+    object_place where = locate(t, slot);
+    bool waits_for_sweep = where == IN_OLD && grove_block_of(p)->unswept;
     uint64_t *hdr = grove__header(p);
     if (grove_hdr_type(*hdr) >= t->heap->types.count)
         violation(t, slot, "object header has an unknown type id");
+    if (where != IN_NURSERY && grove_hdr_age(*hdr))
+        violation(t, slot, "an old object has a nonzero age (promotion clears it)");
     /* Marks are cleared by the sweep, which has not reached every block yet. */
     if ((*hdr & GROVE__HDR_MARK) && !waits_for_sweep)
         violation(t, slot, "object left marked after the collection");
@@ -186,7 +205,7 @@ void grove_verify_heap(grove_heap *heap, const char *when)
     GROVE_ASSERT(heap->in_gc, "verify runs visitors: the caller holds in_gc");
     verify_state v = {.when = when};
     /* A major GC that could not evacuate the nursery leaves it populated. */
-    collect_nursery_objects(heap, &v.nursery);
+    collect_nursery_objects(heap, &v.nursery, v.when);
     size_t logged = grove_remembered_count(&heap->remembered);
     if (!v.nursery.len && logged)
         grove_fatal("verify (%s): remembered set holds %zu objects with an empty nursery", when,

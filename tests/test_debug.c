@@ -215,6 +215,51 @@ START_TEST(stale_young_pointer_stored_caught_by_verify)
 }
 END_TEST
 
+/* Ages, as a stray write into a header would leave them (bits 60-63,
+ * grove.h): verify checks that objects allocated since the last minor GC
+ * have age 0, those it kept young 1 to survivor_age, old objects 0. */
+enum forged_age { YOUNG_AGED, KEPT_AGE_ZERO, OLD_AGED };
+
+static void set_age(void *object, unsigned age)
+{
+    uint64_t *hdr = (uint64_t *)object - 1;
+    *hdr = (*hdr & ~((uint64_t)15 << 60)) | (uint64_t)age << 60;
+}
+
+static void forge_age(void *which)
+{
+    enum forged_age kind = *(const enum forged_age *)which;
+    grove_config c;
+    test_default_config(&c);
+    c.debug = GROVE_DEBUG_VERIFY;
+    c.survivor_age = kind == KEPT_AGE_ZERO ? 2 : 0;
+    grove_heap *h = test_heap_config(&c, NULL);
+    grove_scope s = grove_scope_enter(h);
+    GROVE_LOCAL(h, struct pair *, p, test_cons(h, FIX(1), NULL));
+    if (kind != YOUNG_AGED)
+        ck_assert_int_eq(grove_collect_minor(h), GROVE_OK); /* kept young, or promoted */
+    set_age(GROVE_GET(h, p), kind == YOUNG_AGED ? 2 : kind == OLD_AGED ? 1 : 0);
+    grove_collect_minor(h); /* verify aborts */
+    grove_scope_exit(h, s);
+}
+
+START_TEST(verify_catches_wrong_ages)
+{
+    enum forged_age kind = YOUNG_AGED;
+    test_expect_abort(forge_age, &kind,
+                      "grove: fatal: verify (before minor GC): nursery object ... of type 'pair' "
+                      "has age 2, allocated since the last minor GC (0 expected)");
+    kind = KEPT_AGE_ZERO;
+    test_expect_abort(forge_age, &kind,
+                      "grove: fatal: verify (before minor GC): nursery object ... of type 'pair' "
+                      "has age 0, kept young by the last minor GC (1 to survivor_age expected)");
+    kind = OLD_AGED;
+    test_expect_abort(forge_age, &kind,
+                      "grove: fatal: verify (after minor GC): root slot ... holds ...: an old "
+                      "object has a nonzero age (promotion clears it)");
+}
+END_TEST
+
 /* A varied workload under verify + poison: nothing trips. */
 START_TEST(verify_and_poison_workload)
 {
@@ -426,6 +471,7 @@ static Suite *debug_suite(void)
     tcase_add_test(tc, env_verify_catches_missing_barrier);
     tcase_add_test(tc, verify_passes_with_barrier);
     tcase_add_test(tc, verify_catches_store_outside_marked_card);
+    tcase_add_test(tc, verify_catches_wrong_ages);
     tcase_add_test(tc, verify_and_poison_workload);
     tcase_add_test(tc, poison_allocations_still_zeroed);
     tcase_add_test(tc, stale_young_pointer_does_not_alias);
