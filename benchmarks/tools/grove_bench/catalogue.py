@@ -19,7 +19,9 @@ MEMCPY = "memcpy"
 SCHEME_TESTS = os.path.join(ROOT, "examples", "scheme", "tests")
 
 # Short, noisy benchmarks get more runs; the long binary-trees fewer.
-FULL_REPS = {"binary-trees": 3, "gcbench": 10, "churn": 7}
+# pause-scaling is one long run (about 20 s per backend) that already waits for
+# several major GCs at every size.
+FULL_REPS = {"binary-trees": 3, "gcbench": 10, "churn": 7, "pause-scaling": 1}
 FULL_REPS_DEFAULT = 5
 QUICK_REPS = 3
 
@@ -28,10 +30,11 @@ QUICK_REPS = 3
 class Benchmark:
     """One benchmark and how to read its result.
 
-    kind is "macro" (metric wall_s), "micro" (per_op_ns), "series"
-    (rootscan, per_root_ns: its own table and plot) or "machine" (memcpy,
-    gbps: a property of the machine, higher is better). stem names the
-    executable: bench_<stem>_<variant>, or scheme_<variant> for "scheme".
+    kind is "macro" (metric wall_s), "micro" (per_op_ns), "series" (a
+    curve with its own table and plot: rootscan, per_root_ns; pause-scaling,
+    per_mib_us) or "machine" (memcpy, gbps: a property of the machine,
+    higher is better). stem names the executable: bench_<stem>_<variant>,
+    or scheme_<variant> for "scheme".
     """
 
     id: str
@@ -99,6 +102,10 @@ BENCHMARKS = (
               ("16", "20000", "10", "2"),
               "GCOld (Detlefs/Clinger): 64 MiB of old trees, young subtrees stored into them, "
               "10 short-lived per promoted, 2 swaps per step"),
+    Benchmark("queue", "queue", GROVE, "macro", "wall_s", ("run", "128", "100000", "256"),
+              ("run", "16", "20000", "256"),
+              "queue of lists (Clinger): 128 MiB live of 256-cell lists, each promoted and dying old, "
+              "100,000 steps"),
     Benchmark("recursion", "roots", GROVE, "micro", "per_op_ns", ("recursion", "1000000"),
               ("recursion", "200000"),
               "recursion holding one root per frame, a cons per frame (ns/frame)"),
@@ -128,6 +135,10 @@ BENCHMARKS = (
       for count, label in ((10000, "10k"), (100000, "100k"), (1000000, "1M"))),
     Benchmark("rootscan", "roots", GROVE, "series", "per_root_ns", ("rootscan", "1000000"),
               ("rootscan", "1000000"), "minor GC time vs live roots (10 to 1,000,000)"),
+    Benchmark("pause-scaling", "queue", GROVE, "series", "per_mib_us", ("scaling",),
+              ("scaling", "8", "16", "32"),
+              "major GC pause vs live heap: the queue of lists at 50 to 1,024 MiB live, 3 major GCs "
+              "at each size (µs/MiB: slope of the p50)"),
     _interpreter("fib", "fib 30"),
     _interpreter("tak", "tak 24 16 8"),
     _interpreter("nqueens", "10 queens"),

@@ -42,7 +42,8 @@ def parse_args(argv=None):
                     help="compare two saved results (a results.json or its run directory)")
     ap.add_argument("--compare-out", metavar="FILE", help="with --compare: also write a Markdown table")
     ap.add_argument("--reps", type=int,
-                    help="runs per benchmark (default 5; gcbench 10, churn 7, binary-trees 3; quick 3)")
+                    help="runs per benchmark (default 5; gcbench 10, churn 7, binary-trees 3, "
+                         "pause-scaling 1; quick 3)")
     ap.add_argument("--only", action="append", metavar="REGEX",
                     help="only benchmarks whose id matches (repeatable; the memcpy bandwidth, the yardstick "
                          "of the copy throughput, runs with any Grove benchmark). Ids: "

@@ -10,7 +10,7 @@ from .formatting import fmt_metric, md_table, text_table
 from .stats import MIN_CHANGE_PCT, compare_samples
 
 METRIC_NAMES = {"wall_s": "wall time", "per_op_ns": "ns per op", "per_root_ns": "ns per root",
-                "gbps": "bandwidth"}
+                "per_mib_us": "µs per MiB", "gbps": "bandwidth"}
 HIGHER_IS_BETTER = ("gbps",)
 HEADER = ["Benchmark", "Variant", "Metric", "A", "B", "Change", "Noise ±", "Verdict"]
 PAUSE_MIN_CHANGE_PCT = 10.0  # pause p99s are compared run by run and vary more

@@ -21,18 +21,32 @@ def fmt_num(v, digits=3):
     return f"{v:.{digits}f}"
 
 
+# The series rows' metrics, as the table and the progress lines name them.
+SERIES_UNITS = {"per_root_ns": "ns/root", "per_mib_us": "µs/MiB"}
+
+
 def fmt_metric(v, metric):
     """A figure with its unit: seconds for wall_s, ns for the per-op metrics,
-    GB/s for gbps."""
+    µs for per_mib_us, GB/s for gbps."""
     if v is None:
         return "-"
     if metric == "wall_s":
         return f"{v:.3f} s" if v < 10 else f"{v:.2f} s"
     if metric in ("per_op_ns", "per_root_ns"):
         return f"{fmt_num(v)} ns"
+    if metric == "per_mib_us":
+        return f"{fmt_num(v)} µs"
     if metric == "gbps":
         return f"{v:.2f} GB/s"
     return fmt_num(v)
+
+
+def fmt_headline(v, metric):
+    """A row's main figure in the table and the progress lines: a series
+    metric with its full unit (ns/root), any other as fmt_metric writes it."""
+    if metric in SERIES_UNITS:
+        return f"{fmt_num(v)} {SERIES_UNITS[metric]}"
+    return fmt_metric(v, metric)
 
 
 def md_table(header, body):

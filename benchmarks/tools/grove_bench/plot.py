@@ -10,7 +10,7 @@ from .console import say
 from .summary import row_of
 
 # The macro benchmarks (and recursion, which collects) whose pauses and wall times are plotted.
-PLOTTED = ("gcbench", "binary-trees", "churn", "gcold", "recursion")
+PLOTTED = ("gcbench", "binary-trees", "churn", "gcold", "queue", "recursion")
 STYLE = {"indexed": 1, "intrusive": 2, "glibc": 3, "jemalloc": 4, "bdw": 5, "ocaml": 6}
 COLORS = {"indexed": "#1f77b4", "intrusive": "#d62728", "glibc": "#7f7f7f", "jemalloc": "#2ca02c",
           "bdw": "#9467bd", "ocaml": "#ff7f0e"}
@@ -62,7 +62,7 @@ def write_pause_data(results, data_dir):
 def write_rootscan_data(rows, data_dir):
     sets = []
     for r in rows:
-        if r["kind"] != "series":
+        if r["bench"] != "rootscan":
             continue
         for s in ("stack", "persistent"):
             fn = os.path.join(data_dir, f"rootscan-{r['variant']}-{s}.dat")
@@ -71,6 +71,32 @@ def write_rootscan_data(rows, data_dir):
                     if p["roots"] > 0:
                         f.write(f"{p['roots']} {p['gc_ns'] / 1000:.3f}\n")
             sets.append((f"{r['variant']}, {'scoped locals' if s == 'stack' else 'persistent'}", fn))
+    return sets
+
+
+# The pause-scaling percentiles: (key of a point, label, data file column,
+# dash type, point type).
+PAUSE_SCALING_LINES = (("p50_ns", "p50", 2, 1, 7), ("p99_ns", "p99", 3, 2, 5),
+                       ("max_ns", "max", 4, 3, 9))
+
+
+def write_pause_scaling_data(rows, data_dir):
+    """A file per backend, a line per live size with a major GC: live MiB,
+    then the major pause p50, p99 and max in ms. Returns [(variant, file)]
+    for the backends with at least one such size."""
+    sets = []
+    for r in rows:
+        if r["bench"] != "pause-scaling":
+            continue
+        points = [p for p in r["series"] if p["p50_ns"] is not None]
+        if not points:
+            continue
+        fn = os.path.join(data_dir, f"pause-scaling-{r['variant']}.dat")
+        with open(fn, "w") as f:
+            for p in points:
+                ms = " ".join(f"{p[line[0]] / 1e6:.3f}" for line in PAUSE_SCALING_LINES)
+                f.write(f"{p['live_mib']} {ms}\n")
+        sets.append((r["variant"], fn))
     return sets
 
 
@@ -132,6 +158,22 @@ def rootscan_script(out, scan_sets):
         f"dt {1 if 'scoped' in label else 2} title {gp_str(label)}" for label, fn in scan_sets) + "\n"
 
 
+def pause_scaling_script(out, scaling_sets):
+    """Major GC pause against live MiB, both axes linear from 0 (a pause
+    proportional to the live size is a straight line through the origin):
+    a line per backend and percentile."""
+    if not scaling_sets:
+        return None
+    s = TERMINAL.format(w=800, h=480, out=gp_str(out))
+    s += ("set title 'Major GC pause against live heap (queue of lists, steady phase of each size)'\n"
+          "set xlabel 'live heap (MiB)'\nset ylabel 'major GC pause (ms)'\n"
+          "set xrange [0:*]\nset yrange [0:*]\n")
+    return s + "plot " + ", \\\n  ".join(
+        f"{gp_str(fn)} using 1:{col} with linespoints lw 2 pt {pt} lc rgb {gp_str(COLORS[variant])} "
+        f"dt {dt} title {gp_str(f'{variant} {label}')}"
+        for variant, fn in scaling_sets for _, label, col, dt, pt in PAUSE_SCALING_LINES) + "\n"
+
+
 def wall_script(out, wall_files):
     if not wall_files:
         return None
@@ -191,6 +233,9 @@ def plot_all(doc, results, plot_dir):
          pauses_script(os.path.join(plot_dir, "pauses.svg"), write_pause_data(results, data_dir))),
         ("rootscan.svg", "Minor GC time against number of live roots",
          rootscan_script(os.path.join(plot_dir, "rootscan.svg"), write_rootscan_data(rows, data_dir))),
+        ("pause-scaling.svg", "Major GC pause against live heap",
+         pause_scaling_script(os.path.join(plot_dir, "pause-scaling.svg"),
+                              write_pause_scaling_data(rows, data_dir))),
         ("wall.svg", "Wall time per benchmark and variant",
          wall_script(os.path.join(plot_dir, "wall.svg"), write_wall_data(rows, data_dir))),
         ("micro.svg", "Rooting micro benchmarks",

@@ -4,7 +4,7 @@ import csv
 
 from .catalogue import BENCHMARKS, GROVE
 from .console import say
-from .formatting import fmt_metric, fmt_num, md_table, text_table
+from .formatting import fmt_headline, fmt_num, md_table, text_table
 from .probe import PROBES
 from .stats import DISTURB_RETRIES
 
@@ -37,7 +37,7 @@ def _copy_cell(gc):
 def table_row(r):
     """One row of the results table, as text cells."""
     gc = r["gc"]
-    med = f"{fmt_num(r['median'])} ns/root" if r["metric"] == "per_root_ns" else fmt_metric(r["median"], r["metric"])
+    med = fmt_headline(r["median"], r["metric"])
     spread = "-" if r["spread_pct"] is None else f"{r['spread_pct']:.1f}%"
     ratio = "-" if r["ratio_to_indexed"] is None else f"{r['ratio_to_indexed']:.2f}x"
     n = str(r["n"]) + (f" ({r['disturbed_runs']} busy)" if r.get("disturbed_runs") else "")
@@ -156,7 +156,7 @@ def _series_cell(q):
 
 
 def _root_scan(rows, h2):
-    rs = [r for r in rows if r["kind"] == "series"]
+    rs = [r for r in rows if r["bench"] == "rootscan"]
     if not rs:
         return []
     header, cols = ["Roots"], []
@@ -169,6 +169,40 @@ def _root_scan(rows, h2):
     return [f"{h2} Minor GC time against live roots", "",
             "Roots all hold one old object, so the minor GC's work is the root scan itself "
             "(plus a fixed cost, the 0-root point). Per-root cost = (time − time at 0 roots) / roots.",
+            "", md_table(header, body), ""]
+
+
+def _ms_cell(ns):
+    return "-" if ns is None else fmt_num(ns / 1e6)
+
+
+def _pause_scaling_cells(q):
+    """A backend's cells at one live size: major p50 / p99 / max (ms), the
+    number of major GCs they are taken from, minor p99 (ms)."""
+    if q is None:
+        return ["-", "-", "-"]
+    trio = "-" if q["p50_ns"] is None else " / ".join(_ms_cell(q[k]) for k in ("p50_ns", "p99_ns", "max_ns"))
+    return [trio, fmt_num(q["major_count"]), _ms_cell(q["minor_p99_ns"])]
+
+
+def _pause_scaling(rows, h2):
+    rs = [r for r in rows if r["bench"] == "pause-scaling"]
+    if not rs:
+        return []
+    header = ["Live MiB"]
+    for r in rs:
+        header += [f"{r['variant']} major p50 / p99 / max (ms)", f"{r['variant']} majors",
+                   f"{r['variant']} minor p99 (ms)"]
+    by_size = [{q["live_mib"]: q for q in r["series"]} for r in rs]
+    sizes = sorted(set().union(*by_size))
+    body = [[f"{mib:,}"] + [c for points in by_size for c in _pause_scaling_cells(points.get(mib))]
+            for mib in sizes]
+    return [f"{h2} Major GC pause against live heap", "",
+            "The queue of lists (benchmarks/grove/queue.c) on one heap, grown to each live size in turn; "
+            "at each size it runs until 3 major GCs have happened (at most 8 turns of the queue), and "
+            "the pauses are those of that steady phase only (median of the runs). Every list is "
+            "promoted and dies old, so each major GC marks the whole live heap: this is the pause "
+            "incremental marking would bound.",
             "", md_table(header, body), ""]
 
 
@@ -232,5 +266,6 @@ def report_markdown(doc, plot_prefix="plots/", heading="#"):
     h2 = heading + "#"
     rows = doc["summary"]
     return "\n".join(_header(doc, heading) + _results(rows, h2) + _targets(doc, h2)
-                     + _root_scan(rows, h2) + _probes(doc["probes"], h2) + _plots(doc, h2, plot_prefix)
+                     + _root_scan(rows, h2) + _pause_scaling(rows, h2) + _probes(doc["probes"], h2)
+                     + _plots(doc, h2, plot_prefix)
                      + _failures(doc, h2) + _benchmarks(rows, h2))

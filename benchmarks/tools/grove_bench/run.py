@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from . import catalogue, stats
 from .console import BenchError, say
-from .formatting import fmt_metric, fmt_num
+from .formatting import fmt_headline
 
 RUN_TIMEOUT_S = 600
 TICK_HZ = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
@@ -176,9 +176,7 @@ class Progress:
             say("      " + line)
 
     def done(self, job, result):
-        metric = job.bench.metric
-        shown = fmt_metric(result.get(metric), metric) if metric != "per_root_ns" else \
-            f"{fmt_num(result.get('per_root_ns'))} ns/root"
+        shown = fmt_headline(result.get(job.bench.metric), job.bench.metric)
         note = "   [machine busy: figure suspect]" if result["disturbed"] else ""
         print(f"{self.cr}{self.label}  {shown:>12}   (elapsed {time.time() - self.t_start:5.0f} s){note}",
               flush=True)

@@ -85,6 +85,26 @@ def root_series(runs):
     return out
 
 
+PAUSE_POINT_KEYS = ("major_count", "p50_ns", "p99_ns", "max_ns", "minor_p99_ns")
+
+
+def pause_series(runs):
+    """The pause-scaling points, one per live size in increasing order: the
+    median over the runs of the major GC count and of the major pause
+    p50/p99/max and minor p99 (ns) of that size's steady phase. A size
+    without a major GC has None for its major pauses."""
+    points = {}
+    for r in runs:
+        for p in r.get("series", []):
+            points.setdefault(p["live_mib"], []).append(p)
+    return [dict({"live_mib": mib}, **{key: median([p.get(key) for p in ps]) for key in PAUSE_POINT_KEYS})
+            for mib, ps in sorted(points.items())]
+
+
+# How each series benchmark's runs become its row's "series".
+SERIES = {"rootscan": root_series, "pause-scaling": pause_series}
+
+
 def gc_figures(runs, pauses):
     """The GC columns of a row, from whichever collector's figures its runs carry."""
     grove, bdw, ocaml = ([r[key] for r in runs if key in r] for key in ("grove", "bdw", "ocaml"))
@@ -113,7 +133,7 @@ def summary_row(bench, variant, entry):
         row["baseline_ns"] = median([r.get("baseline_ns") for r in runs])
     row["gc"] = gc_figures(runs, entry.get("pauses", {}))
     if bench.kind == "series":
-        row["series"] = root_series(runs)
+        row["series"] = SERIES[bench.id](runs)
     return row
 
 
