@@ -2547,7 +2547,8 @@ static bool cohort_member(ctx *c, rref r, size_t i, size_t bytes)
     uint64_t *w = g;
     if (type == T_BYTES) {
         w[0] = o->w[0] = o->id;
-        w[o->nwords - 1] = o->w[o->nwords - 1] = fill_rand(c);
+        if (o->nwords > 1) /* an 8-byte one has room for its id only */
+            w[o->nwords - 1] = o->w[o->nwords - 1] = fill_rand(c);
     } else {
         w[0] = o->w[0] = FIXNUM(o->id);
         size_t j = 1 + (size_t)RND(c->m.o[sidx].nwords - 1);
