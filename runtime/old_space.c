@@ -127,6 +127,7 @@ static void sweep_first(grove_old_space *old, grove_size_class *sc, grove_block 
 {
     grove_block *b = *list;
     *list = b->next;
+    old->waiting--;
     sc->unswept_free_cells -= cells_used(b) - b->marked;
     sweep_block(old, sc, b);
     b->next = sc->blocks;
@@ -170,18 +171,30 @@ void *grove_old_alloc_slow(grove_old_space *old, unsigned size_class)
     return cell;
 }
 
-void grove_old_finish_sweep(grove_old_space *old)
+size_t grove_old_sweep_waiting(grove_old_space *old, size_t max_blocks)
 {
+    size_t swept = 0;
     for (unsigned c = 0; c < GROVE_SIZE_CLASSES; c++) {
         grove_size_class *sc = &old->classes[c];
-        while (sc->unswept)
+        for (; sc->unswept && swept < max_blocks; swept++)
             sweep_first(old, sc, &sc->unswept);
-        while (sc->unswept_full)
+        for (; sc->unswept_full && swept < max_blocks; swept++) {
             sweep_first(old, sc, &sc->unswept_full);
+            old->full_waiting--;
+        }
+        if (swept == max_blocks)
+            return swept;
         GROVE_ASSERT(sc->unswept_free_cells == 0, "a class with no waiting block has none to free");
     }
+    GROVE_ASSERT(old->full_waiting == 0, "full_waiting counts the blocks on the unswept_full lists");
+    return swept;
+}
+
+
+void grove_old_finish_sweep(grove_old_space *old)
+{
+    grove_old_sweep_waiting(old, SIZE_MAX);
     old->marked_bytes = 0;
-    old->full_waiting = 0;
 }
 
 static void release_block(grove_old_space *old, grove_size_class *sc, grove_block *b)
@@ -213,11 +226,13 @@ static void queue_class(grove_old_space *old, grove_size_class *sc)
             b->next = sc->blocks;
             sc->blocks = b;
         } else if (cells_used(b) > b->marked) {
+            old->waiting++;
             b->unswept = true;
             sc->unswept_free_cells += cells_used(b) - b->marked;
             b->next = sc->unswept;
             sc->unswept = b;
         } else {
+            old->waiting++;
             b->unswept = true;
             b->next = sc->unswept_full;
             sc->unswept_full = b;
@@ -297,8 +312,8 @@ bool grove_old_contains_object(const grove_vec *sorted_blocks, const void *p)
            (*(const uint64_t *)cell & GROVE__HDR_LIVE) && grove_block_cell_live(b, (const uint64_t *)cell);
 }
 
-static size_t verify_list(const grove_size_class *sc, const grove_block *b, bool unswept,
-                          const char *when)
+static size_t verify_list(const grove_old_space *old, const grove_size_class *sc,
+                          const grove_block *b, bool unswept, const char *when)
 {
     size_t free_cells = 0;
     for (; b; b = b->next) {
@@ -313,7 +328,8 @@ static size_t verify_list(const grove_size_class *sc, const grove_block *b, bool
             if (!*hdr)
                 GROVE_ASAN_POISON(hdr, 8);
         }
-        if (marked != (unswept ? b->marked : 0) || (unswept && marked == 0))
+        /* While an incremental mark runs, swept blocks count their marks too. */
+        if (marked != (unswept || old->marking ? b->marked : 0) || (unswept && marked == 0))
             grove_fatal("verify (%s): old-space block %p has %zu marked cells, counted %u (%s)",
                         when, (const void *)b, marked, b->marked,
                         unswept ? "waiting for the sweep" : "swept");
@@ -325,15 +341,15 @@ static size_t verify_list(const grove_size_class *sc, const grove_block *b, bool
 
 void grove_old_verify(const grove_old_space *old, const char *when)
 {
-    size_t blocks = 0, full = 0;
+    size_t blocks = 0, full = 0, waiting = 0;
     for (unsigned c = 0; c < GROVE_SIZE_CLASSES; c++) {
         const grove_size_class *sc = &old->classes[c];
-        verify_list(sc, sc->blocks, false, when);
-        if (verify_list(sc, sc->unswept_full, true, when) != 0)
+        verify_list(old, sc, sc->blocks, false, when);
+        if (verify_list(old, sc, sc->unswept_full, true, when) != 0)
             grove_fatal("verify (%s): old-space class %u has a dead cell in a block counted "
                         "as wholly live",
                         when, sc->cell_size);
-        if (verify_list(sc, sc->unswept, true, when) != sc->unswept_free_cells)
+        if (verify_list(old, sc, sc->unswept, true, when) != sc->unswept_free_cells)
             grove_fatal("verify (%s): old-space class %u expects %zu cells from its lazy sweep, "
                         "its blocks hold another number",
                         when, sc->cell_size, sc->unswept_free_cells);
@@ -346,8 +362,13 @@ void grove_old_verify(const grove_old_space *old, const char *when)
             for (const grove_block *b = lists[l]; b; b = b->next) {
                 blocks++;
                 full += l == WAITING_FULL;
+                waiting += l != SWEPT;
             }
     }
+    if (waiting != old->waiting)
+        grove_fatal("verify (%s): old space counts %zu blocks waiting for the sweep, its lists "
+                    "hold %zu",
+                    when, old->waiting, waiting);
     if (full != old->full_waiting)
         grove_fatal("verify (%s): old space counts %zu wholly live waiting blocks, its lists "
                     "hold %zu",
@@ -379,5 +400,5 @@ void grove_old_space_free(grove_old_space *old)
     }
     old->block_count = 0;
     old->object_bytes = old->marked_bytes = 0;
-    old->full_waiting = 0;
+    old->full_waiting = old->waiting = 0;
 }

@@ -22,7 +22,8 @@
  *   objects are live iff marked (the unmarked ones are dead, not yet freed);
  * - `unswept_free_cells` is what sweeping the class's waiting blocks would
  *   free (so the heap limit is checked exactly without sweeping);
- * - outside a major GC's mark, no object of a swept block is marked. */
+ * - outside a major GC's mark (which, incremental, spans the slices of a
+ *   cycle: `marking`), no object of a swept block is marked. */
 #ifndef GROVE_OLD_SPACE_H
 #define GROVE_OLD_SPACE_H
 
@@ -91,9 +92,11 @@ typedef struct grove_old_space {
     uint64_t object_bytes; /* objects in the blocks, the dead not yet found included */
     uint64_t marked_bytes; /* of them, marked by the running major GC */
     size_t full_waiting;   /* blocks on the classes' unswept_full lists */
+    size_t waiting;        /* blocks on either waiting list */
     unsigned full_cursor;  /* the class grove_old_sweep_some looks at first */
     const grove_arena *arena;
-    bool poison; /* fill freed cells with the poison pattern */
+    bool poison;  /* fill freed cells with the poison pattern */
+    bool marking; /* an incremental mark runs: swept blocks hold marks, counted in `marked` */
 } grove_old_space;
 
 void grove_old_space_init(grove_old_space *old, const grove_arena *arena, bool poison);
@@ -191,6 +194,15 @@ size_t grove_old_growth_bound(size_t bytes);
 /* Before a major GC marks: sweep every block still waiting, so no old
  * object is marked and every dead one is freed. */
 void grove_old_finish_sweep(grove_old_space *old);
+
+/* The same in steps (an incremental cycle's first slices): sweep at most
+ * `max_blocks` waiting blocks; returns how many it swept. */
+size_t grove_old_sweep_waiting(grove_old_space *old, size_t max_blocks);
+/* Is no block waiting for the sweep? */
+static inline bool grove_old_sweep_finished(const grove_old_space *old)
+{
+    return old->waiting == 0;
+}
 
 /* Outside a collection: sweep one waiting block whose cells are all live
  * (it only has marks to clear), if there is one, so that the next major
