@@ -105,7 +105,7 @@ void grove_collection_run(grove_heap *heap, const grove_plan *plan, grove_gc_rea
         .events = grove_events_wanted(&heap->listeners),
     };
     grove_tracer_init(&c->tracer, heap, plan->visit, plan->filter, c);
-    c->tracer.weak = true;
+    c->tracer.weak = GROVE_WEAK_JUDGE;
     c->start_ns = grove_now_ns();
     if (c->events) {
         grove_event e = event_of(c, GROVE_EVENT_COLLECTION_START, GROVE_PHASE_NONE, c->start_ns, 0);

@@ -23,14 +23,30 @@ typedef enum grove_trace_filter {
     GROVE_TRACE_ALL
 } grove_trace_filter;
 
+/* How a tracer treats the words of weak boxes and ephemerons. */
+typedef enum grove_weak_mode {
+    /* Census, verify's reachability: every word is a strong slot, which
+     * over-counts survivors, never under-counts them. */
+    GROVE_WEAK_AS_STRONG,
+    /* A collection's tracer: they follow their rules (weak.h). */
+    GROVE_WEAK_JUDGE,
+    /* An incremental marking slice and its invariant check: only the
+     * strong words (a box's after its target, an ephemeron's after its key
+     * and value); the final pause judges the rest (marking.h). */
+    GROVE_WEAK_SKIP
+} grove_weak_mode;
+
+/* The first strong word of a weak box or an ephemeron. */
+static inline size_t grove_weak_first_strong(grove_layout layout)
+{
+    return layout == GROVE_LAYOUT_EPHEMERON ? 2 : 1;
+}
+
 struct grove_tracer {
     grove_heap *heap;
     grove_visit_fn visit;
     grove_trace_filter filter;
-    /* A collection's tracer: weak boxes and ephemerons follow their rules
-     * (weak.h). Otherwise (census, verify) every word of them is a strong
-     * slot, which over-counts survivors, never under-counts them. */
-    bool weak;
+    grove_weak_mode weak;
     const struct grove__heap_fast *fast; /* what "young" is, for the filter */
     const grove_type_info *types;        /* the heap's registered types */
     grove_worklist *worklist;            /* where visit queues objects to scan */
@@ -131,11 +147,12 @@ static GROVE_ALWAYS_INLINE void grove_trace_object(grove_tracer *t, void *object
         break;
     case GROVE_LAYOUT_WEAK_BOX:
     case GROVE_LAYOUT_EPHEMERON:
-        if (t->weak) {
+        if (t->weak == GROVE_WEAK_JUDGE) {
             grove_weak_scan(t, object, info->layout, words);
             break;
         }
-        for (size_t i = 0; i < words; i++)
+        for (size_t i = t->weak == GROVE_WEAK_SKIP ? grove_weak_first_strong(info->layout) : 0;
+             i < words; i++)
             if (grove_tracer_wants(t, filter, slots[i]))
                 visit(t, &slots[i]);
         break;
