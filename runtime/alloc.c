@@ -45,6 +45,7 @@ static void *alloc_large(grove_heap *heap, grove_type_id type, size_t bytes)
         return NULL;
     }
     *grove__header(object) = grove_carded_header(heap->types.info, *grove__header(object));
+    grove_marking_allocated(heap, object);
     heap->stats.counters.bytes_large += bytes;
     heap->stats.counters.bytes_allocated += bytes;
     grove_stats_note_heap_size(heap);
@@ -80,7 +81,7 @@ static void *alloc_slow(grove_heap *heap, grove_type_id type, size_t size)
 {
     if (!allocation_allowed(heap, type, size))
         return NULL;
-    if (heap->config.zeal_minor || heap->config.zeal_major)
+    if (heap->config.zeal_minor || heap->config.zeal_major || heap->config.zeal_slice)
         grove_policy_zeal_tick(heap);
 
     size_t bytes = grove__object_bytes(size);
@@ -125,6 +126,7 @@ static void *alloc_old(grove_heap *heap, grove_type_id type, size_t bytes)
     uint64_t *cell = grove_old_alloc(&heap->old, bytes);
     memset(cell, 0, bytes);
     *cell = grove_carded_header(heap->types.info, grove_make_header(type, bytes / 8));
+    grove_marking_allocated(heap, cell + 1);
     heap->stats.counters.bytes_promoted += bytes;
     heap->stats.counters.bytes_allocated += bytes;
     grove_stats_note_heap_size(heap);

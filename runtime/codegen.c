@@ -11,20 +11,26 @@
 
 _Static_assert(sizeof(((struct grove__heap_fast *)0)->alloc_ptr) == sizeof(uintptr_t),
                "the bump pointer is a machine word");
-_Static_assert(sizeof(((struct grove__heap_fast *)0)->type_count) == sizeof(uint32_t),
-               "the type count is 32 bits, as codegen.h says");
+_Static_assert(sizeof(((struct grove__heap_fast *)0)->type_count) == sizeof(uint32_t) &&
+                   sizeof(((struct grove__heap_fast *)0)->marking) == sizeof(uint32_t),
+               "the type count and the marking flag are 32 bits, as codegen.h says");
 
 grove_error grove_codegen_abi_get(grove_heap *heap, uint32_t version, grove_codegen_abi *out)
 {
-    if (version != 1 && version != GROVE_CODEGEN_ABI_VERSION)
+    if (version < 1 || version > GROVE_CODEGEN_ABI_VERSION)
         return grove_fail(heap, GROVE_E_BAD_CONFIG,
                           "codegen ABI version %u requested; this library provides versions 1 "
-                          "and %u",
+                          "to %u",
                           version, GROVE_CODEGEN_ABI_VERSION);
+    if (version < 3)
+        grove_policy_stop_incremental(heap); /* such code does not shade */
     /* The fast-path struct is at offset 0 of the heap (heap.h asserts it),
      * so its offsets are the heap's. */
-    /* Version 1's struct ended before remember_slot. */
-    size_t size = version == 1 ? offsetof(grove_codegen_abi, remember_slot) : sizeof *out;
+    /* Version 1's struct ended before remember_slot, version 2's before
+     * marking_offset. */
+    size_t size = version == 1   ? offsetof(grove_codegen_abi, remember_slot)
+                  : version == 2 ? offsetof(grove_codegen_abi, marking_offset)
+                                 : sizeof *out;
     grove_codegen_abi abi = {
         .version = version,
         .size = (uint32_t)size,
@@ -49,6 +55,8 @@ grove_error grove_codegen_abi_get(grove_heap *heap, uint32_t version, grove_code
         .card_shift = GROVE__CARD_SHIFT,
         .uninit_limit_offset = offsetof(struct grove__heap_fast, uninit_limit),
         .block_object_max_words = GROVE__BLOCK_OBJECT_MAX_WORDS,
+        .marking_offset = offsetof(struct grove__heap_fast, marking),
+        .shade = grove__shade,
     };
     memcpy(out, &abi, size);
     return GROVE_OK;

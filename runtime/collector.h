@@ -3,6 +3,8 @@
  *   minor:                 roots(young) → remembered set → drain → weak → reset nursery
  *                          (and remember the slots that point at survivors kept young)
  *   major: finish sweep →  roots(all)   →                  drain → weak → sweep → reset census
+ *   final pause of an incremental cycle (marking.h):
+ *          hand-over    →  roots(all)   → remembered(young) → drain → weak → sweep → reset census
  *
  * A collector is a plan: its kind, the visitor and filter its tracer uses,
  * and the phases particular to it. grove_collection_run runs the phases in
@@ -63,7 +65,8 @@ void grove_collection_run(grove_heap *heap, const grove_plan *plan, grove_gc_rea
  * nursery unconditionally: call it only when grove_minor_gc_fits.
  * grove_major_gc marks and sweeps in place and leaves the nursery's
  * survivors counted in *census, for the policy to decide whether to
- * evacuate them. */
+ * evacuate them; if an incremental cycle marks, it is the cycle's final
+ * pause (marking.h). */
 void grove_minor_gc(grove_heap *heap, grove_gc_reason reason);
 void grove_major_gc(grove_heap *heap, grove_gc_reason reason, grove_young_census *census);
 

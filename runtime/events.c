@@ -47,6 +47,7 @@ const char *grove_gc_reason_name(grove_gc_reason reason)
         [GROVE_REASON_LARGE_OBJECT] = "large-object",
         [GROVE_REASON_AFTER_MAJOR] = "after-major",
         [GROVE_REASON_PIN] = "pin",
+        [GROVE_REASON_MARKING_DONE] = "marking-done",
     };
     return (unsigned)reason < sizeof names / sizeof names[0] ? names[reason] : "unknown";
 }

@@ -20,7 +20,7 @@ static atomic_uint_least32_t next_heap_id = 1;
 
 static bool zeal(const grove_config *c)
 {
-    return c->zeal_minor || c->zeal_major;
+    return c->zeal_minor || c->zeal_major || (c->incremental && c->zeal_slice);
 }
 
 /* ---- one thread at a time ------------------------------------------------ */
@@ -168,6 +168,7 @@ void grove_heap_destroy(grove_heap *heap)
     grove_types_free(&heap->types);
     grove_remembered_free(&heap->remembered);
     grove_worklist_free(&heap->worklist);
+    grove_marking_free(&heap->marking);
     grove_weak_free(&heap->weak);
     grove_vec_free(&heap->marked_young);
     grove_pins_free(&heap->pins);

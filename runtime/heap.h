@@ -14,6 +14,7 @@
 #include "finalizers.h"
 #include "identity.h"
 #include "large_object_space.h"
+#include "marking.h"
 #include "nursery.h"
 #include "old_space.h"
 #include "policy.h"
@@ -48,6 +49,7 @@ struct grove_heap {
     grove_callbacks visitors;       /* root_visitors.c */
     grove_callbacks listeners;      /* events.c */
     grove_worklist worklist;        /* the tracing phases (collector.h) */
+    grove_marking marking;          /* marking.c: an incremental major GC's cycle */
     grove_weak_state weak;          /* weak.c: weak boxes and ephemerons in a collection */
     grove_finalizers finalizers;    /* finalizers.c: guardians and cleanup hooks */
     grove_vec marked_young;         /* promotion.c: nursery objects a census marked */

@@ -10,7 +10,11 @@
  *
  * The nursery is not evacuated here: the census tells the policy whether
  * its survivors fit under the heap limit, and the policy runs the minor GC
- * that evacuates it (policy.c). */
+ * that evacuates it (policy.c).
+ *
+ * With an incremental cycle marking (marking.h), the same plan runs from
+ * its marks as the cycle's final pause, without the finish sweep (the
+ * slices did it) and with the young slots of remembered objects as roots. */
 #include "collector.h"
 #include "heap.h"
 #include "invariant.h"
@@ -74,10 +78,52 @@ static const grove_plan major_plan = {
     .reset = reset_census,
 };
 
+/* The final pause of an incremental cycle (marking.h) runs the same mark
+ * from the marks its slices made. Begin: the grey objects they left are
+ * queued and the weak objects they scanned judged; the barrier stops
+ * shading. */
+static void take_over_cycle(grove_collection *c)
+{
+    GROVE_ASSERT(grove_old_sweep_finished(&c->heap->old), "the cycle's slices finished the sweep");
+    grove_marking_hand_over(c->heap, c);
+}
+
+/* Remembered: young objects that marked old ones point at are marked. The
+ * slices skipped young slots, and a black object is not scanned again.
+ * Every old object with a young slot is in the remembered set (by the
+ * generational barrier), so tracing its young slots finds them all; a dead
+ * one only keeps what it points at for one more cycle. Weak words are
+ * skipped: the weak objects are judged from the hand-over or their mark. */
+static void mark_remembered_young(grove_collection *c)
+{
+    grove_remembered_set *rs = &c->heap->remembered;
+    grove_tracer *t = &c->tracer;
+    t->weak = GROVE_WEAK_SKIP;
+    grove_remembered_trace_cards(rs, t, mark);
+    t->holder = NULL;
+    for (size_t i = 0; i < rs->objects.len; i++)
+        grove_trace_object(t, rs->objects.items[i], mark, GROVE_TRACE_YOUNG);
+    t->weak = GROVE_WEAK_JUDGE;
+}
+
+static const grove_plan final_plan = {
+    .kind = GROVE_MAJOR,
+    .filter = GROVE_TRACE_ALL,
+    .visit = mark,
+    .begin = take_over_cycle,
+    .remembered = mark_remembered_young,
+    .drain = drain,
+    .sweep = sweep,
+    .reset = reset_census,
+};
+
 void grove_major_gc(grove_heap *heap, grove_gc_reason reason, grove_young_census *census)
 {
     GROVE_ASSERT(heap->in_gc, "the caller holds in_gc");
     grove_collection c;
-    grove_collection_run(heap, &major_plan, reason, &c);
+    bool cycle = heap->marking.phase == GROVE_CYCLE_MARKING;
+    if (heap->marking.phase == GROVE_CYCLE_SWEEPING)
+        grove_marking_abandon(heap); /* its finish sweep does the rest */
+    grove_collection_run(heap, cycle ? &final_plan : &major_plan, reason, &c);
     *census = c.census;
 }

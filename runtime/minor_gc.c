@@ -108,6 +108,14 @@ static GROVE_ALWAYS_INLINE void forwarded(grove_tracer *t, void **slot, void *co
     grove_remembered_note_kept(&t->heap->remembered, t, t->holder, slot);
 }
 
+/* While an incremental cycle marks, a copy promoted is grey: its slots
+ * were written without the barrier's shading (marking.h). */
+static GROVE_ALWAYS_INLINE void promoted_during_marking(grove_tracer *t, void *copy, bool kept)
+{
+    if (GROVE_UNLIKELY(t->fast->marking) && !kept)
+        grove_marking_promoted(t->heap, copy);
+}
+
 /* evacuate() for an object that is hashed or waited on by ephemerons. A
  * hashed object moves with one more word holding its hash, which was
  * derived from the address it leaves. */
@@ -129,6 +137,7 @@ static GROVE_NOINLINE void evacuate_flagged(grove_tracer *t, void **slot, uint64
     void *copy = cell + 1;
     *hdr = (uint64_t)(uintptr_t)copy;
     forwarded(t, slot, copy);
+    promoted_during_marking(t, copy, kept);
     grove_worklist_push_reserved(t->worklist, copy);
     if (word & GROVE__HDR_EPH_KEY)
         grove_weak_key_live(t, hdr + 1); /* waiters know it by its nursery address */
@@ -157,6 +166,7 @@ static void evacuate(grove_tracer *t, void **slot)
     void *copy = cell + 1;
     *hdr = (uint64_t)(uintptr_t)copy;
     forwarded(t, slot, copy);
+    promoted_during_marking(t, copy, kept);
     /* From the original, in cache; the copy's lines may still be coming. */
     prefetch_young_targets(t, (void *const *)(hdr + 1), word, 16);
     grove_worklist_push_reserved(t->worklist, copy);
@@ -252,6 +262,8 @@ void grove_minor_gc(grove_heap *heap, grove_gc_reason reason)
         grove_verify_remembered(heap);
     grove_collection c;
     grove_collection_run(heap, &minor_plan, reason, &c);
-    if (verify)
+    if (verify) {
         grove_verify_heap(heap, "after minor GC");
+        grove_marking_verify(heap, "after minor GC");
+    }
 }

@@ -25,6 +25,7 @@ void grove_config_init(grove_config *config)
         .max_heap_size = SIZE_MAX,
         .growth_factor = 2.0,
         .major_min_bytes = (size_t)16 << 20,
+        .major_slice_bytes = (size_t)1 << 20,
     };
 }
 
@@ -124,6 +125,9 @@ enum option_id {
     OPT_POISON,
     OPT_ZEAL_MINOR,
     OPT_ZEAL_MAJOR,
+    OPT_INCREMENTAL,
+    OPT_SLICE_BYTES,
+    OPT_ZEAL_SLICE,
     OPTION_COUNT
 };
 
@@ -139,6 +143,9 @@ static const option options[OPTION_COUNT] = {
     [OPT_POISON] = {"poison", SWITCH, "on or off"},
     [OPT_ZEAL_MINOR] = {"zeal-minor", WHOLE, "a whole number"},
     [OPT_ZEAL_MAJOR] = {"zeal-major", WHOLE, "a whole number"},
+    [OPT_INCREMENTAL] = {"incremental", SWITCH, "on or off"},
+    [OPT_SLICE_BYTES] = {"major-slice-bytes", BYTES, "bytes, e.g. 1M"},
+    [OPT_ZEAL_SLICE] = {"zeal-slice", WHOLE, "a whole number"},
 };
 
 static const option *find_option(const setting *st)
@@ -196,6 +203,9 @@ static bool apply(grove_config *c, const option *o, const setting *st)
     case OPT_POISON: c->debug = on ? c->debug | GROVE_DEBUG_POISON : c->debug & ~GROVE_DEBUG_POISON; break;
     case OPT_ZEAL_MINOR: c->zeal_minor = (unsigned)whole; break;
     case OPT_ZEAL_MAJOR: c->zeal_major = (unsigned)whole; break;
+    case OPT_INCREMENTAL: c->incremental = on; break;
+    case OPT_SLICE_BYTES: c->major_slice_bytes = bytes; break;
+    case OPT_ZEAL_SLICE: c->zeal_slice = (unsigned)whole; break;
     case OPTION_COUNT: return false;
     }
     return true;
@@ -228,8 +238,8 @@ static grove_error parse(grove_config *config, const char *text, const char *sou
             grove_error_info_set(error, GROVE_E_BAD_CONFIG,
                                  "%s: unknown setting '%.*s' (known: nursery-size, "
                                  "nursery-max-size, minor-pause-target-us, max-heap-size, "
-                                 "growth-factor, major-min-bytes, verify, poison, zeal-minor, "
-                                 "zeal-major)",
+                                 "growth-factor, major-min-bytes, incremental, major-slice-bytes, "
+                                 "verify, poison, zeal-minor, zeal-major, zeal-slice)",
                                  source, (int)len, p);
             return GROVE_E_BAD_CONFIG;
         }
@@ -304,6 +314,11 @@ bool grove_config_check(const grove_config *c, grove_error_info *error)
         grove_error_info_set(error, GROVE_E_BAD_CONFIG,
                              "growth_factor %g must be above 1.0 and at most %g", c->growth_factor,
                              MAX_GROWTH_FACTOR);
+        return false;
+    }
+    if (c->major_slice_bytes == 0) {
+        grove_error_info_set(error, GROVE_E_BAD_CONFIG,
+                             "major_slice_bytes must be above 0 (a slice must make progress)");
         return false;
     }
     if (c->debug & ~(unsigned)(GROVE_DEBUG_VERIFY | GROVE_DEBUG_POISON)) {

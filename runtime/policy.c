@@ -9,7 +9,8 @@
 
 void grove_policy_init(grove_policy *policy, const grove_config *config)
 {
-    *policy = (grove_policy){.major_threshold = config->major_min_bytes};
+    *policy = (grove_policy){.major_threshold = config->major_min_bytes,
+                             .cycle_start = config->major_min_bytes / 2};
 }
 
 static size_t old_and_large_bytes(const grove_heap *heap)
@@ -37,12 +38,55 @@ static grove_error full_collection_in_gc(grove_heap *heap, grove_gc_reason reaso
     return GROVE_E_OOM;
 }
 
+static bool incremental(const grove_heap *heap)
+{
+    return heap->config.incremental && !heap->marking.disabled;
+}
+
+/* A slice's work: at least the configured budget; more if the growth
+ * since the last slice, at this rate, would reach the threshold before
+ * the work left is done (promoted objects are grey: growth adds work). */
+static uint64_t slice_budget(const grove_heap *heap)
+{
+    const grove_marking *m = &heap->marking;
+    size_t held = old_and_large_bytes(heap);
+    uint64_t budget = heap->config.major_slice_bytes;
+    if (held > m->held_at_slice && heap->policy.major_threshold > held) {
+        double growth = (double)(held - m->held_at_slice);
+        double paced = ((double)m->work_left + growth) * growth /
+                       (double)(heap->policy.major_threshold - held);
+        if (paced > (double)budget)
+            budget = paced < (double)UINT64_MAX ? (uint64_t)paced : UINT64_MAX;
+    }
+    return budget;
+}
+
+/* Start a cycle when it is time, or run the running one's next slice (the
+ * table in policy.h); the final pause when its marking is done, or at
+ * once at the threshold. */
+static void incremental_step(grove_heap *heap, grove_gc_reason reason)
+{
+    if (major_due(heap)) {
+        full_collection_in_gc(heap, GROVE_REASON_OLD_THRESHOLD);
+        return;
+    }
+    if (!grove_marking_active(&heap->marking)) {
+        if (old_and_large_bytes(heap) <= heap->policy.cycle_start)
+            return;
+        grove_marking_start(heap);
+    }
+    if (grove_marking_slice(heap, slice_budget(heap), reason))
+        full_collection_in_gc(heap, GROVE_REASON_MARKING_DONE);
+}
+
 static grove_error make_room_in_gc(grove_heap *heap, grove_gc_reason reason)
 {
     if (!grove_minor_gc_fits(heap))
         return full_collection_in_gc(heap, GROVE_REASON_HEAP_LIMIT);
     grove_minor_gc(heap, reason);
-    if (major_due(heap))
+    if (incremental(heap))
+        incremental_step(heap, reason);
+    else if (major_due(heap))
         full_collection_in_gc(heap, GROVE_REASON_OLD_THRESHOLD); /* nothing left to promote */
     return GROVE_OK;
 }
@@ -63,6 +107,15 @@ grove_error grove_policy_full_collection(grove_heap *heap, grove_gc_reason reaso
     return e;
 }
 
+void grove_policy_stop_incremental(grove_heap *heap)
+{
+    heap->marking.disabled = true;
+    if (heap->marking.phase == GROVE_CYCLE_MARKING)
+        grove_policy_full_collection(heap, GROVE_REASON_EXPLICIT);
+    else if (heap->marking.phase == GROVE_CYCLE_SWEEPING)
+        grove_marking_abandon(heap);
+}
+
 /* An allocation outside the nursery found no room even after a full
  * collection: a grown nursery, empty then, gives its share back. */
 static void shrink_nursery_for_room(grove_heap *heap)
@@ -73,13 +126,43 @@ static void shrink_nursery_for_room(grove_heap *heap)
         grove_nursery_resize(n, heap->config.nursery_size);
 }
 
+/* Incremental: has old space grown outside minor GCs by a nursery's
+ * worth since the last slice (or past the cycle start, with none
+ * running)? Large allocations then pace the cycle as minor GCs do. */
+static bool grown_outside_nursery(const grove_heap *heap)
+{
+    size_t held = old_and_large_bytes(heap);
+    if (!grove_marking_active(&heap->marking))
+        return held > heap->policy.cycle_start;
+    return held >= heap->marking.held_at_slice + grove_nursery_size(&heap->nursery);
+}
+
 bool grove_policy_room_for_old(grove_heap *heap, size_t growth)
 {
-    if (major_due(heap) || grove_heap_over_limit(heap, growth))
+    if (major_due(heap) || grove_heap_over_limit(heap, growth)) {
         grove_policy_full_collection(heap, GROVE_REASON_LARGE_OBJECT);
+    } else if (incremental(heap) && grown_outside_nursery(heap)) {
+        grove_heap_enter_gc(heap);
+        incremental_step(heap, GROVE_REASON_LARGE_OBJECT);
+        grove_heap_leave_gc(heap);
+    }
     if (grove_heap_over_limit(heap, growth))
         shrink_nursery_for_room(heap);
     return !grove_heap_over_limit(heap, growth);
+}
+
+/* A slice out of schedule (a cycle started if none runs), with the least
+ * budget: the smallest steps the configuration allows. */
+static grove_error slice_now(grove_heap *heap, grove_gc_reason reason)
+{
+    grove_heap_enter_gc(heap);
+    if (!grove_marking_active(&heap->marking))
+        grove_marking_start(heap);
+    grove_error e = GROVE_OK;
+    if (grove_marking_slice(heap, heap->config.major_slice_bytes, reason))
+        e = full_collection_in_gc(heap, GROVE_REASON_MARKING_DONE);
+    grove_heap_leave_gc(heap);
+    return e;
 }
 
 /* The nursery is not full here, so a collection that cannot evacuate it is
@@ -91,6 +174,8 @@ void grove_policy_zeal_tick(grove_heap *heap)
         grove_policy_full_collection(heap, GROVE_REASON_ZEAL);
     else if (heap->config.zeal_minor && n % heap->config.zeal_minor == 0)
         grove_policy_make_room(heap, GROVE_REASON_ZEAL);
+    else if (incremental(heap) && heap->config.zeal_slice && n % heap->config.zeal_slice == 0)
+        slice_now(heap, GROVE_REASON_ZEAL);
 }
 
 /* Next major GC when old space has grown by the growth factor (at most
@@ -185,7 +270,10 @@ void grove_policy_collection_done(grove_heap *heap, const grove_collection *c)
         adapt_nursery(heap, c);
         return;
     }
-    heap->policy.major_threshold = next_threshold(heap);
+    grove_policy *p = &heap->policy;
+    p->major_threshold = next_threshold(heap);
+    size_t held = old_and_large_bytes(heap);
+    p->cycle_start = held < p->major_threshold ? held + (p->major_threshold - held) / 2 : held;
     return_memory(heap, c);
 }
 
@@ -199,20 +287,25 @@ grove_error grove_policy_fail_nursery_stays(grove_heap *heap)
 
 /* ---- explicit collections ------------------------------------------------ */
 
-static grove_error collect(grove_heap *heap, grove_collection_kind kind)
+typedef enum explicit_kind { EXPLICIT_MINOR, EXPLICIT_MAJOR, EXPLICIT_SLICE } explicit_kind;
+
+static grove_error collect(grove_heap *heap, explicit_kind kind)
 {
+    static const char *const names[] = {"grove_collect_minor", "grove_collect_major",
+                                         "grove_collect_slice"};
     if (heap->in_gc)
-        return grove_misuse(heap, GROVE_E_IN_GC, "grove_collect_%s during a collection",
-                            kind == GROVE_MINOR ? "minor" : "major");
-    if (grove_cleanup_refuses(heap, kind == GROVE_MINOR ? "grove_collect_minor"
-                                                         : "grove_collect_major"))
+        return grove_misuse(heap, GROVE_E_IN_GC, "%s during a collection", names[kind]);
+    if (grove_cleanup_refuses(heap, names[kind]))
         return GROVE_E_IN_GC;
-    grove_error e = kind == GROVE_MINOR ? grove_policy_make_room(heap, GROVE_REASON_EXPLICIT)
-                                        : grove_policy_full_collection(heap, GROVE_REASON_EXPLICIT);
+    if (kind == EXPLICIT_SLICE && !incremental(heap))
+        kind = EXPLICIT_MAJOR;
+    grove_error e = kind == EXPLICIT_MINOR   ? grove_policy_make_room(heap, GROVE_REASON_EXPLICIT)
+                    : kind == EXPLICIT_MAJOR ? grove_policy_full_collection(heap, GROVE_REASON_EXPLICIT)
+                                             : slice_now(heap, GROVE_REASON_EXPLICIT);
     return e == GROVE_OK ? GROVE_OK : grove_policy_fail_nursery_stays(heap);
 }
 
-static grove_error claimed_collect(grove_heap *heap, grove_collection_kind kind)
+static grove_error claimed_collect(grove_heap *heap, explicit_kind kind)
 {
     if (!grove_heap_claim(heap))
         return GROVE_E_CONCURRENT_USE;
@@ -223,10 +316,15 @@ static grove_error claimed_collect(grove_heap *heap, grove_collection_kind kind)
 
 grove_error grove_collect_minor(grove_heap *heap)
 {
-    return claimed_collect(heap, GROVE_MINOR);
+    return claimed_collect(heap, EXPLICIT_MINOR);
 }
 
 grove_error grove_collect_major(grove_heap *heap)
 {
-    return claimed_collect(heap, GROVE_MAJOR);
+    return claimed_collect(heap, EXPLICIT_MAJOR);
+}
+
+grove_error grove_collect_slice(grove_heap *heap)
+{
+    return claimed_collect(heap, EXPLICIT_SLICE);
 }

@@ -15,7 +15,18 @@
  *   after a minor GC  adaptive nursery: double or halve it by the pause a
  *                     full one would take against the target
  *   zeal              a major GC every zeal_major allocations, else a
- *                     nursery collection every zeal_minor */
+ *                     nursery collection every zeal_minor; a marking
+ *                     slice every zeal_slice
+ *
+ * Incremental major GC (grove_config::incremental, marking.h): after each
+ * minor GC, a cycle starts once old space is half-way from its size after
+ * the last major GC to the threshold; while one runs, each minor GC (and
+ * each nursery's worth of growth outside it) is followed by a slice of at
+ * least major_slice_bytes of work, more if the growth since the last slice
+ * asks for it: work left × growth / room left before the threshold, so
+ * marking ends before the threshold. When the slices have marked
+ * everything, the final pause follows. At the threshold or the heap limit
+ * the cycle is finished in one pause instead: marking did not keep up. */
 #ifndef GROVE_POLICY_H
 #define GROVE_POLICY_H
 
@@ -25,6 +36,7 @@ typedef struct grove_collection grove_collection;
 
 typedef struct grove_policy {
     size_t major_threshold;      /* old + large bytes that trigger a major GC */
+    size_t cycle_start;          /* incremental: old + large bytes that start a cycle */
     size_t released_since_purge; /* bytes the sweeps gave back to the arena since its last purge */
     uint64_t zeal_ticks;         /* slow-path allocations counted in zeal mode */
 } grove_policy;
@@ -44,6 +56,11 @@ grove_error grove_policy_full_collection(grove_heap *heap, grove_gc_reason reaso
  * that grows the heap by `growth` bytes: collect if the table says so.
  * Returns false if it still does not fit under the limit. */
 bool grove_policy_room_for_old(grove_heap *heap, size_t growth);
+
+/* Stop running incremental major GCs on this heap (generated code that
+ * does not shade): a cycle marking now is finished at once. Outside a
+ * collection. */
+void grove_policy_stop_incremental(grove_heap *heap);
 
 /* Zeal mode: count one slow-path allocation and collect on schedule. */
 void grove_policy_zeal_tick(grove_heap *heap);

@@ -113,6 +113,7 @@ void grove_get_stats(grove_heap *heap, grove_stats *out)
     out->remembered_cards = grove_remembered_card_count(&heap->remembered);
     out->minor = grove_pause_summary(&heap->stats.minor);
     out->major = grove_pause_summary(&heap->stats.major);
+    out->major_cycle = (uint32_t)heap->marking.phase;
 }
 
 size_t grove_pause_samples(grove_heap *heap, grove_collection_kind kind, uint64_t *out,
@@ -144,12 +145,13 @@ size_t grove_stats_json(const grove_stats *s, char *buf, size_t cap)
                      "\"bytes_freed\":%llu,\"live_bytes\":%llu,\"heap_bytes\":%llu,"
                      "\"peak_heap_bytes\":%llu,\"roots_scanned\":%llu,"
                      "\"remembered_set_size\":%llu,\"remembered_objects_scanned\":%llu,"
-                     "\"remembered_cards\":%llu,\"remembered_cards_scanned\":%llu,%s,%s}",
+                     "\"remembered_cards\":%llu,\"remembered_cards_scanned\":%llu,%s,%s,"
+                     "\"major_slices\":%llu}",
                      U(minor_collections), U(major_collections), U(bytes_allocated),
                      U(bytes_promoted), U(bytes_large), U(bytes_freed), U(live_bytes),
                      U(heap_bytes), U(peak_heap_bytes), U(roots_scanned), U(remembered_set_size),
                      U(remembered_objects_scanned), U(remembered_cards),
-                     U(remembered_cards_scanned), minor, major);
+                     U(remembered_cards_scanned), minor, major, U(major_slices));
 #undef U
     return n < 0 ? 0 : (size_t)n;
 }

@@ -143,8 +143,10 @@ static void check_reachable(grove_tracer *t, void **slot)
         violation(t, slot, "object header has an unknown type id");
     if (where != IN_NURSERY && grove_hdr_age(*hdr))
         violation(t, slot, "an old object has a nonzero age (promotion clears it)");
-    /* Marks are cleared by the sweep, which has not reached every block yet. */
-    if ((*hdr & GROVE__HDR_MARK) && !waits_for_sweep)
+    /* Marks are cleared by the sweep, which has not reached every block
+     * yet; an incremental cycle's marks stay until its final pause. */
+    bool cycle_marks = where != IN_NURSERY && t->heap->marking.phase == GROVE_CYCLE_MARKING;
+    if ((*hdr & GROVE__HDR_MARK) && !waits_for_sweep && !cycle_marks)
         violation(t, slot, "object left marked after the collection");
     /* Old objects stay logged only while the nursery they point into does. */
     if ((*hdr & GROVE__HDR_LOGGED) && !v->nursery.len)

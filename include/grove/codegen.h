@@ -37,8 +37,11 @@
  *     // after storing `value` into a slot of `object`
  *     young(x) = x - *(uintptr_t *)(h + a.young_start_offset)
  *                    < *(size_t *)(h + a.young_size_offset)   // unsigned compare
- *     if (young(value) && !young(object) && !(header(object) & a.header_logged))
- *         a.remember_slot(h, object, slot)   // or a.remember(h, object)
+ *     if (young(value)) {
+ *         if (!young(object) && !(header(object) & a.header_logged))
+ *             a.remember_slot(h, object, slot)   // or a.remember(h, object)
+ *     } else if (*(uint32_t *)(h + a.marking_offset) && !young(object))
+ *         a.shade(h, object, value)          // version 3: incremental marking
  *
  * The size field (`header >> a.header_size_shift`) is exact for old
  * objects, the only ones the barrier reads it from; a young object's
@@ -85,7 +88,7 @@ extern "C" {
  */
 
 /** The version of grove_codegen_abi this header describes. */
-#define GROVE_CODEGEN_ABI_VERSION 2u
+#define GROVE_CODEGEN_ABI_VERSION 3u
 
 /** What generated code needs to allocate and to run the write barrier. */
 typedef struct grove_codegen_abi {
@@ -118,14 +121,22 @@ typedef struct grove_codegen_abi {
     size_t uninit_limit_offset; /**< uintptr_t: allocate without zeroing below it */
     uint64_t block_object_max_words; /**< carded objects of at most this many words
                                           (header included) have their cards in a block */
+    size_t marking_offset; /**< uint32_t (version 3 on): nonzero while an incremental
+                                major GC marks */
+    /** Barrier slow path while marking (version 3 on): @p value, not young,
+     *  was stored into @p object, not young. */
+    void (*shade)(grove_heap *heap, void *object, const void *value);
 } grove_codegen_abi;
 
 /**
  * Fill @p out with the fast-path description of @p heap, in the layout of
  * @p version. Version 1 is version 2 without remember_slot and the card
- * fields after it: for it only that prefix of @p out is written (its size
- * field says so), so code built against the version-1 header keeps
- * working.
+ * fields after it, version 2 version 3 without marking_offset and shade:
+ * for them only that prefix of @p out is written (its size field says so),
+ * so code built against an older header keeps working. Code that asks for
+ * version 1 or 2 does not shade, so the heap stops running incremental
+ * major GCs (grove_config::incremental): a cycle that is marking is
+ * finished at once, and later major GCs stop the world.
  * @param heap    the heap (the base of every offset)
  * @param version the version the caller was written for
  *                (GROVE_CODEGEN_ABI_VERSION, or 1)

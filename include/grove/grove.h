@@ -213,9 +213,22 @@ typedef struct grove_config {
                                times this (default 2.0; in (1.0, 1000]) */
     size_t major_min_bytes; /**< never trigger a major GC below this old-space size
                                (default 16 MiB) */
+    bool incremental;       /**< mark the old generation in slices between minor GCs
+                               instead of in one pause (default off). A cycle starts half-way
+                               to the major threshold; each minor GC then runs a slice, and
+                               the cycle ends in a short final pause. The write barrier
+                               shades what it stores meanwhile. A heap whose codegen ABI
+                               was requested at a version below 3 stays stop-the-world. */
+    size_t major_slice_bytes; /**< incremental: the least work of one slice, in bytes of
+                                 objects marked or swept (default 1 MiB; > 0). A slice does
+                                 more when the mutator promotes faster than this would
+                                 keep up with: marking must end before the threshold. */
     unsigned debug;         /**< GROVE_DEBUG_* flags */
     unsigned zeal_minor;    /**< if > 0, a minor GC every zeal_minor allocations */
     unsigned zeal_major;    /**< if > 0, a major GC every zeal_major allocations */
+    unsigned zeal_slice;    /**< if > 0, an incremental marking slice (starting a cycle
+                               if none runs) every zeal_slice allocations; with
+                               incremental off it does nothing */
     grove_error_handler error_handler; /**< NULL: print and abort */
     void *error_data;       /**< passed to error_handler */
 } grove_config;
@@ -242,7 +255,9 @@ GROVE_API void grove_config_init(grove_config *config);
  * | `growth-factor`   | a decimal number                    | grove_config::growth_factor   |
  * | `major-min-bytes` | bytes as above                      | grove_config::major_min_bytes |
  * | `verify`, `poison`| `on` or `off` (alone: on)           | grove_config::debug flags     |
- * | `zeal-minor`, `zeal-major` | a whole number, 0 = off    | grove_config::zeal_minor / zeal_major |
+ * | `incremental`     | `on` or `off` (alone: on)           | grove_config::incremental     |
+ * | `major-slice-bytes` | bytes as above                    | grove_config::major_slice_bytes |
+ * | `zeal-minor`, `zeal-major`, `zeal-slice` | a whole number, 0 = off | grove_config::zeal_minor / zeal_major / zeal_slice |
  *
  * Suffixes are binary (K = 1024). Numbers are decimal, without sign; an
  * unknown key, an empty or malformed value, a number out of range or
@@ -415,6 +430,7 @@ struct grove__heap_fast {
     uint32_t heap_id;
     void *roots;            /* the rooting backend's state */
     uintptr_t uninit_limit; /* grove_alloc_uninit may allocate below it, zeroed or not */
+    uint32_t marking;       /* nonzero while an incremental major GC marks: the barrier shades */
 };
 
 static inline struct grove__heap_fast *grove__fast(grove_heap *heap)
@@ -447,6 +463,7 @@ static inline size_t grove__object_bytes(size_t size)
 GROVE_API void *grove__alloc_slow(grove_heap *heap, grove_type_id type, size_t size);
 GROVE_API void grove__remember(grove_heap *heap, void *object);
 GROVE_API void grove__remember_slot(grove_heap *heap, void *object, void **slot);
+GROVE_API void grove__shade(grove_heap *heap, void *object, const void *value);
 
 /* ------------------------------------------------------------------------ */
 /* Allocation                                                               */
@@ -651,7 +668,8 @@ GROVE_API void *grove_alloc_pinned(grove_heap *heap, grove_type_id type, size_t 
  * Tell the collector that @p value was just stored into a slot of @p object.
  * Every store of a heap pointer into a heap object must be followed by a
  * barrier (or go through grove_write()): an old object gaining a pointer to a
- * young one is logged once in the remembered set.
+ * young one is logged once in the remembered set; while an incremental major
+ * GC marks, an old object gaining a pointer to an old one has it shaded.
  *
  * @param heap   the heap
  * @param object the object stored into
@@ -660,9 +678,12 @@ GROVE_API void *grove_alloc_pinned(grove_heap *heap, grove_type_id type, size_t 
 static inline void grove_barrier(grove_heap *heap, void *object, const void *value)
 {
     const struct grove__heap_fast *f = grove__fast(heap);
-    if (grove__is_young(f, value) && !grove__is_young(f, object) &&
-        !(*grove__header(object) & GROVE__HDR_LOGGED))
-        grove__remember(heap, object);
+    if (grove__is_young(f, value)) {
+        if (!grove__is_young(f, object) && !(*grove__header(object) & GROVE__HDR_LOGGED))
+            grove__remember(heap, object);
+    } else if (GROVE_UNLIKELY(f->marking) && !grove__is_young(f, object)) {
+        grove__shade(heap, object, value);
+    }
 }
 
 /* The barrier of a store of `value` into `slot` of `object`: as
@@ -674,7 +695,12 @@ static inline GROVE__ALWAYS_INLINE void grove__barrier_slot(grove_heap *heap, vo
                                                             void **slot, const void *value)
 {
     const struct grove__heap_fast *f = grove__fast(heap);
-    if (!grove__is_young(f, value) || grove__is_young(f, object))
+    if (!grove__is_young(f, value)) {
+        if (GROVE_UNLIKELY(f->marking) && !grove__is_young(f, object))
+            grove__shade(heap, object, value);
+        return;
+    }
+    if (grove__is_young(f, object))
         return;
     uint64_t hdr = *grove__header(object);
     if (hdr & GROVE__HDR_LOGGED)
@@ -770,7 +796,19 @@ GROVE_API void grove_write_n(grove_heap *heap, void *object, void **dst, void *c
  */
 GROVE_API grove_error grove_collect_minor(grove_heap *heap);
 /**
- * Collect the whole heap now; errors as for grove_collect_minor().
+ * Run one slice of the incremental major GC now (grove_config::incremental):
+ * start a cycle if none runs, do major_slice_bytes of its work, and end it
+ * with its final pause (and the nursery's evacuation) if marking is done —
+ * for a runtime that collects in idle time. Without incremental mode, or
+ * on a heap that stopped it (grove/codegen.h), a whole major GC.
+ * Errors as for grove_collect_minor().
+ * @param heap the heap
+ * @return GROVE_OK, GROVE_E_OOM or GROVE_E_IN_GC
+ */
+GROVE_API grove_error grove_collect_slice(grove_heap *heap);
+/**
+ * Collect the whole heap now; errors as for grove_collect_minor(). A
+ * running incremental cycle is finished in this one pause.
  * @param heap the heap
  * @return GROVE_OK, GROVE_E_OOM or GROVE_E_IN_GC
  */
@@ -872,7 +910,12 @@ typedef struct grove_stats {
     uint64_t remembered_cards;         /**< cards of large arrays marked right now */
     uint64_t remembered_cards_scanned; /**< total over all minor GCs */
     grove_pause_stats minor;   /**< minor GC pauses */
-    grove_pause_stats major;   /**< major GC pauses */
+    grove_pause_stats major;   /**< major GC pauses: with incremental marking, every
+                                  slice and every cycle's final pause */
+    uint64_t major_slices;     /**< incremental marking slices run (sweeping the last
+                                  cycle's rest, or marking) */
+    uint32_t major_cycle;      /**< the incremental cycle now: 0 none, 1 sweeping the
+                                  last one's rest, 2 marking */
 } grove_stats;
 
 /**
@@ -941,7 +984,11 @@ typedef enum grove_event_type {
     GROVE_EVENT_COLLECTION_START = 0, /**< a collection begins (before its first phase) */
     GROVE_EVENT_PHASE_START,          /**< one of its phases begins */
     GROVE_EVENT_PHASE_END,            /**< that phase ends */
-    GROVE_EVENT_COLLECTION_END        /**< the collection ends; its pause is duration_ns */
+    GROVE_EVENT_COLLECTION_END,       /**< the collection ends; its pause is duration_ns */
+    GROVE_EVENT_SLICE_START,          /**< an incremental major GC's slice begins (kind
+                                           major; collection is the last one run) */
+    GROVE_EVENT_SLICE_END             /**< the slice ends; its pause is duration_ns. Every
+                                           major pause is a collection's or a slice's */
 } grove_event_type;
 
 /** The phases of a collection, in the order they run. */
@@ -970,7 +1017,9 @@ typedef enum grove_gc_reason {
     GROVE_REASON_LARGE_OBJECT,     /**< a large or pinned allocation would pass the threshold
                                         or limit */
     GROVE_REASON_AFTER_MAJOR,      /**< the nursery evacuated at the end of a major GC */
-    GROVE_REASON_PIN               /**< grove_pin() on a young object moves it out first */
+    GROVE_REASON_PIN,              /**< grove_pin() on a young object moves it out first */
+    GROVE_REASON_MARKING_DONE      /**< an incremental cycle's slices marked everything
+                                        they could reach: its final pause */
 } grove_gc_reason;
 
 /** One event. Byte counts are those of the heap at the moment of the event. */
