@@ -88,8 +88,10 @@ static void *alloc_slow(grove_heap *heap, grove_type_id type, size_t size)
     if (size > GROVE_MAX_SMALL_PAYLOAD)
         return alloc_large(heap, type, bytes);
 
-    /* Refills are off the pauses: take a share of the lazy sweep there. */
+    /* Refills are off the pauses: take a share of the lazy sweep there,
+     * and of an incremental cycle's marking. */
     grove_old_sweep_some(&heap->old);
+    grove_policy_allocation_slice(heap);
     uint64_t *cell = grove_nursery_alloc_slow(&heap->nursery, bytes);
     if (!cell) {
         if (grove_policy_make_room(heap, GROVE_REASON_NURSERY_FULL) != GROVE_OK) {

@@ -53,6 +53,7 @@ typedef struct grove_marking {
     grove_vec weak_objects;   /* weak boxes and ephemerons the slices scanned */
     uint64_t work_left;       /* bytes still to sweep or mark, an upper bound (pacing) */
     size_t held_at_slice;     /* old + large bytes after the last slice */
+    uint64_t black_bytes;     /* promoted or allocated during marking: marked without a look */
     bool disabled;            /* codegen asked for an ABI that does not shade */
 } grove_marking;
 
@@ -62,6 +63,12 @@ void grove_marking_free(grove_marking *m);
 static inline bool grove_marking_active(const grove_marking *m)
 {
     return m->phase != GROVE_CYCLE_IDLE;
+}
+
+/* Has a cycle marked all it can before its final pause? */
+static inline bool grove_marking_done(const grove_marking *m)
+{
+    return m->phase == GROVE_CYCLE_MARKING && grove_worklist_empty(&m->grey);
 }
 
 /* The rest of this file is called with in_gc held. */

@@ -7,10 +7,25 @@
 #include "invariant.h"
 #include "stats.h"
 
+/* Incremental cycles start half-way from `held` (after a major GC) to the
+ * threshold and are paced to end three quarters of the way: what is
+ * promoted during a cycle survives it (floating garbage), so a short cycle
+ * keeps the heap near what stop-the-world GCs hold. One the mutator
+ * outruns is finished in one pause half that way again past the
+ * threshold. */
+static void set_cycle_bounds(grove_policy *p, size_t held)
+{
+    size_t room = p->major_threshold > held ? p->major_threshold - held : 0;
+    p->cycle_start = held + room / 2;
+    p->cycle_goal = held + room / 4 * 3;
+    p->cycle_deadline = p->major_threshold <= SIZE_MAX - room / 2 ? p->major_threshold + room / 2
+                                                                 : SIZE_MAX;
+}
+
 void grove_policy_init(grove_policy *policy, const grove_config *config)
 {
-    *policy = (grove_policy){.major_threshold = config->major_min_bytes,
-                             .cycle_start = config->major_min_bytes / 2};
+    *policy = (grove_policy){.major_threshold = config->major_min_bytes};
+    set_cycle_bounds(policy, 0);
 }
 
 static size_t old_and_large_bytes(const grove_heap *heap)
@@ -18,9 +33,17 @@ static size_t old_and_large_bytes(const grove_heap *heap)
     return grove_old_space_bytes(&heap->old) + heap->large.bytes;
 }
 
+static bool incremental(const grove_heap *heap)
+{
+    return heap->config.incremental && !heap->marking.disabled;
+}
+
+/* A stop-the-world major GC is due past the threshold; with incremental
+ * marking, past the cycle's deadline (the cycle did not keep up). */
 static bool major_due(const grove_heap *heap)
 {
-    return old_and_large_bytes(heap) > heap->policy.major_threshold;
+    size_t held = old_and_large_bytes(heap);
+    return held > (incremental(heap) ? heap->policy.cycle_deadline : heap->policy.major_threshold);
 }
 
 /* The functions below that take the heap in GC assume in_gc is held. */
@@ -38,45 +61,78 @@ static grove_error full_collection_in_gc(grove_heap *heap, grove_gc_reason reaso
     return GROVE_E_OOM;
 }
 
-static bool incremental(const grove_heap *heap)
-{
-    return heap->config.incremental && !heap->marking.disabled;
-}
-
 /* A slice's work: at least the configured budget; more if the growth
- * since the last slice, at this rate, would reach the threshold before
- * the work left is done (promoted objects are grey: growth adds work). */
+ * since the last slice, at this rate, would reach the cycle's goal before
+ * the work left is done (promoted objects are grey: growth adds work). At
+ * most 8 budgets before the goal, 16 before the threshold, 32 after: a
+ * burst of growth stretches the cycle first, its slices next, and only at
+ * the deadline does a pause take the rest. */
 static uint64_t slice_budget(const grove_heap *heap)
 {
     const grove_marking *m = &heap->marking;
+    const grove_policy *p = &heap->policy;
     size_t held = old_and_large_bytes(heap);
-    uint64_t budget = heap->config.major_slice_bytes;
-    if (held > m->held_at_slice && heap->policy.major_threshold > held) {
+    double least = (double)heap->config.major_slice_bytes;
+    double most = least * (held < p->cycle_goal ? 8 : held < p->major_threshold ? 16 : 32);
+    double paced = least;
+    if (held >= p->cycle_goal) {
+        paced = most;
+    } else if (held > m->held_at_slice) {
         double growth = (double)(held - m->held_at_slice);
-        double paced = ((double)m->work_left + growth) * growth /
-                       (double)(heap->policy.major_threshold - held);
-        if (paced > (double)budget)
-            budget = paced < (double)UINT64_MAX ? (uint64_t)paced : UINT64_MAX;
+        paced = ((double)m->work_left + growth) * growth / (double)(p->cycle_goal - held);
     }
-    return budget;
+    paced = paced < least ? least : paced > most ? most : paced;
+    return paced < (double)UINT64_MAX ? (uint64_t)paced : UINT64_MAX;
 }
 
-/* Start a cycle when it is time, or run the running one's next slice (the
- * table in policy.h); the final pause when its marking is done, or at
- * once at the threshold. */
+/* A slice of what is owed: a quarter of the interval's work, at least the
+ * configured budget. Returns true if marking is done. */
+static bool pay_slice(grove_heap *heap, grove_gc_reason reason)
+{
+    grove_policy *p = &heap->policy;
+    uint64_t piece = p->slice_debt / GROVE_SLICES_PER_NURSERY;
+    if (piece < heap->config.major_slice_bytes)
+        piece = heap->config.major_slice_bytes;
+    p->slice_debt = p->slice_debt > piece ? p->slice_debt - piece : 0;
+    p->next_slice_at = grove_nursery_used(&heap->nursery) +
+                       grove_nursery_size(&heap->nursery) / GROVE_SLICES_PER_NURSERY;
+    return grove_marking_slice(heap, piece, reason);
+}
+
+/* After a minor GC: start a cycle when it is time, else pace the running
+ * one (the table in policy.h): the work owed until the next minor GC, a
+ * first slice of it now; the final pause when marking is done (here, as
+ * the nursery was just emptied), or at once at the deadline. */
 static void incremental_step(grove_heap *heap, grove_gc_reason reason)
 {
+    grove_marking *m = &heap->marking;
     if (major_due(heap)) {
         full_collection_in_gc(heap, GROVE_REASON_OLD_THRESHOLD);
         return;
     }
-    if (!grove_marking_active(&heap->marking)) {
+    if (!grove_marking_active(m)) {
         if (old_and_large_bytes(heap) <= heap->policy.cycle_start)
             return;
         grove_marking_start(heap);
-    }
-    if (grove_marking_slice(heap, slice_budget(heap), reason))
+    } else if (grove_marking_done(m)) {
         full_collection_in_gc(heap, GROVE_REASON_MARKING_DONE);
+        return;
+    }
+    heap->policy.slice_debt = slice_budget(heap);
+    if (pay_slice(heap, reason))
+        full_collection_in_gc(heap, GROVE_REASON_MARKING_DONE);
+}
+
+void grove_policy_allocation_slice(grove_heap *heap)
+{
+    grove_policy *p = &heap->policy;
+    if (!p->slice_debt || !grove_marking_active(&heap->marking) ||
+        grove_nursery_used(&heap->nursery) < p->next_slice_at)
+        return;
+    grove_heap_enter_gc(heap);
+    if (pay_slice(heap, GROVE_REASON_NURSERY_FULL))
+        p->slice_debt = 0; /* the final pause waits for the next minor GC */
+    grove_heap_leave_gc(heap);
 }
 
 static grove_error make_room_in_gc(grove_heap *heap, grove_gc_reason reason)
@@ -179,10 +235,15 @@ void grove_policy_zeal_tick(grove_heap *heap)
 }
 
 /* Next major GC when old space has grown by the growth factor (at most
- * SIZE_MAX: growth_factor is bounded, the product need not be). */
-static size_t next_threshold(const grove_heap *heap)
+ * SIZE_MAX: growth_factor is bounded, the product need not be). After an
+ * incremental cycle, what it promoted or allocated while marking was kept
+ * unexamined (`black`: floating garbage, mostly): it counts once, not
+ * times the growth factor, or the heap would grow with every cycle's. */
+static size_t next_threshold(const grove_heap *heap, uint64_t black)
 {
-    double next = (double)old_and_large_bytes(heap) * heap->config.growth_factor;
+    size_t held = old_and_large_bytes(heap);
+    size_t seen = held > black ? held - (size_t)black : 0;
+    double next = (double)seen * heap->config.growth_factor + (double)(held - seen);
     if (next >= (double)SIZE_MAX)
         return SIZE_MAX;
     size_t floor = heap->config.major_min_bytes;
@@ -271,9 +332,9 @@ void grove_policy_collection_done(grove_heap *heap, const grove_collection *c)
         return;
     }
     grove_policy *p = &heap->policy;
-    p->major_threshold = next_threshold(heap);
-    size_t held = old_and_large_bytes(heap);
-    p->cycle_start = held < p->major_threshold ? held + (p->major_threshold - held) / 2 : held;
+    p->major_threshold = next_threshold(heap, heap->marking.black_bytes);
+    heap->marking.black_bytes = 0;
+    set_cycle_bounds(p, old_and_large_bytes(heap));
     return_memory(heap, c);
 }
 

@@ -21,12 +21,18 @@
  * Incremental major GC (grove_config::incremental, marking.h): after each
  * minor GC, a cycle starts once old space is half-way from its size after
  * the last major GC to the threshold; while one runs, each minor GC (and
- * each nursery's worth of growth outside it) is followed by a slice of at
- * least major_slice_bytes of work, more if the growth since the last slice
- * asks for it: work left × growth / room left before the threshold, so
- * marking ends before the threshold. When the slices have marked
- * everything, the final pause follows. At the threshold or the heap limit
- * the cycle is finished in one pause instead: marking did not keep up. */
+ * each nursery's worth of growth outside it) sets the work owed until the
+ * next one: at least major_slice_bytes, more if the growth since the last
+ * slice asks for it (work left × growth / room left before the goal, three
+ * quarters of the way, so that marking ends by then: what is promoted
+ * meanwhile survives the cycle), at most 8, 16 or 32 × major_slice_bytes
+ * (before the goal, the threshold, after). A quarter of it is paid in a
+ * slice at once, a quarter each time the nursery fills by a further
+ * quarter (allocation slow path). When the slices have marked everything,
+ * the final pause follows at the next minor GC. A cycle the
+ * mutator outran goes on past the threshold; at its deadline (half the
+ * room again past the threshold), or at the heap limit, it is finished in
+ * one pause. */
 #ifndef GROVE_POLICY_H
 #define GROVE_POLICY_H
 
@@ -37,6 +43,10 @@ typedef struct grove_collection grove_collection;
 typedef struct grove_policy {
     size_t major_threshold;      /* old + large bytes that trigger a major GC */
     size_t cycle_start;          /* incremental: old + large bytes that start a cycle */
+    size_t cycle_goal;           /* incremental: old + large bytes its slices are paced to end by */
+    size_t cycle_deadline;       /* incremental: old + large bytes that finish it in one pause */
+    uint64_t slice_debt;         /* incremental: work owed until the next minor GC */
+    size_t next_slice_at;        /* incremental: nursery bytes used at which to pay some */
     size_t released_since_purge; /* bytes the sweeps gave back to the arena since its last purge */
     uint64_t zeal_ticks;         /* slow-path allocations counted in zeal mode */
 } grove_policy;
@@ -61,6 +71,14 @@ bool grove_policy_room_for_old(grove_heap *heap, size_t growth);
  * does not shade): a cycle marking now is finished at once. Outside a
  * collection. */
 void grove_policy_stop_incremental(grove_heap *heap);
+
+/* Slices are spread over the time between minor GCs: one at the minor
+ * GC, then one each time the nursery fills by a further quarter. */
+#define GROVE_SLICES_PER_NURSERY 4
+
+/* Allocation slow path (outside a collection): pay a slice of the work
+ * the last minor GC set, if the nursery has filled enough since. */
+void grove_policy_allocation_slice(grove_heap *heap);
 
 /* Zeal mode: count one slow-path allocation and collect on schedule. */
 void grove_policy_zeal_tick(grove_heap *heap);

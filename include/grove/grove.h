@@ -215,14 +215,15 @@ typedef struct grove_config {
                                (default 16 MiB) */
     bool incremental;       /**< mark the old generation in slices between minor GCs
                                instead of in one pause (default off). A cycle starts half-way
-                               to the major threshold; each minor GC then runs a slice, and
-                               the cycle ends in a short final pause. The write barrier
-                               shades what it stores meanwhile. A heap whose codegen ABI
-                               was requested at a version below 3 stays stop-the-world. */
+                               to the major threshold; slices run at each minor GC and as
+                               the nursery fills, and the cycle ends in a short final pause.
+                               The write barrier shades what it stores meanwhile. A heap
+                               whose codegen ABI was requested at a version below 3 stays
+                               stop-the-world. */
     size_t major_slice_bytes; /**< incremental: the least work of one slice, in bytes of
-                                 objects marked or swept (default 1 MiB; > 0). A slice does
-                                 more when the mutator promotes faster than this would
-                                 keep up with: marking must end before the threshold. */
+                                 objects marked (default 1 MiB; > 0). Slices do more, up to
+                                 32 times this, when the mutator promotes faster than
+                                 this would keep up with. */
     unsigned debug;         /**< GROVE_DEBUG_* flags */
     unsigned zeal_minor;    /**< if > 0, a minor GC every zeal_minor allocations */
     unsigned zeal_major;    /**< if > 0, a major GC every zeal_major allocations */
