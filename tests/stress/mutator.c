@@ -209,6 +209,11 @@ typedef struct mobj {
     const void *young_at; /* a byte object too small for an id, while young: where it is,
                              followed through each minor GC's forwarding (section 6b) */
     uint32_t sim;      /* replay epoch in which it was found live */
+    /* Incremental mode (section 6b): where it is, followed through every
+     * minor GC's forwarding (NULL once it died young), and the final pause
+     * that found it marked. */
+    const void *at;
+    uint32_t rt_marked;
     uint32_t queued;   /* replay epoch in which a guardian queued it */
     uint32_t hooks;    /* cleanup hooks pending on it */
     /* Card bursts (section 7): the cycle, c->minors + 1, of the last burst
@@ -337,6 +342,10 @@ typedef struct ctx {
     } *cand;            /* replay scratch: a minor GC's young survivors that may stay young */
     size_t ncand, cand_cap;
     unsigned survivor_age; /* in effect (the environment's options applied) */
+    bool incremental;      /* incremental major GC in effect (likewise) */
+    uint32_t gc_final[MAXGCS]; /* a major GC that was an incremental cycle's final pause: its
+                                  stamp in rt_marked; 0 for any other collection */
+    uint32_t final_stamp;
     unsigned ngcs;
     uint64_t gc_serial;  /* collections replayed */
     uint64_t minors;     /* minor collections replayed */
@@ -372,7 +381,9 @@ typedef struct ctx {
         grove_phase phase;       /* the last phase started in this collection */
         uint64_t number;         /* of the collection under way, or the last one */
         uint64_t ends[2];        /* END events, by kind */
-        uint64_t pause_ns[2];    /* their durations summed, by kind */
+        uint64_t pause_ns[2];    /* their durations summed, by kind; slices count as major */
+        uint64_t slices;         /* SLICE_END events */
+        bool in_slice;
     } ev;
     uint64_t pending_old_bytes; /* a large or pinned object the heap counts in live_bytes and
                                    heap_alloc has not put in the model yet */
@@ -919,6 +930,7 @@ static void bind(ctx *c, uint64_t m, void *g, uint32_t via, uint32_t via_word)
     }
     o->mark = c->m.epoch;
     o->addr = g;
+    o->at = g;
     o->via = via;
     o->via_word = via_word;
     amap_put(c, (uintptr_t)g, idx);
@@ -1062,6 +1074,65 @@ static void follow_id_less(ctx *c)
         qsort(c->copied, c->ncopied, sizeof *c->copied, copied_by_address);
 }
 
+/* Incremental mode. A final pause keeps what the cycle's slices marked, which
+ * depends on the order they scanned in: floating garbage, unreachable but
+ * kept. The model learns it from the heap: it follows every object's
+ * address (allocation, each check, each minor GC's forwarding) and, as a
+ * final pause starts its weak phase (the strong closure done, no guardian
+ * has resurrected anything yet), reads the mark bit of each old or large
+ * one (grove.h's header layout). The replay then keeps those as live (section
+ * 6b), and checks the converse: everything it finds reachable was marked. */
+static bool final_pause(ctx *c)
+{
+    grove_stats st;
+    grove_get_stats(c->h, &st);
+    return st.major_cycle == 2; /* marking: this major GC ends the cycle */
+}
+
+/* As a minor GC's copying is done, before its reset: where each young
+ * object went, or NULL if it died. */
+static void follow_moves(ctx *c)
+{
+    const struct grove__heap_fast *f = grove__fast(c->h);
+    for (uint32_t i = 1; i < c->m.count; i++) {
+        mobj *o = &c->m.o[i];
+        if (!o->id || !o->at || !grove__is_young(f, o->at))
+            continue;
+        uint64_t hdr = *grove__header(o->at);
+        o->at = hdr & GROVE__HDR_LIVE ? NULL : (const void *)(uintptr_t)hdr;
+    }
+}
+
+static void note_final_marks(ctx *c, uint32_t stamp)
+{
+    const struct grove__heap_fast *f = grove__fast(c->h);
+    for (uint32_t i = 1; i < c->m.count; i++) {
+        mobj *o = &c->m.o[i];
+        if (o->id && o->at && !grove__is_young(f, o->at) &&
+            (*grove__header(o->at) & GROVE__HDR_MARK))
+            o->rt_marked = stamp;
+    }
+}
+
+/* Slices come between collections, each a major pause of its own. */
+static void on_slice_event(ctx *c, const grove_event *e)
+{
+    struct event_state *ev = &c->ev;
+    bool start = e->type == GROVE_EVENT_SLICE_START;
+    if (ev->in_collection || ev->in_slice == start || e->kind != GROVE_MAJOR ||
+        e->collection != ev->number)
+        fail(c, "event: slice %s %s (collection %llu, the last was %llu)",
+             start ? "start" : "end",
+             ev->in_collection ? "inside a collection"
+             : ev->in_slice == start ? "out of order" : "not of the last collection",
+             (unsigned long long)e->collection, (unsigned long long)ev->number);
+    ev->in_slice = start;
+    if (!start) {
+        ev->slices++;
+        ev->pause_ns[1] += e->duration_ns;
+    }
+}
+
 /* The collection-event protocol: collections numbered from 1 without gaps,
  * never nested; inside one, phases start and end in pairs, in pipeline
  * order (the enum's order), each at most once. */
@@ -1070,6 +1141,10 @@ static void on_event(grove_heap *heap, const grove_event *e, void *data)
     ctx *c = data;
     struct event_state *ev = &c->ev;
     switch (e->type) {
+    case GROVE_EVENT_SLICE_START:
+    case GROVE_EVENT_SLICE_END:
+        on_slice_event(c, e);
+        return;
     case GROVE_EVENT_COLLECTION_START:
         if (ev->in_collection)
             fail(c, "event: collection %llu started inside collection %llu",
@@ -1079,10 +1154,14 @@ static void on_event(grove_heap *heap, const grove_event *e, void *data)
                  (unsigned long long)e->collection, (unsigned long long)ev->number);
         *ev = (struct event_state){.in_collection = true, .kind = e->kind, .phase = e->phase,
                                    .number = e->collection, .ends = {ev->ends[0], ev->ends[1]},
-                                   .pause_ns = {ev->pause_ns[0], ev->pause_ns[1]}};
+                                   .pause_ns = {ev->pause_ns[0], ev->pause_ns[1]},
+                                   .slices = ev->slices};
         if (c->ngcs == MAXGCS)
             fail(c, "more than %d collections in one call", MAXGCS);
         c->gcs[c->ngcs] = e->kind;
+        c->gc_final[c->ngcs] = e->kind == GROVE_MAJOR && c->incremental && final_pause(c)
+                                   ? ++c->final_stamp
+                                   : 0;
         c->gc_nursery[c->ngcs] = grove__fast(heap)->nursery_size;
         c->kept_from[c->ngcs] = c->nkept;
         c->gc_reasons[c->ngcs++] = e->reason;
@@ -1095,6 +1174,10 @@ static void on_event(grove_heap *heap, const grove_event *e, void *data)
         ev->phase = e->phase;
         if (e->kind == GROVE_MINOR && e->phase == GROVE_PHASE_RESET && c->survivor_age)
             follow_id_less(c);
+        if (e->kind == GROVE_MINOR && e->phase == GROVE_PHASE_RESET && c->incremental)
+            follow_moves(c);
+        if (e->kind == GROVE_MAJOR && e->phase == GROVE_PHASE_WEAK && c->gc_final[c->ngcs - 1])
+            note_final_marks(c, c->gc_final[c->ngcs - 1]);
         break;
     case GROVE_EVENT_PHASE_END:
         if (!ev->in_phase || e->phase != ev->phase)
@@ -1125,14 +1208,16 @@ static void check_events(ctx *c)
     grove_stats st;
     grove_get_stats(c->h, &st);
     const struct event_state *ev = &c->ev;
-    if (ev->in_collection || ev->ends[0] != st.minor_collections ||
+    if (ev->in_collection || ev->in_slice || ev->ends[0] != st.minor_collections ||
         ev->ends[1] != st.major_collections || ev->pause_ns[0] != st.minor.total_ns ||
-        ev->pause_ns[1] != st.major.total_ns)
-        fail(c, "events saw %llu minor / %llu major collections pausing %llu / %llu ns; the stats "
-                "say %llu / %llu and %llu / %llu ns",
+        ev->pause_ns[1] != st.major.total_ns || ev->slices != st.major_slices ||
+        ev->ends[1] + ev->slices != st.major.count)
+        fail(c, "events saw %llu minor / %llu major collections and %llu slices pausing %llu / "
+                "%llu ns; the stats say %llu / %llu and %llu slices, %llu / %llu ns",
              (unsigned long long)ev->ends[0], (unsigned long long)ev->ends[1],
-             (unsigned long long)ev->pause_ns[0], (unsigned long long)ev->pause_ns[1],
-             (unsigned long long)st.minor_collections, (unsigned long long)st.major_collections,
+             (unsigned long long)ev->slices, (unsigned long long)ev->pause_ns[0],
+             (unsigned long long)ev->pause_ns[1], (unsigned long long)st.minor_collections,
+             (unsigned long long)st.major_collections, (unsigned long long)st.major_slices,
              (unsigned long long)st.minor.total_ns, (unsigned long long)st.major.total_ns);
 }
 
@@ -1496,6 +1581,32 @@ static void sim_age(ctx *c, unsigned gi)
  * what only the resurrected reach is judged (the queued objects still dead
  * to it), then the rest dies. A minor GC's survivors are old unless
  * survivor aging keeps them young. */
+/* A final pause keeps what its cycle marked: those are live to the replay
+ * too (they and what they reach; weak slots and guardians judged on it). */
+static void sim_keep_final_marks(ctx *c, uint32_t stamp)
+{
+    for (uint32_t i = 1; i < c->m.count; i++)
+        if (c->m.o[i].id && c->m.o[i].rt_marked == stamp) {
+            c->t.final_marked++;
+            sim_mark(c, mv_ref(i));
+        }
+}
+
+/* ... and everything the replay finds live that was old then must have been
+ * marked: the sweep frees what is not. */
+static void check_final_marks(ctx *c, uint32_t stamp)
+{
+    const struct grove__heap_fast *f = grove__fast(c->h);
+    for (uint32_t i = 1; i < c->m.count; i++) {
+        const mobj *o = &c->m.o[i];
+        if (o->id && o->sim == c->sim_epoch && o->at && !grove__is_young(f, o->at) &&
+            !o->young && o->rt_marked != stamp)
+            fail(c, "the final pause of an incremental major GC left #%llu (%s) unmarked, and "
+                    "the model finds it live: the sweep freed a live object",
+                 (unsigned long long)o->id, type_name(o));
+    }
+}
+
 static void simulate(ctx *c, unsigned gi)
 {
     bool minor = c->gcs[gi] == GROVE_MINOR;
@@ -1512,7 +1623,13 @@ static void simulate(ctx *c, unsigned gi)
     }
     c->nwork = c->nsim_pend = c->nsim_weak = 0;
     sim_mark_roots(c, minor);
+    if (c->gc_final[gi]) {
+        c->t.final_pauses++;
+        sim_keep_final_marks(c, c->gc_final[gi]);
+    }
     sim_close(c);
+    if (c->gc_final[gi])
+        check_final_marks(c, c->gc_final[gi]);
     sim_judge(c);
     sim_guardians(c);
     sim_close(c);
@@ -1986,6 +2103,7 @@ static void init_weak(ctx *c, uint32_t idx, void *g)
 static void init_object(ctx *c, uint32_t idx, void *g, size_t nbytes)
 {
     mobj *o = &c->m.o[idx];
+    o->at = g;
     uint64_t *w = g;
     const stype *ty = &type_table[o->type];
     switch (ty->kind) {
@@ -2095,6 +2213,7 @@ static void op_chain(ctx *c)
         if (!g)
             return;
         uint32_t idx = model_new(c, type, (bytes + 7) / 8);
+        c->m.o[idx].at = g;
         uint64_t *w = g;
         mobj *o = &c->m.o[idx];
         w[0] = o->w[0] = type == T_ARRAY ? FIXNUM(o->id) : o->id;
@@ -2123,6 +2242,8 @@ static void op_garbage(ctx *c)
         if (!g)
             return;
         uint32_t idx = nbytes > GROVE_MAX_SMALL_PAYLOAD ? model_new(c, type, nwords) : 0;
+        if (idx)
+            c->m.o[idx].at = g;
         uint64_t *w = g;
         const stype *ty = &type_table[type];
         if (ty->kind == K_CUSTOM)
@@ -2541,6 +2662,7 @@ static bool cohort_member(ctx *c, rref r, size_t i, size_t bytes)
     if (!g)
         return false;
     uint32_t idx = model_new(c, type, bytes / 8);
+    c->m.o[idx].at = g;
     uint32_t sidx = mv_idx(mroot_get(c, r));
     void *spine = root_get(c, r); /* where it is now: the allocation may have moved it */
     mobj *o = &c->m.o[idx];
@@ -2577,6 +2699,7 @@ static bool cohort_build(ctx *c, rref dst)
         return false;
     }
     uint32_t sidx = model_new(c, T_SPINE, n + 1);
+    c->m.o[sidx].at = spine;
     ((uint64_t *)spine)[0] = c->m.o[sidx].w[0] = FIXNUM(c->m.o[sidx].id);
     root_set(c, dst, mv_ref(sidx), spine);
     c->t.cohorts++;
@@ -2803,6 +2926,7 @@ static bool young_value(ctx *c, bool may_alloc, val *out)
     if (!g)
         return false;
     uint32_t idx = model_new(c, type, bytes / 8);
+    c->m.o[idx].at = g;
     uint64_t *w = g;
     mobj *o = &c->m.o[idx];
     w[0] = o->w[0] = type == T_ARRAY ? FIXNUM(o->id) : o->id;
@@ -4087,7 +4211,7 @@ static void put_bytes(char *buf, size_t cap, size_t v, stress_source *s)
  * parser. */
 static void config_through_options(grove_config *want, stress_source *s)
 {
-    char parts[9][64], text[576] = "";
+    char parts[12][64], text[800] = "";
     char b[32];
     unsigned n = 0;
     put_bytes(b, sizeof b, want->nursery_size, s);
@@ -4104,6 +4228,11 @@ static void config_through_options(grove_config *want, stress_source *s)
     snprintf(parts[n++], sizeof parts[0], "zeal-minor=%u", want->zeal_minor);
     snprintf(parts[n++], sizeof parts[0], "zeal-major=%u", want->zeal_major);
     snprintf(parts[n++], sizeof parts[0], "survivor-age=%u", want->survivor_age);
+    snprintf(parts[n++], sizeof parts[0], "incremental%s",
+             want->incremental ? (stress_rnd(s, 2) ? "=on" : "") : "=off");
+    put_bytes(b, sizeof b, want->major_slice_bytes, s);
+    snprintf(parts[n++], sizeof parts[0], "major-slice-bytes=%s", b);
+    snprintf(parts[n++], sizeof parts[0], "zeal-slice=%u", want->zeal_slice);
     snprintf(parts[n++], sizeof parts[0], "verify%s",
              (want->debug & GROVE_DEBUG_VERIFY) ? (stress_rnd(s, 2) ? "=on" : "") : "=off");
     snprintf(parts[n++], sizeof parts[0], "poison=%s",
@@ -4130,10 +4259,25 @@ static void config_through_options(grove_config *want, stress_source *s)
     if (got.nursery_size != want->nursery_size || got.major_min_bytes != want->major_min_bytes ||
         got.max_heap_size != want->max_heap_size || got.growth_factor != want->growth_factor ||
         got.zeal_minor != want->zeal_minor || got.zeal_major != want->zeal_major ||
-        got.survivor_age != want->survivor_age || got.debug != want->debug) {
+        got.survivor_age != want->survivor_age || got.debug != want->debug ||
+        got.incremental != want->incremental || got.major_slice_bytes != want->major_slice_bytes ||
+        got.zeal_slice != want->zeal_slice) {
         fprintf(stderr, "stress: options '%s' did not give the configuration they name\n", text);
         abort();
     }
+}
+
+void stress_randomize_incremental(grove_config *config, stress_source *s)
+{
+    /* Incremental marking half the time: slices from a few objects (to
+     * interleave marking with every kind of operation) to the default
+     * megabyte, now and then one at every few allocations (zeal). */
+    static const size_t slices[] = {16, 64, 512, 4 << 10, 64 << 10, 1 << 20};
+    config->incremental = stress_rnd(s, 2) == 0;
+    config->major_slice_bytes = config->incremental ? slices[stress_rnd(s, 6)] : (size_t)1 << 20;
+    config->zeal_slice = config->incremental && stress_rnd(s, 3) == 0
+                             ? 1 + (unsigned)stress_rnd(s, 8)
+                             : 0;
 }
 
 void stress_params_randomize(stress_params *p, stress_source *src, bool fuzzing)
@@ -4168,6 +4312,7 @@ void stress_params_randomize(stress_params *p, stress_source *src, bool fuzzing)
         p->config.nursery_max_size = p->config.nursery_size << (1 + stress_rnd(s, 4));
         p->config.minor_pause_target_ns = (uint64_t)10000 << stress_rnd(s, 8);
     }
+    stress_randomize_incremental(&p->config, s);
     config_through_options(&p->config, s);
     if (fuzzing) {
         p->steps = 3000;
@@ -4214,6 +4359,9 @@ void stress_totals_add(stress_totals *sum, const stress_totals *t)
     sum->kept_young_gcs += t->kept_young_gcs;
     sum->kept_young_full += t->kept_young_full;
     sum->aging_rounds += t->aging_rounds;
+    sum->final_pauses += t->final_pauses;
+    sum->final_marked += t->final_marked;
+    sum->slices += t->slices;
     sum->uninit_allocations += t->uninit_allocations;
     sum->card_writes += t->card_writes;
     sum->card_rewrites += t->card_rewrites;
@@ -4258,6 +4406,7 @@ static void destroy_with_hooks(ctx *c)
     void *g = heap_alloc(c, T_REC2, 16, BY_SIZE);
     if (g) {
         uint32_t idx = model_new(c, T_REC2, 2);
+        c->m.o[idx].at = g;
         add_cleanup(c, idx, g);
         add_cleanup(c, idx, g);
         sim_free(c, idx); /* the destruction will find it dead */
@@ -4272,14 +4421,19 @@ static void destroy_with_hooks(ctx *c)
 
 /* The survivor age the heap uses: the environment's options apply over the
  * configuration as in grove_heap_create (which accepted them). */
-static unsigned effective_survivor_age(const grove_config *cfg)
+static grove_config effective_config(const grove_config *cfg)
 {
     grove_config eff = *cfg;
     const char *env[] = {getenv("GROVE_OPTIONS"), getenv("GROVE_DEBUG")};
     for (unsigned i = 0; i < 2; i++)
         if (env[i] && grove_config_parse(&eff, env[i], NULL) != GROVE_OK)
             abort();
-    return eff.survivor_age;
+    return eff;
+}
+
+static unsigned effective_survivor_age(const grove_config *cfg)
+{
+    return effective_config(cfg).survivor_age;
 }
 
 void stress_run(const stress_params *p, stress_source *src, stress_totals *totals)
@@ -4305,6 +4459,7 @@ void stress_run(const stress_params *p, stress_source *src, stress_totals *total
     if (!c->h)
         fail(c, "grove_heap_create failed: %s: %s", grove_error_name(err.code), err.message);
     c->survivor_age = effective_survivor_age(&cfg);
+    c->incremental = effective_config(&cfg).incremental;
     register_types(c);
     if (grove_add_root_visitor(c->h, visit_vroots, c) != GROVE_OK)
         fail(c, "grove_add_root_visitor: %s", grove_last_error_message(c->h));
@@ -4376,6 +4531,7 @@ void stress_run(const stress_params *p, stress_source *src, stress_totals *total
              (unsigned long long)st.bytes_freed, (unsigned long long)st.live_bytes);
     c->t.minor_gcs = st.minor_collections;
     c->t.major_gcs = st.major_collections;
+    c->t.slices = st.major_slices;
     c->t.cards_scanned = st.remembered_cards_scanned;
     if (c->t.card_minors && !st.remembered_cards_scanned)
         fail(c, "%llu minor GC(s) found a young value kept by a card alone, yet no minor GC "

@@ -129,12 +129,19 @@ typedef struct stress_totals {
     uint64_t kept_young_gcs;  /* survivor aging: minor GCs that kept survivors young */
     uint64_t kept_young_full; /* of those, minor GCs whose room was too full for a candidate */
     uint64_t aging_rounds;    /* aging rounds: old holders of young objects over minor GCs */
+    uint64_t slices;          /* incremental marking slices (grove_stats) */
+    uint64_t final_pauses;    /* incremental cycles' final pauses replayed */
+    uint64_t final_marked;    /* objects the replays of final pauses took as marked */
     bool stopped_early;       /* max_seconds reached */
 } stress_totals;
 
 /* Defaults: 20000 steps, a 256 KiB nursery, small major threshold, verify
  * and poison on, no zeal. */
 void stress_params_default(stress_params *p);
+
+/* Choose incremental marking (on half the time), its slice budget and
+ * zeal_slice from `s`. */
+void stress_randomize_incremental(grove_config *config, stress_source *s);
 
 /* Randomise the heap configuration and step count from `src` (seeded by the
  * run's seed for the soak, or the first bytes of a fuzzer input): nursery

@@ -47,6 +47,9 @@ static void usage(FILE *f, const char *argv0)
             "  --major-min BYTES   major GC threshold floor (default 1048576)\n"
             "  --growth F          growth factor (default 2.0)\n"
             "  --survivor-age N    minor GCs survived young before promotion, 0-15 (default 0)\n"
+            "  --incremental on|off  incremental major GC (default off)\n"
+            "  --slice-bytes BYTES least work of an incremental slice (default 1048576)\n"
+            "  --zeal-slice N      an incremental slice every N allocations (default 0: off)\n"
             "  --max-heap BYTES    heap limit; GROVE_E_OOM becomes a valid outcome\n"
             "  --max-large BYTES   largest large object (default 131072)\n"
             "  --no-verify         turn the heap's verify mode off (on by default)\n"
@@ -100,6 +103,9 @@ static void replay_line(char *buf, size_t cap, const char *argv0, const stress_p
                           (unsigned long long)p->steps, p->config.nursery_size,
                           p->config.zeal_minor, p->config.zeal_major, p->config.major_min_bytes,
                           p->config.growth_factor, p->config.survivor_age, p->max_large);
+    if (p->config.incremental)
+        n += (size_t)snprintf(buf + n, cap - n, " --incremental on --slice-bytes %zu --zeal-slice %u",
+                              p->config.major_slice_bytes, p->config.zeal_slice);
     if (p->allow_oom)
         n += (size_t)snprintf(buf + n, cap - n, " --max-heap %zu", p->config.max_heap_size);
     if (p->no_unwind)
@@ -119,7 +125,7 @@ int main(int argc, char **argv)
     /* Options given explicitly override --random-config's choices. */
     bool set_steps = false, set_nursery = false, set_zmin = false, set_zmaj = false,
          set_major_min = false, set_growth = false, set_max_heap = false, set_max_large = false,
-         set_age = false;
+         set_age = false, set_incremental = false, set_slice = false, set_zslice = false;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -165,6 +171,22 @@ int main(int argc, char **argv)
             NEED_VALUE();
             base.config.survivor_age = (unsigned)parse_u64(v, a);
             set_age = true;
+        } else if (!strcmp(a, "--incremental")) {
+            NEED_VALUE();
+            if (strcmp(v, "on") && strcmp(v, "off")) {
+                fprintf(stderr, "stress: --incremental takes on or off, not '%s'\n", v);
+                return 2;
+            }
+            base.config.incremental = !strcmp(v, "on");
+            set_incremental = true;
+        } else if (!strcmp(a, "--slice-bytes")) {
+            NEED_VALUE();
+            base.config.major_slice_bytes = (size_t)parse_u64(v, a);
+            set_slice = true;
+        } else if (!strcmp(a, "--zeal-slice")) {
+            NEED_VALUE();
+            base.config.zeal_slice = (unsigned)parse_u64(v, a);
+            set_zslice = true;
         } else if (!strcmp(a, "--max-heap")) {
             NEED_VALUE();
             base.config.max_heap_size = (size_t)parse_u64(v, a);
@@ -240,6 +262,12 @@ int main(int argc, char **argv)
                 p.max_large = r.max_large;
             if (!set_age)
                 p.config.survivor_age = r.config.survivor_age;
+            if (!set_incremental)
+                p.config.incremental = r.config.incremental;
+            if (!set_slice)
+                p.config.major_slice_bytes = r.config.major_slice_bytes;
+            if (!set_zslice)
+                p.config.zeal_slice = r.config.zeal_slice;
             /* A limit chosen for another nursery still leaves its regions room. */
             size_t nursery = p.config.nursery_size * (p.config.survivor_age ? 2 : 1);
             if (!set_max_heap && p.allow_oom && p.config.max_heap_size < nursery + ((size_t)1 << 20))
@@ -249,7 +277,7 @@ int main(int argc, char **argv)
         char replay[512];
         bool exact = randomized && !(set_steps || set_nursery || set_zmin || set_zmaj ||
                                      set_major_min || set_growth || set_max_heap || set_max_large ||
-                                     set_age);
+                                     set_age || set_incremental || set_slice || set_zslice);
         replay_line(replay, sizeof replay, argv[0], &p, exact);
         p.replay = replay;
 
@@ -258,11 +286,17 @@ int main(int argc, char **argv)
             char limit[48] = "";
             if (p.allow_oom)
                 snprintf(limit, sizeof limit, ", heap limit %zu", p.config.max_heap_size);
+            char incremental[80] = "";
+            if (p.config.incremental)
+                snprintf(incremental, sizeof incremental,
+                         ", incremental (slices of %zu bytes, zeal slice %u)",
+                         p.config.major_slice_bytes, p.config.zeal_slice);
             printf("stress[%s] seed %llu: %llu steps, nursery %zu, zeal minor %u major %u, "
-                   "major-min %zu, growth %g, survivor age %u%s%s%s%s\n",
+                   "major-min %zu, growth %g, survivor age %u%s%s%s%s%s\n",
                    GROVE_ROOTING_NAME, (unsigned long long)p.seed, (unsigned long long)p.steps,
                    p.config.nursery_size, p.config.zeal_minor, p.config.zeal_major,
-                   p.config.major_min_bytes, p.config.growth_factor, p.config.survivor_age, limit,
+                   p.config.major_min_bytes, p.config.growth_factor, p.config.survivor_age,
+                   incremental, limit,
                    verify ? ", verify" : "", poison ? ", poison" : "",
                    p.no_unwind ? ", no unwinds" : "");
         }
@@ -284,7 +318,8 @@ int main(int argc, char **argv)
                    "%llu minor GCs with card-only young values, %llu cards scanned; "
                    "%llu uninitialised allocations\n"
                    "  aging: %llu minor GCs kept survivors young (%llu with the room full), "
-                   "%llu aging rounds\n",
+                   "%llu aging rounds\n"
+                   "  incremental: %llu slices, %llu final pauses (%llu objects kept marked)\n",
                    now_s() - s0, t.stopped_early ? " (time limit)" : "",
                    (unsigned long long)t.ops, (unsigned long long)t.allocations,
                    (unsigned long long)t.large_allocations, t.oom ? ", some refused: OOM" : "",
@@ -302,7 +337,9 @@ int main(int argc, char **argv)
                    (unsigned long long)t.card_rewrites, (unsigned long long)t.card_shared,
                    (unsigned long long)t.card_minors, (unsigned long long)t.cards_scanned,
                    (unsigned long long)t.uninit_allocations, (unsigned long long)t.kept_young_gcs,
-                   (unsigned long long)t.kept_young_full, (unsigned long long)t.aging_rounds);
+                   (unsigned long long)t.kept_young_full, (unsigned long long)t.aging_rounds,
+                   (unsigned long long)t.slices, (unsigned long long)t.final_pauses,
+                   (unsigned long long)t.final_marked);
         fflush(stdout);
         stress_totals_add(&sum, &t);
     }
@@ -315,7 +352,8 @@ int main(int argc, char **argv)
            "cohorts-thinned=%llu live-bytes-checks=%llu live-bytes-after-major=%llu "
            "card-writes=%llu card-rewrites=%llu card-shared=%llu card-minors=%llu "
            "cards-scanned=%llu uninit-allocations=%llu kept-young-gcs=%llu kept-young-full=%llu "
-           "aging-rounds=%llu stopped-early=%d seconds=%.2f\n",
+           "aging-rounds=%llu slices=%llu final-pauses=%llu final-marked=%llu stopped-early=%d "
+           "seconds=%.2f\n",
            GROVE_ROOTING_NAME, (unsigned long long)sum.runs, (unsigned long long)sum.ops,
            (unsigned long long)sum.allocations, (unsigned long long)sum.large_allocations,
            (unsigned long long)sum.oom, (unsigned long long)sum.barrier_stores,
@@ -334,6 +372,8 @@ int main(int argc, char **argv)
            (unsigned long long)sum.card_shared, (unsigned long long)sum.card_minors,
            (unsigned long long)sum.cards_scanned, (unsigned long long)sum.uninit_allocations,
            (unsigned long long)sum.kept_young_gcs, (unsigned long long)sum.kept_young_full,
-           (unsigned long long)sum.aging_rounds, sum.stopped_early ? 1 : 0, now_s() - t0);
+           (unsigned long long)sum.aging_rounds, (unsigned long long)sum.slices,
+           (unsigned long long)sum.final_pauses, (unsigned long long)sum.final_marked,
+           sum.stopped_early ? 1 : 0, now_s() - t0);
     return 0;
 }
