@@ -48,10 +48,24 @@ static bool major_due(const grove_heap *heap)
 
 /* The functions below that take the heap in GC assume in_gc is held. */
 
-static grove_error full_collection_in_gc(grove_heap *heap, grove_gc_reason reason)
+/* Does a major GC now finish a marking cycle (and so keep what the cycle
+ * found reachable when it started, or allocated since)? */
+static bool finishes_cycle(const grove_heap *heap)
+{
+    return heap->marking.phase == GROVE_CYCLE_MARKING;
+}
+
+/* A major GC that finishes a cycle keeps its floating garbage. When that
+ * is not good enough (`exact`: the caller was promised everything
+ * unreachable is freed; or the nursery's survivors do not fit), a second,
+ * stop-the-world one follows. */
+static grove_error collect_in_gc(grove_heap *heap, grove_gc_reason reason, bool exact)
 {
     grove_young_census census;
+    bool took_over = finishes_cycle(heap);
     grove_major_gc(heap, reason, &census);
+    if (took_over && (exact || !grove_young_census_fits(heap, &census)))
+        grove_major_gc(heap, reason, &census);
     if (grove_young_census_fits(heap, &census)) {
         grove_minor_gc(heap, GROVE_REASON_AFTER_MAJOR); /* verifies after, in verify mode */
         return GROVE_OK;
@@ -59,6 +73,12 @@ static grove_error full_collection_in_gc(grove_heap *heap, grove_gc_reason reaso
     if (heap->config.debug & GROVE_DEBUG_VERIFY)
         grove_verify_heap(heap, "after major GC");
     return GROVE_E_OOM;
+}
+
+/* grove_collect_major (reason explicit) is exact. */
+static grove_error full_collection_in_gc(grove_heap *heap, grove_gc_reason reason)
+{
+    return collect_in_gc(heap, reason, reason == GROVE_REASON_EXPLICIT);
 }
 
 /* A slice's work: at least the configured budget; more if the growth
@@ -166,8 +186,11 @@ grove_error grove_policy_full_collection(grove_heap *heap, grove_gc_reason reaso
 void grove_policy_stop_incremental(grove_heap *heap)
 {
     heap->marking.disabled = true;
-    if (heap->marking.phase == GROVE_CYCLE_MARKING)
-        grove_policy_full_collection(heap, GROVE_REASON_EXPLICIT);
+    if (heap->marking.phase == GROVE_CYCLE_MARKING) { /* finished: the barrier will not shade */
+        grove_heap_enter_gc(heap);
+        collect_in_gc(heap, GROVE_REASON_EXPLICIT, false);
+        grove_heap_leave_gc(heap);
+    }
     else if (heap->marking.phase == GROVE_CYCLE_SWEEPING)
         grove_marking_abandon(heap);
 }
@@ -196,7 +219,10 @@ static bool grown_outside_nursery(const grove_heap *heap)
 bool grove_policy_room_for_old(grove_heap *heap, size_t growth)
 {
     if (major_due(heap) || grove_heap_over_limit(heap, growth)) {
+        bool took_over = finishes_cycle(heap);
         grove_policy_full_collection(heap, GROVE_REASON_LARGE_OBJECT);
+        if (took_over && grove_heap_over_limit(heap, growth))
+            grove_policy_full_collection(heap, GROVE_REASON_LARGE_OBJECT); /* exact */
     } else if (incremental(heap) && grown_outside_nursery(heap)) {
         grove_heap_enter_gc(heap);
         incremental_step(heap, GROVE_REASON_LARGE_OBJECT);

@@ -808,8 +808,10 @@ GROVE_API grove_error grove_collect_minor(grove_heap *heap);
  */
 GROVE_API grove_error grove_collect_slice(grove_heap *heap);
 /**
- * Collect the whole heap now; errors as for grove_collect_minor(). A
- * running incremental cycle is finished in this one pause.
+ * Collect the whole heap now; errors as for grove_collect_minor().
+ * Everything unreachable at the call is freed: a running incremental
+ * cycle is finished and followed by a stop-the-world major GC (two
+ * collections), as the cycle keeps what was reachable when it began.
  * @param heap the heap
  * @return GROVE_OK, GROVE_E_OOM or GROVE_E_IN_GC
  */
