@@ -51,6 +51,14 @@ class ParseOutput(unittest.TestCase):
                          "binary-trees output differs from the expected check sums")
 
 
+    def test_incremental_binary_trees_is_checked_too(self):
+        trees = run.Job(BY_ID["binary-trees-inc"], "intrusive", ("6",), 1)
+        good = "\n".join(run.expected_binary_trees(6) + [RESULT_LINE])
+        self.assertIsNone(run.parse_output(trees, 0, good, "")[1])
+        self.assertEqual(run.parse_output(trees, 0, good.replace("check: 255", "check: 254"), "")[1],
+                         "binary-trees output differs from the expected check sums")
+
+
 class StandIn(unittest.TestCase):
     """A benchmark whose executable is a shell script in a temporary build tree."""
 
@@ -119,6 +127,14 @@ class StandIn(unittest.TestCase):
                     os.environ[k] = v
         self.assertEqual(failures, [])
         self.assertEqual(results[("gcbench", "indexed")]["runs"][0]["env"], "")
+
+    def test_an_incremental_row_runs_with_its_options(self):
+        self.bench = Benchmark("churn-inc", "standin", ("indexed",), "macro", "wall_s", (), (), "stand-in",
+                               catalogue.INCREMENTAL)
+        self.executable('echo "{\\"ok\\": true, \\"wall_s\\": 0.2, \\"env\\": \\"$GROVE_OPTIONS\\"}"')
+        results, failures, _ = self.run_all()
+        self.assertEqual(failures, [])
+        self.assertEqual(results[("churn-inc", "indexed")]["runs"][0]["env"], "incremental=on")
 
     def test_pause_samples_are_pooled_across_runs(self):
         self.executable('printf \'{"minor": [5, 7]}\' > "$GROVE_BENCH_PAUSES"\n'

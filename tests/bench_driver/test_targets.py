@@ -194,6 +194,41 @@ class CopyThroughput(unittest.TestCase):
         self.assertEqual([t for t in evaluate(rows) if "copy throughput" in t["name"]], [])
 
 
+def major_run(wall_s, major_p99_ns):
+    r = grove_run(wall_s)
+    r["grove"]["major"].update(p99_ns=major_p99_ns, max_ns=major_p99_ns)
+    return r
+
+
+class IncrementalMajor(unittest.TestCase):
+    def rows(self, stw_s, inc_s, inc_p99_ns):
+        results = {}
+        for b in ("indexed", "intrusive"):
+            results[("churn", b)] = runs(lambda v: major_run(v, 80_000_000), stw_s)
+            results[("churn-inc", b)] = runs(lambda v: major_run(v, inc_p99_ns), inc_s)
+        return summarize(results)
+
+    def test_pause_and_time_hit(self):
+        t = by_name(evaluate(self.rows([1.0, 1.1, 1.2], [1.15, 1.2, 1.3], 4_900_000)))
+        p = t["churn major GC pause p99, incremental, indexed"]
+        self.assertEqual((p["verdict"], p["measured"]), ("hit", "4.90 ms (max 4.90 ms)"))
+        w = t["churn wall time, incremental, intrusive"]
+        self.assertEqual(w["verdict"], "hit")
+        self.assertEqual(w["measured"], "1.09x stop-the-world (1.200 s vs 1.100 s)")
+
+    def test_pause_and_time_miss(self):
+        t = by_name(evaluate(self.rows([1.0], [1.11], 5_100_000)))
+        self.assertEqual(t["churn major GC pause p99, incremental, indexed"]["verdict"], "miss")
+        self.assertEqual(t["churn wall time, incremental, indexed"]["verdict"], "miss")
+
+    def test_without_the_stop_the_world_row_time_is_not_applicable(self):
+        results = {("binary-trees-inc", "indexed"): runs(lambda v: major_run(v, 3_000_000), [2.0])}
+        t = by_name(evaluate(summarize(results)))
+        self.assertEqual(t["binary-trees major GC pause p99, incremental, indexed"]["verdict"], "hit")
+        w = t["binary-trees wall time, incremental, indexed"]
+        self.assertEqual((w["verdict"], w["measured"]), ("n/a", "stop-the-world not measured"))
+
+
 class SavedRun(unittest.TestCase):
     def test_same_targets_as_the_old_driver_but_the_new_pause_goal(self):
         doc = fixture_doc()

@@ -21,7 +21,12 @@ SCHEME_TESTS = os.path.join(ROOT, "examples", "scheme", "tests")
 # Short, noisy benchmarks get more runs; the long binary-trees fewer.
 # pause-scaling is one long run (about 20 s per backend) that already waits for
 # several major GCs at every size.
-FULL_REPS = {"binary-trees": 3, "gcbench": 10, "churn": 7, "pause-scaling": 1}
+FULL_REPS = {"binary-trees": 3, "gcbench": 10, "churn": 7, "pause-scaling": 1,
+             "binary-trees-inc": 3, "churn-inc": 7, "pause-scaling-inc": 1}
+# The GROVE_OPTIONS of the rows that run the major GC incrementally (issue 15):
+# the same programs and sizes as their stop-the-world rows, so the two compare.
+INCREMENTAL = "incremental=on"
+
 FULL_REPS_DEFAULT = 5
 QUICK_REPS = 3
 
@@ -34,7 +39,8 @@ class Benchmark:
     curve with its own table and plot: rootscan, per_root_ns; pause-scaling,
     per_mib_us) or "machine" (memcpy, gbps: a property of the machine,
     higher is better). stem names the executable: bench_<stem>_<variant>,
-    or scheme_<variant> for "scheme".
+    or scheme_<variant> for "scheme". options, when set, is the run's
+    GROVE_OPTIONS (the heap configuration the row measures).
     """
 
     id: str
@@ -45,6 +51,7 @@ class Benchmark:
     full_args: tuple
     quick_args: tuple
     title: str
+    options: str = ""
 
     def args(self, quick):
         return list(self.quick_args if quick else self.full_args)
@@ -78,6 +85,12 @@ def _weak_scale(kind, gc, count, label):
     return Benchmark(f"{prefix}-{gc}-{label}", "weak_scale", GROVE, "micro", "per_op_ns",
                      args, args,
                      f"{gc} GC's weak phase per {noun} ({count:,} {age} {plural}, half cleared)")
+
+
+def _incremental(bench):
+    """The row of bench (a Grove one) with the major GC incremental."""
+    return Benchmark(f"{bench.id}-inc", bench.stem, GROVE, bench.kind, bench.metric, bench.full_args,
+                     bench.quick_args, f"{bench.title}; incremental major GC", INCREMENTAL)
 
 
 def _interpreter(prog, title):
@@ -150,6 +163,9 @@ BENCHMARKS = (
     _interpreter("simulation", "bank simulation, 30000 customers (records, event heap)"),
     _interpreter("hashtable", "eq? hashtables on the identity hash, 9 x 6000 mixed keys"),
 )
+_INCREMENTAL_OF = ("binary-trees", "churn", "queue", "pause-scaling")
+BENCHMARKS = tuple(x for b in BENCHMARKS
+                   for x in ((b, _incremental(b)) if b.id in _INCREMENTAL_OF else (b,)))
 BY_ID = {b.id: b for b in BENCHMARKS}
 
 

@@ -10,7 +10,13 @@ from .console import say
 from .summary import row_of
 
 # The macro benchmarks (and recursion, which collects) whose pauses and wall times are plotted.
-PLOTTED = ("gcbench", "binary-trees", "churn", "gcold", "queue", "recursion")
+PLOTTED = ("gcbench", "binary-trees", "binary-trees-inc", "churn", "churn-inc", "gcold", "queue",
+           "queue-inc", "recursion")
+# The pause-scaling rows, a plot each (incremental pauses are a hundred times
+# shorter: on one linear axis they would lie flat): (bench, plot file, title).
+PAUSE_SCALING_PLOTS = (("pause-scaling", "pause-scaling.svg", "Major GC pause against live heap"),
+                       ("pause-scaling-inc", "pause-scaling-inc.svg",
+                        "Incremental major GC pause against live heap"))
 STYLE = {"indexed": 1, "intrusive": 2, "glibc": 3, "jemalloc": 4, "bdw": 5, "ocaml": 6}
 COLORS = {"indexed": "#1f77b4", "intrusive": "#d62728", "glibc": "#7f7f7f", "jemalloc": "#2ca02c",
           "bdw": "#9467bd", "ocaml": "#ff7f0e"}
@@ -80,18 +86,18 @@ PAUSE_SCALING_LINES = (("p50_ns", "p50", 2, 1, 7), ("p99_ns", "p99", 3, 2, 5),
                        ("max_ns", "max", 4, 3, 9))
 
 
-def write_pause_scaling_data(rows, data_dir):
-    """A file per backend, a line per live size with a major GC: live MiB,
-    then the major pause p50, p99 and max in ms. Returns [(variant, file)]
-    for the backends with at least one such size."""
+def write_pause_scaling_data(rows, data_dir, bench="pause-scaling"):
+    """A file per backend of bench, a line per live size with a major GC:
+    live MiB, then the major pause p50, p99 and max in ms. Returns
+    [(variant, file)] for the backends with at least one such size."""
     sets = []
     for r in rows:
-        if r["bench"] != "pause-scaling":
+        if r["bench"] != bench:
             continue
         points = [p for p in r["series"] if p["p50_ns"] is not None]
         if not points:
             continue
-        fn = os.path.join(data_dir, f"pause-scaling-{r['variant']}.dat")
+        fn = os.path.join(data_dir, f"{bench}-{r['variant']}.dat")
         with open(fn, "w") as f:
             for p in points:
                 ms = " ".join(f"{p[line[0]] / 1e6:.3f}" for line in PAUSE_SCALING_LINES)
@@ -158,14 +164,14 @@ def rootscan_script(out, scan_sets):
         f"dt {1 if 'scoped' in label else 2} title {gp_str(label)}" for label, fn in scan_sets) + "\n"
 
 
-def pause_scaling_script(out, scaling_sets):
+def pause_scaling_script(out, scaling_sets, title="Major GC pause against live heap"):
     """Major GC pause against live MiB, both axes linear from 0 (a pause
     proportional to the live size is a straight line through the origin):
     a line per backend and percentile."""
     if not scaling_sets:
         return None
     s = TERMINAL.format(w=800, h=480, out=gp_str(out))
-    s += ("set title 'Major GC pause against live heap (queue of lists, steady phase of each size)'\n"
+    s += (f"set title {gp_str(title + ' (queue of lists, steady phase of each size)')}\n"
           "set xlabel 'live heap (MiB)'\nset ylabel 'major GC pause (ms)'\n"
           "set xrange [0:*]\nset yrange [0:*]\n")
     return s + "plot " + ", \\\n  ".join(
@@ -233,9 +239,9 @@ def plot_all(doc, results, plot_dir):
          pauses_script(os.path.join(plot_dir, "pauses.svg"), write_pause_data(results, data_dir))),
         ("rootscan.svg", "Minor GC time against number of live roots",
          rootscan_script(os.path.join(plot_dir, "rootscan.svg"), write_rootscan_data(rows, data_dir))),
-        ("pause-scaling.svg", "Major GC pause against live heap",
-         pause_scaling_script(os.path.join(plot_dir, "pause-scaling.svg"),
-                              write_pause_scaling_data(rows, data_dir))),
+        *((name, title, pause_scaling_script(os.path.join(plot_dir, name),
+                                             write_pause_scaling_data(rows, data_dir, bench), title))
+          for bench, name, title in PAUSE_SCALING_PLOTS),
         ("wall.svg", "Wall time per benchmark and variant",
          wall_script(os.path.join(plot_dir, "wall.svg"), write_wall_data(rows, data_dir))),
         ("micro.svg", "Rooting micro benchmarks",

@@ -98,7 +98,7 @@ def parse_output(job, returncode, stdout, stderr):
         return None, f"no JSON result line; last line: {lines[-1][:200]}"
     if not result.get("ok"):
         return None, "result line without ok:true"
-    if job.bench.id == "binary-trees":
+    if job.bench.stem == "binary_trees":
         if lines[:-1] != expected_binary_trees(int(job.args[0]) if job.args else 21):
             return None, "binary-trees output differs from the expected check sums"
     return result, None
@@ -124,6 +124,8 @@ def run_one(build_dir, job, pause_file, nice):
     for var in ("OCAMLRUNPARAM", "CAMLRUNPARAM"):  # nor OCaml's GC away from its defaults
         env.pop(var, None)
     env["GROVE_BENCH_PAUSES"] = pause_file
+    if job.bench.options:
+        env["GROVE_OPTIONS"] = job.bench.options
     t0 = time.time()
     ticks_before, cpu_before = busy_ticks(), children_cpu_s()
     try:

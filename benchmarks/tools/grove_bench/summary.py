@@ -102,7 +102,7 @@ def pause_series(runs):
 
 
 # How each series benchmark's runs become its row's "series".
-SERIES = {"rootscan": root_series, "pause-scaling": pause_series}
+SERIES = {"rootscan": root_series, "pause-scaling": pause_series, "pause-scaling-inc": pause_series}
 
 
 def gc_figures(runs, pauses):

@@ -20,6 +20,12 @@ CHURN_REFERENCE_ARGS = ["4000000", "1024", "4"]
 CHURN_REFERENCE_S = {"indexed": 1.61893, "intrusive": 1.1531}
 CHURN_LIMIT = 0.6
 
+# Issue 15's targets for incremental major GC, on these rows against their
+# stop-the-world ones of the same run.
+INCREMENTAL_BENCHMARKS = ("binary-trees", "churn")
+INCREMENTAL_P99_MS = 5.0
+INCREMENTAL_WALL_LIMIT = 1.10
+
 # The benchmarks whose minor GCs copy enough for their throughput to count.
 COPY_BENCHMARKS = ("gcbench", "binary-trees", "gcold")
 COPY_MIN_PCT = 25.0
@@ -119,6 +125,27 @@ def copy_throughput(rows):
     return out
 
 
+def incremental_major(rows):
+    """Per backend on each INCREMENTAL_BENCHMARKS row: the incremental
+    row's major pause p99 (slices and final pauses), and its time against
+    the stop-the-world row's."""
+    out = []
+    for bench in INCREMENTAL_BENCHMARKS:
+        for b, inc in _grove_rows(rows, f"{bench}-inc"):
+            p99 = inc["gc"].get("major_p99_ms")
+            out.append(target(f"{bench} major GC pause p99, incremental, {b}",
+                              f"<= {INCREMENTAL_P99_MS:g} ms",
+                              "no major GC" if p99 is None
+                              else f"{p99:.2f} ms (max {inc['gc']['major_max_ms']:.2f} ms)",
+                              None if p99 is None else p99 <= INCREMENTAL_P99_MS,
+                              "every slice and final pause"))
+            stw = row_of(rows, bench, b)
+            out.append(vs_peer(f"{bench} wall time, incremental, {b}",
+                               f"<= {INCREMENTAL_WALL_LIMIT:g}x stop-the-world", inc, stw,
+                               "stop-the-world", INCREMENTAL_WALL_LIMIT))
+    return out
+
+
 def _grove_rows(rows, bench):
     """(backend, row) of each Grove backend measured on bench."""
     found = ((b, row_of(rows, bench, b)) for b in GROVE)
@@ -188,5 +215,5 @@ def evaluate_targets(rows, probes, args):
     """Every target that the rows, the probes and the run's arguments per
     benchmark (settings.args) allow judging, in report order."""
     return (gcbench_vs_bdw(rows) + binary_trees_vs_peers(rows) + minor_pause(rows)
-            + churn_vs_reference(rows, args) + copy_throughput(rows) + rooting_micro(rows)
+            + churn_vs_reference(rows, args) + incremental_major(rows) + copy_throughput(rows) + rooting_micro(rows)
             + root_scan(rows) + fast_paths(probes))
