@@ -2,8 +2,9 @@
  * pause_samples.c — every GC pause of a benchmark's heap, for the pause
  * distribution plots. The heap itself keeps only a bounded ring of recent
  * pauses (grove_pause_samples), so the benchmark records each one from the
- * collection-end events (grove_add_event_listener) when
- * $GROVE_BENCH_PAUSES asks for them.
+ * collection-end and slice-end events (grove_add_event_listener) when
+ * $GROVE_BENCH_PAUSES asks for them: an incremental major GC's slices are
+ * major pauses too.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,7 @@ static void on_event(grove_heap *heap, const grove_event *e, void *data)
 {
     (void)heap;
     (void)data;
-    if (e->type != GROVE_EVENT_COLLECTION_END)
+    if (e->type != GROVE_EVENT_COLLECTION_END && e->type != GROVE_EVENT_SLICE_END)
         return;
     pause_series *s = &series[e->kind == GROVE_MAJOR];
     if (s->len == s->cap) {
