@@ -2548,22 +2548,26 @@ static void op_mutate_raw(ctx *c)
 /* An explicit collection. With a heap limit, GROVE_E_OOM is a valid result
  * (the survivors did not fit; the nursery stays, consistent): the check
  * that follows holds either way. */
-static grove_error collect_now(ctx *c, bool major)
+static grove_error collect_result(ctx *c, const char *kind, grove_error e)
 {
-    grove_error e = major ? grove_collect_major(c->h) : grove_collect_minor(c->h);
     if (e == GROVE_E_OOM && c->p->allow_oom) {
         if (grove_last_error(c->h) != GROVE_E_OOM || !grove_last_error_message(c->h)[0])
-            fail(c, "grove_collect_%s returned GROVE_E_OOM but recorded %s (\"%s\")",
-                 major ? "major" : "minor", grove_error_name(grove_last_error(c->h)),
-                 grove_last_error_message(c->h));
+            fail(c, "grove_collect_%s returned GROVE_E_OOM but recorded %s (\"%s\")", kind,
+                 grove_error_name(grove_last_error(c->h)), grove_last_error_message(c->h));
         c->t.oom++;
         grove_clear_error(c->h);
         return e;
     }
     if (e != GROVE_OK)
-        fail(c, "grove_collect_%s returned %s: %s", major ? "major" : "minor",
-             grove_error_name(e), grove_last_error_message(c->h));
+        fail(c, "grove_collect_%s returned %s: %s", kind, grove_error_name(e),
+             grove_last_error_message(c->h));
     return e;
+}
+
+static grove_error collect_now(ctx *c, bool major)
+{
+    return collect_result(c, major ? "major" : "minor",
+                          major ? grove_collect_major(c->h) : grove_collect_minor(c->h));
 }
 
 static void op_collect(ctx *c, bool major)
@@ -2576,6 +2580,19 @@ static void op_collect(ctx *c, bool major)
     if (!c->gc_seen)
         fail(c, "a %s collection never called the embedder's root visitor",
              major ? "major" : "minor");
+    c->t.explicit_gcs++;
+    after_gc(c);
+}
+
+/* An explicit slice (idle time): with incremental marking, a step of the
+ * cycle, which may be its final pause; without, a major GC. A slice that
+ * neither shades the roots nor ends the cycle does not visit them. */
+static void op_slice(ctx *c)
+{
+    c->gc_seen = false;
+    oplog(c, "collect slice");
+    if (collect_result(c, "slice", grove_collect_slice(c->h)) != GROVE_OK)
+        oplog(c, "  refused: OOM (the nursery stays)");
     c->t.explicit_gcs++;
     after_gc(c);
 }
@@ -3850,6 +3867,7 @@ enum op {
     OP_UNWIND,
     OP_MINOR,
     OP_MAJOR,
+    OP_SLICE,
     OP_CHECK,
     OP_HASH,
     OP_PIN,
@@ -3878,7 +3896,7 @@ static const unsigned op_weight[OP_COUNT] = {
     [OP_LOAD] = 90,        [OP_COPY_ROOT] = 50,      [OP_CLEAR_ROOT] = 55,
     [OP_DROP_PERSISTENT] = 15, [OP_PUSH_VROOT] = 20, [OP_POP_VROOT] = 18,
     [OP_MUTATE_RAW] = 40,  [OP_PUSH_SCOPE] = 30,     [OP_POP_SCOPE] = 28,
-    [OP_UNWIND] = 4,       [OP_MINOR] = 20,          [OP_MAJOR] = 7,
+    [OP_UNWIND] = 4,       [OP_MINOR] = 20,          [OP_MAJOR] = 7,          [OP_SLICE] = 10,
     [OP_CHECK] = 6,        [OP_HASH] = 25,           [OP_PIN] = 6,
     [OP_UNPIN] = 6,        [OP_STALE_EXIT] = 3,      [OP_REENTRY] = 3,
     [OP_ROOTS_IN_VISITOR] = 2, [OP_DOUBLE_INIT] = 3,
@@ -3994,6 +4012,9 @@ static enum action step(ctx *c)
         break;
     case OP_MAJOR:
         op_collect(c, true);
+        break;
+    case OP_SLICE:
+        op_slice(c);
         break;
     case OP_CHECK:
         oplog(c, "check");
