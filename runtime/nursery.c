@@ -68,17 +68,30 @@ static uintptr_t zeroed_end(const grove_nursery *n)
 }
 
 /* Under ASan the memory past the zeroed end is poisoned (it is unpoisoned
- * as it is zeroed), so grove_alloc_uninit stays within the zeroed part. */
+ * as it is zeroed), so grove_alloc_uninit stays within the zeroed part. A
+ * stop lowers both limits, never below the bump pointer (the inline paths
+ * compute limit - pointer unsigned). */
 static void arm(grove_nursery *n)
 {
     struct grove__heap_fast *f = n->fast;
     n->zeroed_end = zeroed_end(n);
-    f->alloc_limit = n->slow_only ? f->alloc_ptr : n->zeroed_end;
+    uintptr_t stop = n->end;
+    if (n->stop_at && n->stop_at < n->end - n->start)
+        stop = n->start + n->stop_at > f->alloc_ptr ? n->start + n->stop_at : f->alloc_ptr;
+    if (n->slow_only)
+        stop = f->alloc_ptr;
+    f->alloc_limit = n->zeroed_end < stop ? n->zeroed_end : stop;
 #ifdef GROVE_ASAN
     f->uninit_limit = f->alloc_limit;
 #else
-    f->uninit_limit = n->slow_only ? f->alloc_ptr : n->end;
+    f->uninit_limit = stop;
 #endif
+}
+
+void grove_nursery_stop_at(grove_nursery *n, size_t used)
+{
+    n->stop_at = used;
+    arm(n);
 }
 
 void grove_nursery_set_slow_only(grove_nursery *n, bool slow_only)
@@ -132,6 +145,7 @@ void grove_nursery_reset(grove_nursery *n, size_t kept)
         n->fast->nursery_start = n->start;
     }
     n->fast->alloc_ptr = n->kept_end = n->zeroed_end = n->start + kept;
+    n->stop_at = 0;
     arm(n);
 }
 

@@ -46,6 +46,7 @@ typedef struct grove_nursery {
     uintptr_t zeroed_end; /* [alloc_ptr, zeroed_end) is zero and unpoisoned (if not past) */
     uintptr_t kept_end;   /* [start, kept_end): the survivors the last minor GC kept young */
     uintptr_t spare;      /* aging or poison mode: the other region; else 0 */
+    size_t stop_at;       /* bytes used at which the inline paths stop (a slice is due); 0: none */
     bool aging;           /* survivors may be kept young in the spare region */
     bool slow_only;       /* every allocation must take the slow path (zeal, in GC) */
     bool poison;          /* fill evacuated memory with the poison pattern */
@@ -70,6 +71,11 @@ void grove_nursery_survivor_space(const grove_nursery *n, uintptr_t *start, uint
  * the start of the survivor space: allocation moves there, after them.
  * Poisons the evacuated contents in poison mode. */
 void grove_nursery_reset(grove_nursery *n, size_t kept);
+
+/* Make the inline allocation paths take the slow path once `used` bytes
+ * are used (0: only when full), whatever is zeroed: an incremental slice is
+ * due there. A reset clears it. */
+void grove_nursery_stop_at(grove_nursery *n, size_t used);
 
 /* Use `size` bytes (<= capacity) from now on; nothing was allocated since
  * the last reset, and what it kept takes at most half of `size`. */

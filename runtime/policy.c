@@ -81,41 +81,60 @@ static grove_error full_collection_in_gc(grove_heap *heap, grove_gc_reason reaso
     return collect_in_gc(heap, reason, reason == GROVE_REASON_EXPLICIT);
 }
 
-/* A slice's work: at least the configured budget; more if the growth
- * since the last slice, at this rate, would reach the cycle's goal before
- * the work left is done (promoted objects are grey: growth adds work). At
- * most 8 budgets before the goal, 16 before the threshold, 32 after: a
- * burst of growth stretches the cycle first, its slices next, and only at
- * the deadline does a pause take the rest. */
+/* The work owed until the next minor GC: at least the configured budget;
+ * more if the growth since the last slice, at this rate, would reach the
+ * cycle's goal before the work left is done (promoted objects are grey:
+ * growth adds work). At most 8 units before the goal, 16 before the
+ * threshold, 32 after, a unit being the budget or a quarter of the growth
+ * if larger (a nursery that grew promotes more per minor GC: marking
+ * must keep the same pace against it). A burst of growth stretches the
+ * cycle first, its slices' number next, and only at the deadline does a
+ * pause take the rest. */
 static uint64_t slice_budget(const grove_heap *heap)
 {
     const grove_marking *m = &heap->marking;
     const grove_policy *p = &heap->policy;
     size_t held = old_and_large_bytes(heap);
     double least = (double)heap->config.major_slice_bytes;
-    double most = least * (held < p->cycle_goal ? 8 : held < p->major_threshold ? 16 : 32);
+    double growth = held > m->held_at_slice ? (double)(held - m->held_at_slice) : 0;
+    double unit = growth / GROVE_SLICES_PER_NURSERY > least ? growth / GROVE_SLICES_PER_NURSERY : least;
+    double most = unit * (held < p->cycle_goal ? 8 : held < p->major_threshold ? 16 : 32);
     double paced = least;
     if (held >= p->cycle_goal) {
         paced = most;
-    } else if (held > m->held_at_slice) {
-        double growth = (double)(held - m->held_at_slice);
+    } else if (growth > 0) {
         paced = ((double)m->work_left + growth) * growth / (double)(p->cycle_goal - held);
     }
     paced = paced < least ? least : paced > most ? most : paced;
     return paced < (double)UINT64_MAX ? (uint64_t)paced : UINT64_MAX;
 }
 
-/* A slice of what is owed: a quarter of the interval's work, at least the
- * configured budget. Returns true if marking is done. */
+/* Owe `debt` until the next minor GC, in equal slices: a quarter of it
+ * each, but at least the configured budget and at most
+ * GROVE_SLICE_MOST_LEAST budgets; spaced evenly over the nursery. */
+static void owe(grove_heap *heap, uint64_t debt)
+{
+    grove_policy *p = &heap->policy;
+    uint64_t least = heap->config.major_slice_bytes;
+    uint64_t most = least <= UINT64_MAX / GROVE_SLICE_MOST_LEAST ? least * GROVE_SLICE_MOST_LEAST
+                                                                 : UINT64_MAX;
+    uint64_t piece = debt / GROVE_SLICES_PER_NURSERY;
+    piece = piece < least ? least : piece > most ? most : piece;
+    uint64_t pieces = debt / piece + (debt % piece != 0);
+    size_t nursery = grove_nursery_size(&heap->nursery);
+    p->slice_debt = debt;
+    p->slice_piece = piece;
+    p->slice_spacing = pieces > nursery ? 1 : nursery / (size_t)(pieces ? pieces : 1);
+}
+
+/* A slice of what is owed. Returns true if marking is done. */
 static bool pay_slice(grove_heap *heap, grove_gc_reason reason)
 {
     grove_policy *p = &heap->policy;
-    uint64_t piece = p->slice_debt / GROVE_SLICES_PER_NURSERY;
-    if (piece < heap->config.major_slice_bytes)
-        piece = heap->config.major_slice_bytes;
+    uint64_t piece = p->slice_piece;
     p->slice_debt = p->slice_debt > piece ? p->slice_debt - piece : 0;
-    p->next_slice_at = grove_nursery_used(&heap->nursery) +
-                       grove_nursery_size(&heap->nursery) / GROVE_SLICES_PER_NURSERY;
+    p->next_slice_at = grove_nursery_used(&heap->nursery) + p->slice_spacing;
+    grove_nursery_stop_at(&heap->nursery, p->slice_debt ? p->next_slice_at : 0);
     return grove_marking_slice(heap, piece, reason);
 }
 
@@ -138,7 +157,7 @@ static void incremental_step(grove_heap *heap, grove_gc_reason reason)
         full_collection_in_gc(heap, GROVE_REASON_MARKING_DONE);
         return;
     }
-    heap->policy.slice_debt = slice_budget(heap);
+    owe(heap, slice_budget(heap));
     if (pay_slice(heap, reason))
         full_collection_in_gc(heap, GROVE_REASON_MARKING_DONE);
 }
@@ -146,12 +165,19 @@ static void incremental_step(grove_heap *heap, grove_gc_reason reason)
 void grove_policy_allocation_slice(grove_heap *heap)
 {
     grove_policy *p = &heap->policy;
-    if (!p->slice_debt || !grove_marking_active(&heap->marking) ||
-        grove_nursery_used(&heap->nursery) < p->next_slice_at)
+    if (!p->slice_debt || !grove_marking_active(&heap->marking)) {
+        p->slice_debt = 0; /* paid, or the cycle ended: the inline paths run on */
+        if (heap->nursery.stop_at)
+            grove_nursery_stop_at(&heap->nursery, 0);
+        return;
+    }
+    if (grove_nursery_used(&heap->nursery) < p->next_slice_at)
         return;
     grove_heap_enter_gc(heap);
-    if (pay_slice(heap, GROVE_REASON_NURSERY_FULL))
+    if (pay_slice(heap, GROVE_REASON_NURSERY_FULL)) {
         p->slice_debt = 0; /* the final pause waits for the next minor GC */
+        grove_nursery_stop_at(&heap->nursery, 0);
+    }
     grove_heap_leave_gc(heap);
 }
 

@@ -25,10 +25,14 @@
  * next one: at least major_slice_bytes, more if the growth since the last
  * slice asks for it (work left × growth / room left before the goal, three
  * quarters of the way, so that marking ends by then: what is promoted
- * meanwhile survives the cycle), at most 8, 16 or 32 × major_slice_bytes
- * (before the goal, the threshold, after). A quarter of it is paid in a
- * slice at once, a quarter each time the nursery fills by a further
- * quarter (allocation slow path). When the slices have marked everything,
+ * meanwhile survives the cycle), at most 8, 16 or 32 units (before the
+ * goal, the threshold, after; a unit is major_slice_bytes, or a quarter of
+ * that growth if larger). It is paid in equal slices, the first at once,
+ * the others evenly as the nursery fills (allocation slow path): a quarter
+ * of the debt each, within 1 to GROVE_SLICE_MOST_LEAST × major_slice_bytes
+ * (the nursery stops its inline paths where the next one is due),
+ * so a larger debt makes more slices, not longer ones. When the slices
+ * have marked everything,
  * the final pause follows at the next minor GC. A cycle the
  * mutator outran goes on past the threshold; at its deadline (half the
  * room again past the threshold), or at the heap limit, it is finished in
@@ -46,6 +50,8 @@ typedef struct grove_policy {
     size_t cycle_goal;           /* incremental: old + large bytes its slices are paced to end by */
     size_t cycle_deadline;       /* incremental: old + large bytes that finish it in one pause */
     uint64_t slice_debt;         /* incremental: work owed until the next minor GC */
+    uint64_t slice_piece;        /* incremental: the work of each slice paying it */
+    size_t slice_spacing;        /* incremental: nursery bytes allocated between those slices */
     size_t next_slice_at;        /* incremental: nursery bytes used at which to pay some */
     size_t released_since_purge; /* bytes the sweeps gave back to the arena since its last purge */
     uint64_t zeal_ticks;         /* slow-path allocations counted in zeal mode */
@@ -73,8 +79,11 @@ bool grove_policy_room_for_old(grove_heap *heap, size_t growth);
 void grove_policy_stop_incremental(grove_heap *heap);
 
 /* Slices are spread over the time between minor GCs: one at the minor
- * GC, then one each time the nursery fills by a further quarter. */
+ * GC, then evenly as the nursery fills, at least this many and each of
+ * at most GROVE_SLICE_MOST_LEAST × major_slice_bytes of work: a larger
+ * debt makes more slices, not longer ones. */
 #define GROVE_SLICES_PER_NURSERY 4
+#define GROVE_SLICE_MOST_LEAST 4
 
 /* Allocation slow path (outside a collection): pay a slice of the work
  * the last minor GC set, if the nursery has filled enough since. */

@@ -2,11 +2,12 @@
  * that shades, promotion and allocation during marking, the young
  * generation and weak objects at the final pause, the heap limit, the
  * invariant check, and the codegen opt-out. */
-#define _POSIX_C_SOURCE 200809L /* unsetenv */
+#define _POSIX_C_SOURCE 200809L /* setenv, unsetenv, strdup */
 #include "support.h"
 
 #include <grove/codegen.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* An incremental heap whose slices do `slice` bytes of work at least. */
 static grove_heap *incremental_heap(size_t slice, test_errors *rec)
@@ -310,6 +311,49 @@ START_TEST(collect_major_during_a_cycle_frees_what_died_in_it)
 }
 END_TEST
 
+/* The slices a minor GC sets are paid as the nursery fills, by
+ * grove_alloc_uninit too, whose inline path would otherwise bump to the
+ * nursery's end: the nursery stops it where the next slice is due. */
+START_TEST(slices_owed_are_paid_as_the_nursery_fills)
+{
+    test_errors rec;
+    grove_config c;
+    test_default_config(&c);
+    c.incremental = true;
+    c.major_slice_bytes = 64;
+    /* 1 MiB threshold: the list's 900 KB pass the goal (768 KiB), not the
+     * deadline (1.5 MiB), so the debt is the most slices may owe. */
+    c.major_min_bytes = (size_t)1 << 20;
+    /* Zeal would collect every few allocations: verify and poison only. */
+    const char *env = getenv("GROVE_DEBUG");
+    char *saved = env ? strdup(env) : NULL;
+    setenv("GROVE_DEBUG", "verify,poison", 1);
+    grove_heap *h = test_heap_config(&c, &rec);
+    if (saved)
+        setenv("GROVE_DEBUG", saved, 1);
+    else
+        unsetenv("GROVE_DEBUG");
+    free(saved);
+    grove_scope s = grove_scope_enter(h);
+    GROVE_LOCAL(h, struct pair *, list, test_list(h, 28000, 0));
+    ck_assert_int_eq(grove_collect_minor(h), GROVE_OK); /* promotes it; a cycle starts */
+    grove_stats before = test_stats(h);
+    ck_assert_uint_eq(before.major_cycle, 2);
+    for (size_t i = 0; i < (600 << 10) / sizeof(struct pair); i++) {
+        struct pair *p = grove_alloc_uninit(h, tt.pair, sizeof *p);
+        ck_assert_ptr_nonnull(p);
+        p->car = p->cdr = FIX(i);
+    }
+    grove_stats after = test_stats(h);
+    ck_assert_uint_eq(after.minor_collections, before.minor_collections);
+    ck_assert_uint_ge(after.major_slices, before.major_slices + 2);
+    ck_assert_uint_eq(test_list_check(GROVE_GET(h, list), 28000, 0), 28000);
+    grove_scope_exit(h, s);
+    ASSERT_NOT_REPORTED(&rec);
+    grove_heap_destroy(h);
+}
+END_TEST
+
 /* Under a heap limit with a mutator that promotes faster than slices of
  * the least budget would mark: the heap never passes the limit, cycles
  * end (in a slice or at the threshold in one pause), and the data holds. */
@@ -500,6 +544,7 @@ static Suite *incremental_suite(void)
     tcase_add_test(tc, large_objects_allocated_while_marking);
     tcase_add_test(tc, weak_objects_judged_at_the_final_pause);
     tcase_add_test(tc, collect_major_during_a_cycle_frees_what_died_in_it);
+    tcase_add_test(tc, slices_owed_are_paid_as_the_nursery_fills);
     tcase_add_test(tc, heap_limit_never_passed_while_marking);
     tc = test_tcase(s, "checks");
     tcase_add_test(tc, verify_catches_a_store_without_barrier);
