@@ -2,7 +2,7 @@
 
 Run through scripts/bench, which installs what is missing first:
 
-    scripts/bench                       full run (under 10 minutes on 2 cores)
+    scripts/bench                       full run (10-12 minutes on 2 cores)
     scripts/bench --quick               smaller sizes, fewer runs (under 1 minute)
     scripts/bench --compare A.json B.json
                                         which differences between two saved
