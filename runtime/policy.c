@@ -121,10 +121,11 @@ static void owe(grove_heap *heap, uint64_t debt)
     uint64_t piece = debt / GROVE_SLICES_PER_NURSERY;
     piece = piece < least ? least : piece > most ? most : piece;
     uint64_t pieces = debt / piece + (debt % piece != 0);
+    GROVE_ASSERT(pieces >= 1, "a debt is at least one budget (slice_budget)");
     size_t nursery = grove_nursery_size(&heap->nursery);
     p->slice_debt = debt;
     p->slice_piece = piece;
-    p->slice_spacing = pieces > nursery ? 1 : nursery / (size_t)(pieces ? pieces : 1);
+    p->slice_spacing = pieces > nursery ? 1 : nursery / (size_t)pieces;
 }
 
 /* A slice of what is owed. Returns true if marking is done. */
@@ -216,9 +217,9 @@ void grove_policy_stop_incremental(grove_heap *heap)
         grove_heap_enter_gc(heap);
         collect_in_gc(heap, GROVE_REASON_EXPLICIT, false);
         grove_heap_leave_gc(heap);
-    }
-    else if (heap->marking.phase == GROVE_CYCLE_SWEEPING)
+    } else if (heap->marking.phase == GROVE_CYCLE_SWEEPING) {
         grove_marking_abandon(heap);
+    }
 }
 
 /* An allocation outside the nursery found no room even after a full

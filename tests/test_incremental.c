@@ -9,13 +9,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The tests' configuration, incremental, slices doing `slice` bytes of
+ * work at least. */
+static void incremental_config(grove_config *c, size_t slice)
+{
+    test_default_config(c);
+    c->incremental = true;
+    c->major_slice_bytes = slice;
+}
+
 /* An incremental heap whose slices do `slice` bytes of work at least. */
 static grove_heap *incremental_heap(size_t slice, test_errors *rec)
 {
     grove_config c;
-    test_default_config(&c);
-    c.incremental = true;
-    c.major_slice_bytes = slice;
+    incremental_config(&c, slice);
     c.debug |= GROVE_DEBUG_POISON; /* a freed live object shows as poison */
     return test_heap_config(&c, rec);
 }
@@ -318,9 +325,7 @@ START_TEST(slices_owed_are_paid_as_the_nursery_fills)
 {
     test_errors rec;
     grove_config c;
-    test_default_config(&c);
-    c.incremental = true;
-    c.major_slice_bytes = 64;
+    incremental_config(&c, 64);
     /* 1 MiB threshold: the list's 900 KB pass the goal (768 KiB), not the
      * deadline (1.5 MiB), so the debt is the most slices may owe. */
     c.major_min_bytes = (size_t)1 << 20;
@@ -361,9 +366,7 @@ START_TEST(heap_limit_never_passed_while_marking)
 {
     test_errors rec;
     grove_config c;
-    test_default_config(&c);
-    c.incremental = true;
-    c.major_slice_bytes = 64;
+    incremental_config(&c, 64);
     c.max_heap_size = (size_t)48 << 20;
     /* Reduced sizes (Valgrind) allocate a few MiB: a lower threshold
      * still brings cycles. */
@@ -424,9 +427,7 @@ static void unshaded_store(void *arg)
     (void)arg;
     unsetenv("GROVE_DEBUG"); /* zeal would end the cycle at its own time */
     grove_config c;
-    test_default_config(&c);
-    c.incremental = true;
-    c.major_slice_bytes = 16;
+    incremental_config(&c, 16);
     c.debug = GROVE_DEBUG_VERIFY;
     store_into_black(test_heap_config(&c, NULL), false);
 }
@@ -444,9 +445,7 @@ START_TEST(barrier_store_into_black_object_keeps_its_target)
 {
     test_errors rec;
     grove_config c;
-    test_default_config(&c);
-    c.incremental = true;
-    c.major_slice_bytes = 16;
+    incremental_config(&c, 16);
     c.debug |= GROVE_DEBUG_VERIFY | GROVE_DEBUG_POISON;
     grove_heap *h = test_heap_config(&c, &rec);
     grove_scope s = grove_scope_enter(h);
